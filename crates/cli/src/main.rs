@@ -1,0 +1,279 @@
+//! `sitrep`: the command-line interface.
+//!
+//! - `sitrep extract`: articles (plain text files, stdin, or JSON Lines) in, one result
+//!   record per article out, as JSON Lines (`shared/spec/output.md`).
+//! - `sitrep eval`: runs extraction over every dev set in `shared/eval/` and prints the
+//!   scorer's tables.
+//!
+//! This crate does the I/O; analysis is `sitrep_extract::analyze`, a pure function.
+
+mod eval;
+mod input;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use sitrep_core::Document;
+
+const EXIT_CODES: &str = "Exit codes:\n  0  every input was read and analysed\n  1  some input could not be read or parsed (each problem is reported on stderr with its file and line; the other records are still written)\n  2  usage error";
+
+#[derive(Parser)]
+#[command(name = "sitrep", version, about = "Source-attributed conflict events from news articles, offline.", after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract events, casualties, places and dates from articles.
+    #[command(
+        after_help = "Examples:\n  sitrep extract examples/fr/armenia-azerbaijan-2022-09-13.txt --published 2022-09-13 --pretty\n  sitrep extract --input articles.jsonl > results.jsonl\n  cat article.txt | sitrep extract - --lang en\n\nJSON Lines input: one object per line with \"text\" (required), \"id\", \"lang\", \"published\" (YYYY-MM-DD), \"title\", \"url\". The same \"id\" comes out; a line without one gets FILE:LINE.\n\nExit codes:\n  0  every input was read and analysed\n  1  some input could not be read or parsed (reported on stderr with file and line; the other records are still written)\n  2  usage error"
+    )]
+    Extract(ExtractArgs),
+    /// Run extraction over every dev set in ../shared/eval and print the scores.
+    #[command(after_help = "Example:\n  sitrep eval --shared ../shared --out target/eval")]
+    Eval(eval::EvalArgs),
+}
+
+#[derive(clap::Args)]
+struct ExtractArgs {
+    /// Plain-text article files; `-` reads one article from standard input.
+    files: Vec<PathBuf>,
+    /// JSON Lines file(s) of articles (repeatable).
+    #[arg(long = "input", short = 'i', value_name = "FILE.jsonl")]
+    inputs: Vec<PathBuf>,
+    /// Force the language (ISO 639-1: fr, en) instead of detecting it.
+    #[arg(long)]
+    lang: Option<String>,
+    /// Publication date (YYYY-MM-DD) for plain-text inputs; resolves "mardi", "yesterday".
+    /// Without it relative dates stay unresolved.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    published: Option<String>,
+    /// Indented JSON (one record per block) for reading.
+    #[arg(long)]
+    pretty: bool,
+    /// Print throughput (documents/s, MB/s) to stderr at the end.
+    #[arg(long)]
+    stats: bool,
+    /// Write results to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => extract(args),
+        Command::Eval(args) => eval::run(args),
+    };
+    match result {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::from(1),
+        Err(e) => {
+            eprintln!("sitrep: error: {e:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs `sitrep extract`. Returns `Ok(false)` when some input had problems.
+fn extract(args: ExtractArgs) -> Result<bool> {
+    if args.files.is_empty() && args.inputs.is_empty() {
+        anyhow::bail!(
+            "nothing to read: give article files, `-` for standard input, or --input FILE.jsonl (see --help)"
+        );
+    }
+    if let Some(p) = &args.published {
+        if p.len() != 10 || p.as_bytes()[4] != b'-' || p.as_bytes()[7] != b'-' {
+            anyhow::bail!("--published {p:?}: expected YYYY-MM-DD");
+        }
+    }
+    let config = sitrep_extract::Config {
+        lang: args.lang.clone(),
+    };
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let mut sink = Sink {
+        out: &mut out,
+        pretty: args.pretty,
+        docs: 0,
+        bytes: 0,
+        started: Instant::now(),
+        last_progress: Instant::now(),
+        progress: std::io::stderr().is_terminal(),
+    };
+    let mut ok = true;
+    let mut batch: Vec<Document> = Vec::new();
+    for path in &args.files {
+        match input::read_text_file(path) {
+            Ok((text, problem)) => {
+                if let Some(p) = problem {
+                    eprintln!("sitrep: {p}");
+                    ok = false;
+                }
+                let id = if path.as_os_str() == "-" {
+                    "stdin".to_string()
+                } else {
+                    path.display().to_string()
+                };
+                let title = None;
+                batch.push(Document {
+                    id,
+                    text,
+                    lang: args.lang.clone(),
+                    published: args.published.clone(),
+                    title,
+                    url: None,
+                });
+            }
+            Err(e) => {
+                eprintln!("sitrep: {e:#}");
+                ok = false;
+            }
+        }
+        if batch.len() >= 256 {
+            sink.write_batch(std::mem::take(&mut batch), &config, jobs)?;
+        }
+    }
+    for path in &args.inputs {
+        let reader = match input::JsonlReader::open(path) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("sitrep: {e:#}");
+                ok = false;
+                continue;
+            }
+        };
+        for item in reader {
+            match item {
+                Ok(mut doc) => {
+                    if doc.published.is_none() {
+                        doc.published = args.published.clone();
+                    }
+                    batch.push(doc);
+                }
+                Err(problem) => {
+                    eprintln!("sitrep: {problem}");
+                    ok = false;
+                }
+            }
+            if batch.len() >= 256 {
+                sink.write_batch(std::mem::take(&mut batch), &config, jobs)?;
+            }
+        }
+    }
+    sink.write_batch(batch, &config, jobs)?;
+    sink.out.flush().context("cannot write results")?;
+    if args.stats {
+        let secs = sink.started.elapsed().as_secs_f64().max(1e-9);
+        eprintln!(
+            "sitrep: {} documents, {:.2} MB in {:.3} s: {:.0} docs/s, {:.2} MB/s ({} threads)",
+            sink.docs,
+            sink.bytes as f64 / 1e6,
+            secs,
+            sink.docs as f64 / secs,
+            sink.bytes as f64 / 1e6 / secs,
+            jobs
+        );
+    }
+    Ok(ok)
+}
+
+struct Sink<'w> {
+    out: &'w mut dyn Write,
+    pretty: bool,
+    docs: usize,
+    bytes: usize,
+    started: Instant,
+    last_progress: Instant,
+    progress: bool,
+}
+
+impl Sink<'_> {
+    fn write_batch(
+        &mut self,
+        batch: Vec<Document>,
+        config: &sitrep_extract::Config,
+        jobs: usize,
+    ) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let results = analyze_all(&batch, config, jobs, self.pretty);
+        for (doc, line) in batch.iter().zip(results) {
+            self.out
+                .write_all(line.as_bytes())
+                .context("cannot write results")?;
+            self.out.write_all(b"\n").context("cannot write results")?;
+            self.docs += 1;
+            self.bytes += doc.text.len();
+        }
+        if self.progress && self.last_progress.elapsed().as_secs() >= 2 {
+            let secs = self.started.elapsed().as_secs_f64();
+            eprint!(
+                "\rsitrep: {} documents, {:.1} MB/s   ",
+                self.docs,
+                self.bytes as f64 / 1e6 / secs
+            );
+            self.last_progress = Instant::now();
+        }
+        Ok(())
+    }
+}
+
+/// Analyses documents on `jobs` threads; results come back in input order. A document
+/// whose analysis panics (a bug) still gets a record, with an `internal` diagnostic.
+fn analyze_all(
+    docs: &[Document],
+    config: &sitrep_extract::Config,
+    jobs: usize,
+    pretty: bool,
+) -> Vec<String> {
+    let render = |d: &Document| -> String {
+        let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            sitrep_extract::analyze(d, config)
+        }));
+        let a = analysis.unwrap_or_else(|_| {
+            eprintln!("sitrep: {}: internal error while analysing; the record is written with a diagnostic", d.id);
+            let mut a = sitrep_core::Analysis::default();
+            a.diagnostics.push(sitrep_core::Diagnostic::new("internal", "analysis failed on this document (a bug: please report it)"));
+            a
+        });
+        let v = sitrep_output::to_json(d, &a);
+        let s = if pretty {
+            serde_json::to_string_pretty(&v)
+        } else {
+            serde_json::to_string(&v)
+        };
+        s.unwrap_or_default()
+    };
+    if jobs <= 1 || docs.len() < 2 {
+        return docs.iter().map(render).collect();
+    }
+    let chunk = docs.len().div_ceil(jobs);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(render).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}

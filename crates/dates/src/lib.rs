@@ -1,0 +1,455 @@
+//! Temporal expressions.
+//!
+//! Finds absolute dates ("13 septembre 2022", "September 13, 2022", "2022-09-13",
+//! "13/09/2022"), months and years ("en 2020", "in May 2021", "depuis 1994"), weekdays and
+//! relative expressions ("mardi matin", "hier soir", "last week", "l'an dernier") and
+//! durations ("six semaines" → `P6W`), and normalizes them to TimeML-style values.
+//!
+//! Relative expressions are resolved against the publication date given as input: a
+//! weekday is the latest such day not after publication. Without a publication date they
+//! keep `value: None` — never the clock. Pure function: no I/O, no clock.
+
+mod civil;
+
+pub use civil::Ymd;
+use sitrep_core::{DateKind, DateMention, NumberMention, Precision, Text, TokenKind};
+use sitrep_lexicon::{LangPack, field};
+
+/// Finds every temporal expression in `text`. `numbers` are the number mentions of the
+/// same text (for durations); `published` resolves relative dates.
+pub fn find_dates(
+    text: &Text<'_>,
+    pack: &'static LangPack,
+    numbers: &[NumberMention],
+    published: Option<Ymd>,
+) -> Vec<DateMention> {
+    let sc = Scanner {
+        text,
+        pack,
+        numbers,
+        published,
+    };
+    let mut out = Vec::new();
+    for s in &text.sentences {
+        let mut i = s.toks.start;
+        while i < s.toks.end {
+            match sc.at(i, s.toks.end) {
+                Some(m) => {
+                    i = m.toks.end.max(i + 1);
+                    out.push(m);
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
+}
+
+struct Scanner<'t, 'a> {
+    text: &'t Text<'a>,
+    pack: &'static LangPack,
+    numbers: &'t [NumberMention],
+    published: Option<Ymd>,
+}
+
+/// A date word from the pack: `(end token, kind, value)`.
+type Word = (usize, &'static str, &'static str);
+
+impl Scanner<'_, '_> {
+    /// The number mention starting at token `i` (numbers are sorted by position).
+    fn number_at(&self, i: usize) -> Option<&NumberMention> {
+        self.numbers
+            .binary_search_by_key(&i, |n| n.toks.start)
+            .ok()
+            .map(|k| &self.numbers[k])
+    }
+
+    fn word(&self, i: usize, limit: usize) -> Option<Word> {
+        if i >= limit {
+            return None;
+        }
+        let m = self.pack.dates.longest_at(self.text, i, limit)?;
+        let row = self.pack.dates.rows_of(&m).next()?;
+        Some((m.toks.end, field(row, 1)?, field(row, 2).unwrap_or("")))
+    }
+
+    fn word_of(&self, i: usize, limit: usize, kind: &str) -> Option<(usize, &'static str)> {
+        self.word(i, limit)
+            .filter(|w| w.1 == kind)
+            .map(|w| (w.0, w.2))
+    }
+
+    fn day_num(&self, i: usize, limit: usize) -> Option<u32> {
+        if i >= limit {
+            return None;
+        }
+        let t = self.text.tok(i);
+        let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+        let rest = &t[digits.len()..];
+        if digits.is_empty()
+            || digits.len() > 2
+            || !matches!(rest, "" | "er" | "e" | "st" | "nd" | "rd" | "th")
+        {
+            return None;
+        }
+        let d: u32 = digits.parse().ok()?;
+        (1..=31).contains(&d).then_some(d)
+    }
+
+    fn year_num(&self, i: usize, limit: usize) -> Option<i32> {
+        if i >= limit || self.text.tokens[i].kind != TokenKind::Num {
+            return None;
+        }
+        let t = self.text.tok(i);
+        let y: i32 = t.parse().ok()?;
+        (t.len() == 4 && (1000..=2999).contains(&y)).then_some(y)
+    }
+
+    fn is(&self, i: usize, limit: usize, words: &[&str]) -> bool {
+        i < limit && words.contains(&self.text.tok(i))
+    }
+
+    fn mention(
+        &self,
+        toks: std::ops::Range<usize>,
+        kind: DateKind,
+        value: Option<String>,
+        precision: Option<Precision>,
+        year: Option<i32>,
+    ) -> DateMention {
+        DateMention {
+            span: self.text.span(toks.clone()),
+            toks,
+            kind,
+            value,
+            precision,
+            year,
+            since: false,
+        }
+    }
+
+    /// Infers the year of a day and month with no year: the latest such date not more than
+    /// a week after publication.
+    fn infer_year(&self, m: u32, d: u32) -> Option<i32> {
+        let p = self.published?;
+        let y = p.y;
+        let cand = Ymd::new(y, m, d).or_else(|| Ymd::new(y, m, 28))?;
+        Some(if cand.days() > p.days() + 7 { y - 1 } else { y })
+    }
+
+    fn at(&self, i: usize, limit: usize) -> Option<DateMention> {
+        self.absolute(i, limit)
+            .or_else(|| self.numeric(i, limit))
+            .or_else(|| self.relative(i, limit))
+            .or_else(|| self.duration(i, limit))
+            .or_else(|| self.year(i, limit))
+    }
+
+    /// "mardi 13 septembre 2022", "13 September", "September 13, 2022", "mai 2021".
+    fn absolute(&self, i: usize, limit: usize) -> Option<DateMention> {
+        let mut j = i;
+        let mut weekday = false;
+        if let Some((e, _)) = self.word_of(j, limit, "weekday") {
+            j = e;
+            weekday = true;
+            if self.is(j, limit, &[","]) {
+                j += 1;
+            }
+        }
+        if self.is(j, limit, &["le", "the"]) && self.day_num(j + 1, limit).is_some() {
+            j += 1;
+        }
+        // DAY MONTH [YEAR]
+        if let Some(d) = self.day_num(j, limit) {
+            let of = if self.is(j + 1, limit, &["of"]) { 1 } else { 0 };
+            if let Some((e, mv)) = self.word_of(j + 1 + of, limit, "month") {
+                let m: u32 = mv.parse().ok()?;
+                let (end, y) = match self.year_num(e, limit) {
+                    Some(y) => (e + 1, Some(y)),
+                    None => (e, self.infer_year(m, d)),
+                };
+                return Some(self.day_mention(i..end, y, m, d));
+            }
+        }
+        // MONTH DAY[,] [YEAR] | MONTH YEAR | MONTH alone
+        if let Some((e, mv)) = self.word_of(j, limit, "month") {
+            let m: u32 = mv.parse().ok()?;
+            if let Some(d) = self.day_num(e, limit) {
+                let mut end = e + 1;
+                let mut k = end;
+                if self.is(k, limit, &[","]) {
+                    k += 1;
+                }
+                let y = match self.year_num(k, limit) {
+                    Some(y) => {
+                        end = k + 1;
+                        Some(y)
+                    }
+                    None => self.infer_year(m, d),
+                };
+                return Some(self.day_mention(i..end, y, m, d));
+            }
+            if let Some(y) = self.year_num(e, limit) {
+                return Some(self.mention(
+                    i..e + 1,
+                    DateKind::Date,
+                    Some(format!("{y:04}-{m:02}")),
+                    Some(Precision::Month),
+                    Some(y),
+                ));
+            }
+            if !weekday && self.month_alone_ok(j, e) {
+                let y = self.published.map(|p| if m > p.m { p.y - 1 } else { p.y });
+                let value = y.map(|y| format!("{y:04}-{m:02}"));
+                return Some(self.mention(j..e, DateKind::Date, value, Some(Precision::Month), y));
+            }
+        }
+        None
+    }
+
+    /// A month name alone is a date only where it cannot be a common word ("may").
+    fn month_alone_ok(&self, j: usize, end: usize) -> bool {
+        let t = &self.text.tokens[j];
+        let word = self.text.folded_of(j..end);
+        if self.pack.code == "en" {
+            t.cap && word != "may" && word != "march"
+                || (t.cap
+                    && j > 0
+                    && matches!(
+                        self.text.tok(j - 1),
+                        "in" | "since"
+                            | "until"
+                            | "early"
+                            | "late"
+                            | "mid"
+                            | "of"
+                            | "by"
+                            | "last"
+                            | "next"
+                            | "this"
+                    ))
+        } else {
+            j > 0
+                && matches!(
+                    self.text.tok(j - 1),
+                    "en" | "depuis" | "de" | "d'" | "fin" | "debut" | "mi" | "courant" | "'"
+                )
+        }
+    }
+
+    fn day_mention(
+        &self,
+        toks: std::ops::Range<usize>,
+        y: Option<i32>,
+        m: u32,
+        d: u32,
+    ) -> DateMention {
+        let value = match y {
+            Some(y) => Ymd::new(y, m, d).map(|x| x.iso()),
+            None => Some(format!("XXXX-{m:02}-{d:02}")),
+        };
+        let valid = value.is_some();
+        self.mention(
+            toks,
+            DateKind::Date,
+            value,
+            valid.then_some(Precision::Day),
+            y,
+        )
+    }
+
+    /// "2022-09-13", "13/09/2022", "09/13/2022" (en).
+    fn numeric(&self, i: usize, limit: usize) -> Option<DateMention> {
+        let t = &self.text.tokens;
+        if t[i].kind != TokenKind::Num || i + 5 > limit {
+            return None;
+        }
+        let sep = self.text.tok(i + 1);
+        if !matches!(sep, "-" | "/" | ".") || self.text.tok(i + 3) != sep {
+            return None;
+        }
+        if (i + 1..i + 5).any(|k| t[k].space_before)
+            || t[i + 2].kind != TokenKind::Num
+            || t[i + 4].kind != TokenKind::Num
+        {
+            return None;
+        }
+        let a: u32 = self.text.tok(i).parse().ok()?;
+        let b: u32 = self.text.tok(i + 2).parse().ok()?;
+        let c: u32 = self.text.tok(i + 4).parse().ok()?;
+        let (y, m, d) = if self.text.tok(i).len() == 4 {
+            (a as i32, b, c)
+        } else if self.text.tok(i + 4).len() == 4 {
+            if self.pack.code == "en" && sep == "/" {
+                (c as i32, a, b)
+            } else {
+                (c as i32, b, a)
+            }
+        } else {
+            return None;
+        };
+        let ymd = Ymd::new(y, m, d)?;
+        Some(self.mention(
+            i..i + 5,
+            DateKind::Date,
+            Some(ymd.iso()),
+            Some(Precision::Day),
+            Some(y),
+        ))
+    }
+
+    /// Weekdays, "hier", "last week", "ce matin", "actuellement".
+    fn relative(&self, i: usize, limit: usize) -> Option<DateMention> {
+        let (e, kind, value) = self.word(i, limit)?;
+        let p = self.published;
+        match kind {
+            "weekday" => {
+                let wd: i64 = value.parse().ok()?;
+                let mut end = e;
+                let next = self.is(end, limit, &["prochain", "prochaine"])
+                    || (i > 0 && self.is(i - 1, limit, &["next"]));
+                if self.is(end, limit, &["dernier", "derniere"]) {
+                    end += 1;
+                } else if next && self.text.tok(end).starts_with("prochain") {
+                    end += 1;
+                }
+                let (end, part) = self.part_after(end, limit);
+                let day = p.map(|p| {
+                    let back = (p.weekday() as i64 - wd).rem_euclid(7);
+                    if next {
+                        p.add_days((wd - p.weekday() as i64).rem_euclid(7).max(1))
+                    } else {
+                        p.add_days(-back)
+                    }
+                });
+                Some(self.day_rel(i..end, day, part))
+            }
+            "day_offset" => {
+                let n: i64 = value.parse().ok()?;
+                let (end, part) = self.part_after(e, limit);
+                Some(self.day_rel(i..end, p.map(|p| p.add_days(n)), part))
+            }
+            "week_offset" => {
+                let n: i64 = value.parse().ok()?;
+                let v = p.map(|p| {
+                    let (y, w) = p.add_days(7 * n).iso_week();
+                    format!("{y:04}-W{w:02}")
+                });
+                Some(self.mention(
+                    i..e,
+                    DateKind::Date,
+                    v,
+                    Some(Precision::Week),
+                    p.map(|p| p.add_days(7 * n).y),
+                ))
+            }
+            "month_offset" => {
+                let n: i32 = value.parse().ok()?;
+                let ym = p.map(|p| p.add_months(n));
+                Some(self.mention(
+                    i..e,
+                    DateKind::Date,
+                    ym.map(|(y, m)| format!("{y:04}-{m:02}")),
+                    Some(Precision::Month),
+                    ym.map(|x| x.0),
+                ))
+            }
+            "year_offset" => {
+                let n: i32 = value.parse().ok()?;
+                let y = p.map(|p| p.y + n);
+                Some(self.mention(
+                    i..e,
+                    DateKind::Date,
+                    y.map(|y| format!("{y:04}")),
+                    Some(Precision::Year),
+                    y,
+                ))
+            }
+            "part_of_day" => {
+                // "ce matin", "this morning": today.
+                let demonstrative =
+                    i > 0 && matches!(self.text.tok(i - 1), "ce" | "cette" | "this");
+                if !demonstrative {
+                    return None;
+                }
+                let v = p.map(|p| format!("{}T{value}", p.iso()));
+                Some(self.mention(
+                    i - 1..e,
+                    DateKind::Time,
+                    v,
+                    Some(Precision::Day),
+                    p.map(|p| p.y),
+                ))
+            }
+            "present" | "past" | "future" => {
+                Some(self.mention(i..e, DateKind::Date, Some(value.to_string()), None, None))
+            }
+            _ => None,
+        }
+    }
+
+    fn part_after(&self, i: usize, limit: usize) -> (usize, Option<&'static str>) {
+        match self.word_of(i, limit, "part_of_day") {
+            Some((e, v)) => (e, Some(v)),
+            None => (i, None),
+        }
+    }
+
+    fn day_rel(
+        &self,
+        toks: std::ops::Range<usize>,
+        day: Option<Ymd>,
+        part: Option<&str>,
+    ) -> DateMention {
+        let kind = if part.is_some() {
+            DateKind::Time
+        } else {
+            DateKind::Date
+        };
+        let value = day.map(|d| match part {
+            Some(p) => format!("{}T{p}", d.iso()),
+            None => d.iso(),
+        });
+        self.mention(toks, kind, value, Some(Precision::Day), day.map(|d| d.y))
+    }
+
+    /// "six semaines" → P6W, "three days" → P3D.
+    fn duration(&self, i: usize, limit: usize) -> Option<DateMention> {
+        let n = self.number_at(i)?;
+        if n.year_like {
+            return None;
+        }
+        let e = n.toks.end;
+        let (ue, unit) = self.word_of(e, limit, "unit")?;
+        let v = if unit == "H" || unit == "MIN" {
+            format!("PT{}{}", n.value, if unit == "MIN" { "M" } else { "H" })
+        } else {
+            format!("P{}{}", n.value, unit)
+        };
+        Some(self.mention(i..ue, DateKind::Duration, Some(v), None, None))
+    }
+
+    /// "en 2020", "since 1994", "the 2020 war".
+    fn year(&self, i: usize, limit: usize) -> Option<DateMention> {
+        let y = self.year_num(i, limit)?;
+        if let Some(n) = self.number_at(i) {
+            if !n.year_like {
+                return None;
+            }
+        }
+        let mut m = self.mention(
+            i..i + 1,
+            DateKind::Date,
+            Some(format!("{y:04}")),
+            Some(Precision::Year),
+            Some(y),
+        );
+        if i > 0 && matches!(self.text.tok(i - 1), "depuis" | "since") {
+            m.since = true;
+        }
+        Some(m)
+    }
+}
+
+#[cfg(test)]
+mod tests;

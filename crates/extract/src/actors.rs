@@ -1,0 +1,252 @@
+//! Actors: who acts, is acted upon or speaks.
+//!
+//! Built from atoms found by the data packs — group nouns with a sector ("soldats",
+//! "ministère", "rebels"), demonyms in all inflected forms, country names (from the
+//! geoparser), metonyms ("le Kremlin"), organisations and people — composed into noun
+//! phrases: "le ministère arménien de la Défense" → ARM GOV, "Azerbaijani forces" → AZE
+//! MIL, "l'armée de l'Azerbaïdjan" → AZE MIL, "Le président russe Vladimir Poutine" →
+//! Vladimir Putin, RUS GOV.
+
+use sitrep_core::{Actor, PlaceMention, Text, TokRange};
+use sitrep_lexicon::{LangPack, field, global};
+
+#[derive(Clone, Debug)]
+enum Atom {
+    Noun {
+        sector: Option<&'static str>,
+    },
+    Demonym {
+        country: &'static str,
+    },
+    Country {
+        country: &'static str,
+    },
+    Named {
+        name: &'static str,
+        country: Option<&'static str>,
+        sector: Option<&'static str>,
+        wikidata: Option<&'static str>,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct Found {
+    toks: TokRange,
+    atom: Atom,
+}
+
+/// Finds actor mentions, sorted by position and non-overlapping.
+pub fn find_actors(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Actor> {
+    let mut atoms = atoms(text, pack, places);
+    atoms.sort_by(|a, b| {
+        a.toks
+            .start
+            .cmp(&b.toks.start)
+            .then(b.toks.end.cmp(&a.toks.end))
+    });
+    // Drop atoms inside a longer one.
+    let mut kept: Vec<Found> = Vec::new();
+    for a in atoms {
+        if kept.last().is_some_and(|k| a.toks.start < k.toks.end) {
+            continue;
+        }
+        kept.push(a);
+    }
+    compose(text, &kept)
+}
+
+fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found> {
+    let mut out = Vec::new();
+    for s in &text.sentences {
+        let r = s.toks.clone();
+        for m in pack.nouns.find(text, r.clone()) {
+            let sector = pack.nouns.rows_of(&m).next().and_then(|row| field(row, 1));
+            out.push(Found {
+                toks: m.toks,
+                atom: Atom::Noun { sector },
+            });
+        }
+        for m in pack.demonyms.find(text, r.clone()) {
+            if let Some(row) = pack.demonyms.rows_of(&m).next() {
+                out.push(Found {
+                    toks: m.toks,
+                    atom: Atom::Demonym { country: row[1] },
+                });
+            }
+        }
+        for m in pack.actors.find(text, r.clone()) {
+            if let Some(row) = pack.actors.rows_of(&m).next() {
+                if !text.tokens[m.toks.start].cap
+                    && !text.tokens[m.toks.clone()].iter().any(|t| t.cap)
+                {
+                    continue;
+                }
+                out.push(Found {
+                    toks: m.toks,
+                    atom: Atom::Named {
+                        name: row[1],
+                        country: field(row, 2),
+                        sector: field(row, 3),
+                        wikidata: field(row, 4),
+                    },
+                });
+            }
+        }
+        let g = global();
+        for (table, is_org) in [(&g.organizations, true), (&g.people, false)] {
+            for m in table.find(text, r.clone()) {
+                let original = text.slice(text.span(m.toks.clone()));
+                let row = table.rows_of(&m).find(|row| {
+                    let lang_col = if is_org { 5 } else { 6 };
+                    let lang_ok = matches!(field(row, lang_col), None | Some("*"))
+                        || field(row, lang_col) == Some(pack.code);
+                    let cs_ok = !is_org || field(row, 6) != Some("cs") || original == row[0];
+                    lang_ok && cs_ok
+                });
+                let Some(row) = row else { continue };
+                if !text.tokens[m.toks.clone()].iter().any(|t| t.cap) {
+                    continue;
+                }
+                let wikidata = if is_org { field(row, 4) } else { field(row, 5) };
+                out.push(Found {
+                    toks: m.toks,
+                    atom: Atom::Named {
+                        name: row[1],
+                        country: field(row, 2),
+                        sector: field(row, 3),
+                        wikidata,
+                    },
+                });
+            }
+        }
+    }
+    for p in places {
+        if let Some(r) = &p.place {
+            if r.precision == "country" {
+                if let Some(c) = r.country {
+                    out.push(Found {
+                        toks: p.toks.clone(),
+                        atom: Atom::Country { country: c },
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Function words that may link the parts of one actor phrase.
+fn is_link(t: &str) -> bool {
+    matches!(
+        t,
+        "de" | "des" | "du" | "d" | "'" | "la" | "le" | "l" | "of" | "the" | "s" | "-"
+    )
+}
+
+fn links_only(text: &Text<'_>, from: usize, to: usize, max: usize) -> bool {
+    to >= from && to - from <= max && (from..to).all(|k| is_link(text.tok(k)))
+}
+
+fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
+    let mut out: Vec<Actor> = Vec::new();
+    let mut used = vec![false; atoms.len()];
+    for i in 0..atoms.len() {
+        if used[i] {
+            continue;
+        }
+        used[i] = true;
+        let mut toks = atoms[i].toks.clone();
+        let mut actor = Actor::default();
+        apply(&mut actor, &atoms[i].atom);
+        // Absorb following atoms: "ministère arménien", "forces de l'Azerbaïdjan",
+        // "président russe Vladimir Poutine", "Armenian defence ministry".
+        let mut j = i + 1;
+        while j < atoms.len() && !used[j] {
+            let gap_ok = links_only(text, toks.end, atoms[j].toks.start, 3)
+                || (matches!(atoms[j].atom, Atom::Noun { .. })
+                    && atoms[j].toks.start - toks.end <= 1
+                    && text.tokens[toks.end..atoms[j].toks.start]
+                        .iter()
+                        .all(|t| t.kind == sitrep_core::TokenKind::Word));
+            let same_sentence =
+                text.sentence_of(atoms[j].toks.start) == text.sentence_of(toks.start);
+            if !gap_ok || !same_sentence || !compatible(&actor, &atoms[j].atom) {
+                break;
+            }
+            apply(&mut actor, &atoms[j].atom);
+            toks.end = atoms[j].toks.end;
+            used[j] = true;
+            j += 1;
+        }
+        // "de la Défense", "des Affaires étrangères": capitalised complements.
+        let sent_end = text.sentences[text.sentence_of(toks.start)].toks.end;
+        let mut k = toks.end;
+        while k < sent_end && is_link(text.tok(k)) {
+            k += 1;
+        }
+        if k > toks.end && k < sent_end && text.tokens[k].cap && actor.sector.is_some() {
+            let mut e = k;
+            while e < sent_end
+                && (text.tokens[e].cap
+                    || (is_link(text.tok(e)) && e + 1 < sent_end && text.tokens[e + 1].cap))
+            {
+                e += 1;
+            }
+            if atoms.iter().all(|a| a.toks.start >= e || a.toks.end <= k) {
+                toks.end = e;
+            }
+        }
+        actor.span = text.span(toks.clone());
+        actor.toks = toks;
+        out.push(actor);
+    }
+    out
+}
+
+/// Whether an atom can join the phrase built so far.
+fn compatible(actor: &Actor, atom: &Atom) -> bool {
+    match atom {
+        Atom::Noun { .. } => {
+            actor.name.is_none() && actor.sector.is_none() || actor.sector.is_none()
+        }
+        Atom::Demonym { country } | Atom::Country { country } => {
+            actor.country.is_none_or(|c| c == *country)
+        }
+        Atom::Named { country, .. } => {
+            actor.name.is_none()
+                && (actor.country.is_none() || country.is_none() || actor.country == *country)
+        }
+    }
+}
+
+fn apply(actor: &mut Actor, atom: &Atom) {
+    match atom {
+        Atom::Noun { sector } => {
+            if actor.sector.is_none() {
+                actor.sector = *sector;
+            }
+        }
+        Atom::Demonym { country } => actor.country = Some(country),
+        Atom::Country { country } => {
+            actor.country = Some(country);
+            if actor.sector.is_none() && actor.name.is_none() {
+                actor.sector = Some("GOV");
+            }
+        }
+        Atom::Named {
+            name,
+            country,
+            sector,
+            wikidata,
+        } => {
+            actor.name = Some(name.to_string());
+            if country.is_some() {
+                actor.country = *country;
+            }
+            if sector.is_some() {
+                actor.sector = *sector;
+            }
+            actor.wikidata = *wikidata;
+        }
+    }
+}

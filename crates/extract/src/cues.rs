@@ -1,0 +1,50 @@
+//! Context cues from the language pack, indexed by kind.
+
+use sitrep_core::{Text, TokRange};
+use sitrep_lexicon::{LangPack, field};
+
+/// Every cue match of one document, by kind.
+#[derive(Default)]
+pub struct Cues {
+    pub negation: Vec<TokRange>,
+    pub hypothetical: Vec<TokRange>,
+    pub future: Vec<TokRange>,
+    pub historical: Vec<TokRange>,
+    pub cease: Vec<TokRange>,
+    pub sport: Vec<TokRange>,
+    pub metaphor: Vec<TokRange>,
+    pub unknown_toll: Vec<TokRange>,
+    pub court: Vec<TokRange>,
+    pub toll: Vec<TokRange>,
+}
+
+impl Cues {
+    pub fn find(text: &Text<'_>, pack: &LangPack) -> Cues {
+        let mut c = Cues::default();
+        for m in pack.cues.find_in_sentences(text) {
+            for row in pack.cues.rows_of(&m) {
+                let list = match field(row, 1) {
+                    Some("negation") => &mut c.negation,
+                    Some("hypothetical") => &mut c.hypothetical,
+                    Some("future") => &mut c.future,
+                    Some("historical") => &mut c.historical,
+                    Some("cease") => &mut c.cease,
+                    Some("sport") => &mut c.sport,
+                    Some("metaphor") => &mut c.metaphor,
+                    Some("unknown_toll") => &mut c.unknown_toll,
+                    Some("court") => &mut c.court,
+                    Some("toll") => &mut c.toll,
+                    _ => continue,
+                };
+                list.push(m.toks.clone());
+            }
+        }
+        c
+    }
+}
+
+/// Whether any cue lies in `range` (overlapping it).
+pub fn any_in(cues: &[TokRange], range: TokRange) -> bool {
+    cues.iter()
+        .any(|c| c.start < range.end && range.start < c.end)
+}

@@ -1,0 +1,507 @@
+//! Events: triggers, their roles (who acts, who is acted upon), status, date and place.
+
+use sitrep_core::{Acled, Actor, DateMention, Event, EventDate, Precision, Status, TokRange};
+use sitrep_lexicon::field;
+
+use crate::claims::{claim_at, hedged};
+use crate::cues::any_in;
+use crate::{Ctx, starting_in};
+
+/// A trigger read from the pack.
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub toks: TokRange,
+    pub event_type: &'static str,
+    pub mode: Option<&'static str>,
+    pub acled: Option<Acled>,
+    pub pos: &'static str,
+    pub two_sided: bool,
+    pub weak: bool,
+    pub sentence: usize,
+}
+
+const MILITARY: &[&str] = &["MIL", "REB", "COP", "PKO", "UAF", "GOV"];
+const PASSIVE_AUX: &[&str] = &[
+    "ete", "been", "was", "were", "be", "being", "is", "are", "get", "got", "etaient", "etait",
+    "sont", "est",
+];
+const AGENT: &[&str] = &["par", "by"];
+
+pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
+    let pack = cx.pack;
+    let mut out = Vec::new();
+    for (si, s) in cx.text.sentences.iter().enumerate() {
+        let sent = s.toks.clone();
+        let sporty = any_in(&cx.cues.sport, sent.clone());
+        let mut found: Vec<Trigger> = Vec::new();
+        for m in pack.triggers.find(cx.text, sent.clone()) {
+            let Some(row) = pack.triggers.rows_of(&m).next() else {
+                continue;
+            };
+            let flags = field(row, 6).unwrap_or("");
+            let t = Trigger {
+                toks: m.toks.clone(),
+                event_type: row[1],
+                mode: field(row, 2),
+                acled: match (field(row, 3), field(row, 4)) {
+                    (Some(a), Some(b)) => Some(Acled {
+                        event_type: a,
+                        sub_event_type: b,
+                    }),
+                    _ => None,
+                },
+                pos: field(row, 5).unwrap_or("V"),
+                two_sided: flags.split(',').any(|f| f == "two_sided"),
+                weak: flags.split(',').any(|f| f == "weak"),
+                sentence: si,
+            };
+            if any_in(&cx.cues.metaphor, t.toks.clone()) {
+                continue;
+            }
+            if (t.weak || t.event_type == "ASSAULT") && sporty {
+                continue;
+            }
+            if t.weak && !conflict_context(cx, sent.clone()) {
+                continue;
+            }
+            found.push(t);
+        }
+        // Fighting that stops is a retreat; fighting named by a request, an agreement or
+        // an accusation is that event's topic, not a new event.
+        let mut k = 0;
+        while k < found.len() {
+            let t = &found[k];
+            if t.event_type == "ASSAULT" {
+                let after = t.toks.end..(t.toks.end + 4).min(sent.end);
+                if any_in(&cx.cues.cease, after) {
+                    let t = &mut found[k];
+                    t.event_type = "RETREAT";
+                    t.mode = Some("ceasefire");
+                    t.acled = None;
+                    k += 1;
+                    continue;
+                }
+                let topic = t.pos == "N"
+                    && found.iter().any(|o| {
+                        matches!(
+                            o.event_type,
+                            "REQUEST"
+                                | "AGREE"
+                                | "RETREAT"
+                                | "ACCUSE"
+                                | "REJECT"
+                                | "CONSULT"
+                                | "THREATEN"
+                                | "SANCTION"
+                        ) && gap(&o.toks, &t.toks) <= 4
+                    });
+                if topic {
+                    found.remove(k);
+                    continue;
+                }
+            }
+            k += 1;
+        }
+        // A light verb with its noun ("négocié un cessez-le-feu", "called for talks").
+        let mut k = 0;
+        while k + 1 < found.len() {
+            let (a, b) = (&found[k], &found[k + 1]);
+            if a.pos == "V"
+                && b.pos == "N"
+                && b.toks.start >= a.toks.end
+                && b.toks.start - a.toks.end <= 3
+                && a.event_type != b.event_type
+            {
+                let ty = if a.event_type == "CONSULT" && b.event_type == "AGREE" {
+                    "AGREE"
+                } else {
+                    a.event_type
+                };
+                let mode = if ty == b.event_type {
+                    b.mode.or(a.mode)
+                } else {
+                    a.mode.or(b.mode)
+                };
+                let acled = if ty == b.event_type {
+                    b.acled.clone()
+                } else {
+                    a.acled.clone()
+                };
+                let merged = Trigger {
+                    toks: a.toks.start..b.toks.end,
+                    event_type: ty,
+                    mode,
+                    acled,
+                    ..a.clone()
+                };
+                found[k] = merged;
+                found.remove(k + 1);
+                continue;
+            }
+            k += 1;
+        }
+        out.extend(found);
+    }
+    out
+}
+
+/// Tokens between a range and token `t` (0 when `t` is inside).
+fn distance(r: &TokRange, t: usize) -> usize {
+    if t < r.start {
+        r.start - t
+    } else if t >= r.end {
+        t - r.end + 1
+    } else {
+        0
+    }
+}
+
+fn gap(a: &TokRange, b: &TokRange) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else if b.end <= a.start {
+        a.start - b.end
+    } else {
+        0
+    }
+}
+
+/// A sentence about armed conflict: an armed or state actor, or people killed or hurt.
+fn conflict_context(cx: &Ctx<'_, '_>, sent: TokRange) -> bool {
+    starting_in(&cx.actors, |a| a.toks.start, sent.clone())
+        .iter()
+        .any(|a| a.country.is_some() || a.sector.is_some_and(|s| MILITARY.contains(&s)))
+        || !starting_in(&cx.casualty_words, |c| c.start, sent).is_empty()
+}
+
+/// Builds one event per trigger, merging triggers of one type in one sentence.
+pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
+    let mut events: Vec<Event> = Vec::new();
+    let mut last: Vec<(usize, &'static str, usize)> = Vec::new(); // (sentence, type, event index)
+    for t in triggers {
+        let (actors, recipients) = roles(cx, t);
+        if let Some(&(_, _, ei)) = last
+            .iter()
+            .find(|(s, ty, _)| *s == t.sentence && *ty == t.event_type)
+        {
+            let e = &mut events[ei];
+            for a in actors {
+                push_actor(&mut e.actors, a);
+            }
+            for r in recipients {
+                push_actor(&mut e.recipients, r);
+            }
+            if e.mode.is_none() {
+                e.mode = t.mode;
+            }
+            if e.acled.is_none() {
+                e.acled = t.acled.clone();
+            }
+            continue;
+        }
+        let sent = cx.text.sentences[t.sentence].toks.clone();
+        let (status, date) = status_at(cx, t.toks.start, sent.clone(), t.event_type);
+        let claimant = claim_at(&cx.claims, t.toks.start).and_then(|c| c.speaker.clone());
+        let mut e = Event {
+            event_type: t.event_type,
+            mode: t.mode,
+            acled: t.acled.clone(),
+            status,
+            actors,
+            recipients,
+            two_sided: t.two_sided,
+            location: location(cx, t.toks.start, sent.clone()),
+            date,
+            claimant,
+            casualties: Vec::new(),
+            trigger: cx.text.span(t.toks.clone()),
+            evidence: cx.text.sentence_span(t.sentence),
+            confidence: if t.weak { 0.5 } else { 0.7 },
+            sentence: t.sentence,
+        };
+        if hedged(&cx.claims, t.toks.start) {
+            e.confidence -= 0.15;
+        }
+        last.push((t.sentence, t.event_type, events.len()));
+        events.push(e);
+    }
+    events
+}
+
+pub fn push_actor(list: &mut Vec<Actor>, a: Actor) {
+    let same = |b: &Actor| b.country == a.country && b.sector == a.sector && b.name == a.name;
+    if !list.iter().any(same) {
+        list.push(a);
+    }
+}
+
+fn nearest_before(cx: &Ctx<'_, '_>, t: usize, from: usize, max: usize) -> Option<Actor> {
+    starting_in(&cx.actors, |a| a.toks.start, from..t)
+        .iter()
+        .rev()
+        .find(|a| a.toks.end <= t && t - a.toks.end <= max)
+        .cloned()
+}
+
+fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Actor> {
+    starting_in(&cx.actors, |a| a.toks.start, t..to)
+        .iter()
+        .find(|a| a.toks.start - t <= max)
+        .cloned()
+}
+
+/// Who acts and who is acted upon, from voice and word order.
+fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
+    let text = cx.text;
+    let sent = text.sentences[t.sentence].toks.clone();
+    let mut actors = Vec::new();
+    let mut recipients = Vec::new();
+    let next_is = |words: &[&str], within: usize| {
+        (t.toks.end..(t.toks.end + within).min(sent.end)).find(|&k| words.contains(&text.tok(k)))
+    };
+    if t.two_sided {
+        let from = next_is(&["entre", "between"], 2).unwrap_or(sent.start);
+        for a in starting_in(&cx.actors, |a| a.toks.start, from..sent.end) {
+            if a.country.is_some() || a.sector.is_some_and(|s| MILITARY.contains(&s)) {
+                push_actor(&mut actors, a.clone());
+            }
+        }
+        return (actors, recipients);
+    }
+    let passive_aux =
+        t.toks.start > sent.start && PASSIVE_AUX.contains(&text.tok(t.toks.start - 1));
+    let agent = next_is(AGENT, 2);
+    match t.pos {
+        "P" | "V" if t.pos == "P" || (passive_aux && agent.is_some()) => {
+            if let Some(k) = agent {
+                if let Some(a) = first_after(cx, k + 1, sent.end, 3) {
+                    actors.push(a);
+                }
+            }
+            if let Some(r) = nearest_before(cx, t.toks.start, sent.start, 8) {
+                recipients.push(r);
+            }
+        }
+        "N" => {
+            // Adjacent actor: "bombardement azerbaïdjanais", "Azerbaijani shelling".
+            let adjacent = cx.actors.iter().find(|a| {
+                (a.toks.start >= t.toks.end
+                    && a.toks.start - t.toks.end <= 1
+                    && a.country.is_some()
+                    && a.sector.is_none())
+                    || (a.toks.end <= t.toks.start
+                        && t.toks.start - a.toks.end == 0
+                        && a.country.is_some())
+            });
+            let of = next_is(&["par", "by", "de", "du", "des", "d", "of", "from"], 2)
+                .and_then(|k| first_after(cx, k + 1, sent.end, 3));
+            let against = next_is(&["contre", "against", "sur", "on", "vers", "into"], 5)
+                .and_then(|k| first_after(cx, k + 1, sent.end, 3));
+            if t.event_type == "ACCUSE" {
+                if let Some(a) = of.or(adjacent.cloned()) {
+                    recipients.push(a);
+                }
+            } else {
+                if let Some(a) = adjacent.cloned().or(of) {
+                    actors.push(a);
+                }
+                if let Some(r) = against {
+                    recipients.push(r);
+                }
+            }
+        }
+        _ => {
+            if let Some(a) = nearest_before(cx, t.toks.start, sent.start, 12) {
+                actors.push(a);
+            }
+            if let Some(r) = first_after(cx, t.toks.end, sent.end, 6) {
+                if actors.first() != Some(&r) {
+                    recipients.push(r);
+                }
+            }
+        }
+    }
+    (actors, recipients)
+}
+
+/// Status and date at token `t`: negated, hypothetical, future, historical or current.
+pub fn status_at(
+    cx: &Ctx<'_, '_>,
+    t: usize,
+    sent: TokRange,
+    event_type: &str,
+) -> (Status, EventDate) {
+    let before = |n: usize| t.saturating_sub(n).max(sent.start)..t;
+    let date = nearest_date(cx, t, sent.clone());
+    let event_date = match date {
+        Some(d) => EventDate {
+            span: Some(d.span),
+            value: d.value.clone(),
+            precision: d.precision,
+        },
+        None => cx.default_date.clone(),
+    };
+    let status = if any_in(&cx.cues.negation, before(5)) {
+        Status::Negated
+    } else if any_in(&cx.cues.hypothetical, before(5)) {
+        Status::Hypothetical
+    } else if any_in(&cx.cues.future, before(4)) {
+        Status::Future
+    } else if date.is_some_and(|d| d.since || d.year.is_some_and(|y| y < cx.ref_year))
+        || any_in(&cx.cues.historical, sent.clone())
+        || (event_type == "ASSAULT" && any_in(&cx.cues.court, sent.clone()))
+    {
+        Status::Historical
+    } else {
+        Status::Current
+    };
+    (status, event_date)
+}
+
+/// The date nearest to token `t` in its sentence, among dates with a calendar value.
+fn nearest_date<'d>(cx: &'d Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<&'d DateMention> {
+    starting_in(&cx.dates, |d| d.toks.start, sent)
+        .iter()
+        .filter(|d| d.year.is_some() || d.precision.is_some())
+        .filter(|d| d.kind != sitrep_core::DateKind::Duration)
+        .min_by_key(|d| distance(&d.toks, t))
+}
+
+/// The most specific place of the sentence, nearest to the trigger.
+fn location(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<sitrep_core::PlaceMention> {
+    starting_in(&cx.places, |p| p.toks.start, sent)
+        .iter()
+        .filter(|p| p.place.is_some())
+        .min_by_key(|p| {
+            let rank = match p.place.as_ref().map(|r| r.precision) {
+                Some("city") | Some("point") => 0,
+                Some("region") => 1,
+                _ => 2,
+            };
+            (rank, distance(&p.toks, t))
+        })
+        .cloned()
+}
+
+/// Fills roles that need the whole document: two-sided fighting without named sides
+/// gets the document's belligerents; state claimants are the targets of attacks they
+/// report; speakers act when their own clause has no subject.
+pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
+    let mut counts: std::collections::BTreeMap<&'static str, u32> = Default::default();
+    for e in events
+        .iter()
+        .filter(|e| e.event_type == "ASSAULT" && e.status == Status::Current)
+    {
+        for a in e.actors.iter().chain(&e.recipients) {
+            if let Some(c) = a.country {
+                *counts.entry(c).or_default() += 1;
+            }
+        }
+    }
+    let mut dyad: Vec<(&'static str, u32)> = counts.into_iter().collect();
+    dyad.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let dyad: Vec<&'static str> = dyad.iter().take(2).map(|d| d.0).collect();
+    for e in events.iter_mut() {
+        if e.two_sided {
+            let have: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
+            if have.len() < 2 && dyad.len() == 2 {
+                for c in &dyad {
+                    if !have.contains(c) {
+                        push_actor(
+                            &mut e.actors,
+                            Actor {
+                                span: e.trigger,
+                                country: Some(c),
+                                sector: Some("MIL"),
+                                ..Actor::default()
+                            },
+                        );
+                    }
+                }
+            }
+            continue;
+        }
+        let claimant_state = e.claimant.as_ref().filter(|c| {
+            c.country.is_some() && matches!(c.sector, Some("GOV") | Some("MIL") | None)
+        });
+        if e.actors.is_empty() && !matches!(e.event_type, "ASSAULT" | "PROTEST" | "COERCE") {
+            if let Some(c) = claimant_state {
+                e.actors.push(c.clone());
+            }
+        }
+        if e.event_type == "ACCUSE" && e.actors.is_empty() {
+            if let Some(c) = &e.claimant {
+                e.actors.push(c.clone());
+            }
+        }
+        if e.recipients.is_empty()
+            && matches!(e.event_type, "ASSAULT" | "COERCE" | "MOBILIZE" | "THREATEN")
+        {
+            if let Some(c) = claimant_state {
+                if e.actors
+                    .iter()
+                    .all(|a| a.country.is_some() && a.country != c.country)
+                    && !e.actors.is_empty()
+                {
+                    e.recipients.push(Actor {
+                        sector: None,
+                        name: None,
+                        wikidata: None,
+                        ..c.clone()
+                    });
+                }
+            }
+        }
+        let _ = cx;
+    }
+}
+
+/// Merges events of one document that are the same event told twice: same type, mode,
+/// status and claimant, and actors and recipients that do not conflict.
+pub fn merge_duplicates(events: Vec<Event>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for e in events {
+        let dup = out.iter_mut().find(|o| {
+            o.event_type == e.event_type
+                && o.mode == e.mode
+                && o.status == e.status
+                && o.two_sided == e.two_sided
+                && o.claimant.as_ref().map(|c| c.country) == e.claimant.as_ref().map(|c| c.country)
+                && compatible(&o.actors, &e.actors)
+                && compatible(&o.recipients, &e.recipients)
+                && (o.casualties.is_empty() || e.casualties.is_empty())
+        });
+        match dup {
+            Some(o) => {
+                for a in e.actors {
+                    push_actor(&mut o.actors, a);
+                }
+                for r in e.recipients {
+                    push_actor(&mut o.recipients, r);
+                }
+                o.casualties.extend(e.casualties);
+                o.confidence = (o.confidence + 0.1).min(0.95);
+            }
+            None => out.push(e),
+        }
+    }
+    out
+}
+
+fn compatible(a: &[Actor], b: &[Actor]) -> bool {
+    let ca: Vec<_> = a.iter().filter_map(|x| x.country).collect();
+    let cb: Vec<_> = b.iter().filter_map(|x| x.country).collect();
+    ca.iter().all(|c| cb.contains(c)) || cb.iter().all(|c| ca.contains(c))
+}
+
+/// The default date of current events: the publication date.
+pub fn published_date(published: Option<&str>) -> EventDate {
+    match published {
+        Some(p) => EventDate {
+            span: None,
+            value: Some(p.to_string()),
+            precision: Some(Precision::Day),
+        },
+        None => EventDate::default(),
+    }
+}

@@ -1,0 +1,337 @@
+//! The extraction pipeline: one document in, one [`Analysis`] out.
+//!
+//! Stages, in order (each a pure function of the text, the language pack and the
+//! earlier stages' output):
+//!
+//! 1. text preparation (`sitrep_text`): folding with alignment, tokens, sentences;
+//!    language identification when the language is not given;
+//! 2. numbers (`sitrep_numbers`), dates (`sitrep_dates`), places (`sitrep_geo`);
+//! 3. [`actors`]: noun phrases naming states, forces, groups, people;
+//! 4. [`claims`]: reported speech and attribution scopes;
+//! 5. [`events`]: triggers, roles, status, date, location;
+//! 6. [`casualties`]: tolls attached to events; [`quantities`];
+//! 7. [`contradictions`] between claims.
+//!
+//! No I/O, no clock: the publication date is an input. Problems are reported as
+//! diagnostics, never as panics or errors.
+
+pub mod actors;
+pub mod casualties;
+pub mod claims;
+pub mod contradictions;
+pub mod cues;
+pub mod events;
+pub mod quantities;
+
+use sitrep_core::{
+    Actor, Analysis, DateMention, Diagnostic, Document, EventDate, NumberMention, PlaceMention,
+    Text, TokRange,
+};
+use sitrep_dates::Ymd;
+use sitrep_lexicon::LangPack;
+
+/// Languages with a data pack.
+pub const SUPPORTED: &[&str] = &["en", "fr"];
+
+/// Languages recognised (so that an unsupported one is named in a diagnostic).
+const IDENTIFIED: &[&str] = &["en", "fr", "es", "de", "it", "pt", "ru", "uk", "ar"];
+
+/// Analysis settings.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Force this language instead of detecting it.
+    pub lang: Option<String>,
+}
+
+/// Everything the stages share for one document.
+pub struct Ctx<'t, 'a> {
+    pub text: &'t Text<'a>,
+    pub pack: &'static LangPack,
+    pub numbers: Vec<NumberMention>,
+    pub dates: Vec<DateMention>,
+    pub places: Vec<PlaceMention>,
+    pub actors: Vec<Actor>,
+    pub claims: Vec<claims::Claim>,
+    pub cues: cues::Cues,
+    pub casualty_words: Vec<TokRange>,
+    /// Year against which "historical" is judged (publication year, else the latest
+    /// year the text mentions).
+    pub ref_year: i32,
+    pub default_date: EventDate,
+}
+
+/// Documents longer than this are analysed in pieces cut at paragraph (else sentence,
+/// else word) boundaries, so memory stays bounded on very large inputs.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// Analyses one document.
+pub fn analyze(doc: &Document, config: &Config) -> Analysis {
+    if doc.text.len() <= CHUNK_BYTES {
+        return analyze_one(doc, config);
+    }
+    let mut total = Analysis::default();
+    let mut config = config.clone();
+    let mut base = 0;
+    for piece in chunks(&doc.text, CHUNK_BYTES) {
+        let sub = Document {
+            text: piece.to_string(),
+            ..doc.clone()
+        };
+        let mut a = analyze_one(&sub, &config);
+        if config.lang.is_none() {
+            config.lang = a.lang.map(str::to_string);
+        }
+        shift(&mut a, base, total.events.len());
+        total.lang = total.lang.or(a.lang);
+        total.events.extend(a.events);
+        total.quantities.extend(a.quantities);
+        total.places.extend(a.places);
+        total.dates.extend(a.dates);
+        total.contradictions.extend(a.contradictions);
+        for d in a.diagnostics {
+            if !total.diagnostics.contains(&d) {
+                total.diagnostics.push(d);
+            }
+        }
+        base += piece.len();
+    }
+    total.diagnostics.push(Diagnostic::new(
+        "input",
+        format!(
+            "document of {} bytes analysed in pieces of at most {CHUNK_BYTES} bytes",
+            doc.text.len()
+        ),
+    ));
+    total
+}
+
+/// Splits `text` into pieces of at most `max` bytes, each ending at a line break, a
+/// sentence end or a space when one is found in the piece's second half.
+pub fn chunks(text: &str, max: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while rest.len() > max {
+        let mut cut = max;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let window = &rest[..cut];
+        let half = cut / 2;
+        let at = window
+            .rfind('\n')
+            .filter(|&i| i > half)
+            .or_else(|| window.rfind(". ").filter(|&i| i > half).map(|i| i + 1))
+            .or_else(|| window.rfind(' ').filter(|&i| i > half));
+        let end = at.map_or(cut, |i| i + 1);
+        out.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// Moves every span of `a` by `base` bytes and every event reference by `events`.
+fn shift(a: &mut Analysis, base: usize, events: usize) {
+    use sitrep_core::Span;
+    let s = |x: &mut Span| {
+        x.start += base;
+        x.end += base;
+    };
+    fn actor(x: &mut Actor, base: usize) {
+        x.span.start += base;
+        x.span.end += base;
+    }
+    let date = |d: &mut EventDate| {
+        if let Some(x) = d.span.as_mut() {
+            x.start += base;
+            x.end += base;
+        }
+    };
+    for e in &mut a.events {
+        s(&mut e.trigger);
+        s(&mut e.evidence);
+        date(&mut e.date);
+        e.actors
+            .iter_mut()
+            .chain(e.recipients.iter_mut())
+            .chain(e.claimant.iter_mut())
+            .for_each(|x| actor(x, base));
+        if let Some(l) = e.location.as_mut() {
+            s(&mut l.span);
+        }
+        for c in &mut e.casualties {
+            s(&mut c.span);
+            s(&mut c.evidence);
+            date(&mut c.date);
+            actor(&mut c.victims, base);
+            c.perpetrator
+                .iter_mut()
+                .chain(c.claimant.iter_mut())
+                .for_each(|x| actor(x, base));
+        }
+    }
+    for q in &mut a.quantities {
+        s(&mut q.span);
+        s(&mut q.evidence);
+        date(&mut q.date);
+        q.of.iter_mut().for_each(|x| actor(x, base));
+    }
+    a.places.iter_mut().for_each(|p| s(&mut p.span));
+    a.dates.iter_mut().for_each(|d| s(&mut d.span));
+    for c in &mut a.contradictions {
+        c.a.0 += events;
+        c.b.0 += events;
+    }
+}
+
+fn analyze_one(doc: &Document, config: &Config) -> Analysis {
+    let mut analysis = Analysis::default();
+    let diag = &mut analysis.diagnostics;
+    if doc.text.trim().is_empty() {
+        diag.push(Diagnostic::new("input", "empty text: nothing to analyse"));
+        return analysis;
+    }
+    let requested = config
+        .lang
+        .clone()
+        .or_else(|| doc.lang.clone())
+        .map(|l| l.to_ascii_lowercase());
+    let lang = match requested {
+        Some(l) => match SUPPORTED.iter().find(|s| **s == l) {
+            Some(s) => Some(*s),
+            None => {
+                diag.push(Diagnostic::new(
+                    "lang",
+                    format!(
+                        "no data pack for language {l:?}; supported: {}",
+                        SUPPORTED.join(", ")
+                    ),
+                ));
+                return analysis;
+            }
+        },
+        None => match sitrep_text::detect_language(&doc.text, IDENTIFIED) {
+            Some(l) if SUPPORTED.contains(&l) => Some(l),
+            Some(l) => {
+                diag.push(Diagnostic::new(
+                    "lang",
+                    format!(
+                        "detected language {l:?} has no data pack; supported: {}",
+                        SUPPORTED.join(", ")
+                    ),
+                ));
+                return analysis;
+            }
+            None => {
+                diag.push(Diagnostic::new(
+                    "lang",
+                    "language not identified; assuming English",
+                ));
+                Some("en")
+            }
+        },
+    };
+    let Some(pack) = lang.and_then(sitrep_lexicon::lang_pack) else {
+        return analysis;
+    };
+    analysis.lang = lang;
+    let published = match doc.published.as_deref() {
+        Some(p) => {
+            match Ymd::parse(p) {
+                Some(d) => Some(d),
+                None => {
+                    diag.push(Diagnostic::new("dates", format!("publication date {p:?} is not YYYY-MM-DD: relative dates left unresolved")));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let text = sitrep_text::prepare(&doc.text, &|s| pack.is_abbreviation(s));
+    let numbers = sitrep_numbers::find_numbers(&text, pack);
+    let dates = sitrep_dates::find_dates(&text, pack, &numbers, published);
+    let places = sitrep_geo::find_places(&text, pack);
+    let mut actors = actors::find_actors(&text, pack, &places);
+    assign_dominant_country(&mut actors, &places);
+    let claims = claims::find_claims(&text, pack, &actors);
+    let cues = cues::Cues::find(&text, pack);
+    let casualty_words = pack
+        .casualty
+        .find_in_sentences(&text)
+        .into_iter()
+        .map(|m| m.toks)
+        .collect();
+    let ref_year = published
+        .map(|p| p.y)
+        .or_else(|| dates.iter().filter_map(|d| d.year).max())
+        .unwrap_or(i32::MAX);
+    let default_date = events::published_date(published.map(|p| p.iso()).as_deref());
+    let cx = Ctx {
+        text: &text,
+        pack,
+        numbers,
+        dates,
+        places,
+        actors,
+        claims,
+        cues,
+        casualty_words,
+        ref_year,
+        default_date,
+    };
+
+    let triggers = events::triggers(&cx);
+    let mut evs = events::build(&cx, &triggers);
+    casualties::attach(&cx, &mut evs);
+    events::complete(&cx, &mut evs);
+    let mut evs = events::merge_duplicates(evs);
+    evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
+    let quantities = quantities::find(&cx, &evs);
+    analysis.contradictions = contradictions::find(&evs);
+    analysis.events = evs;
+    analysis.quantities = quantities;
+    let Ctx { places, dates, .. } = cx;
+    analysis.places = places;
+    analysis.dates = dates;
+    analysis
+}
+
+/// The items (sorted by start token) that start inside `range`.
+pub(crate) fn starting_in<T>(items: &[T], start: impl Fn(&T) -> usize, range: TokRange) -> &[T] {
+    let a = items.partition_point(|x| start(x) < range.start);
+    let b = items.partition_point(|x| start(x) < range.end);
+    &items[a..b.max(a)]
+}
+
+/// In an article about one country, "l'armée" and "the police" are that country's.
+fn assign_dominant_country(actors: &mut [Actor], places: &[PlaceMention]) {
+    let mut counts: std::collections::BTreeMap<&'static str, u32> = Default::default();
+    for p in places {
+        if let Some(c) = p.place.as_ref().and_then(|r| r.country) {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    for a in actors.iter() {
+        if let Some(c) = a.country {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    let mut v: Vec<_> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let dominant = match v.as_slice() {
+        [(c, _)] => Some(*c),
+        [(c, n), (_, m), ..] if n > m => Some(*c),
+        _ => None,
+    };
+    let Some(dominant) = dominant else { return };
+    for a in actors.iter_mut() {
+        if a.country.is_none()
+            && a.name.is_none()
+            && matches!(a.sector, Some("GOV") | Some("MIL") | Some("COP"))
+        {
+            a.country = Some(dominant);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Non-casualty quantities: troops deployed, peacekeepers, durations of wars.
+
+use sitrep_core::{DateKind, Event, Quantity};
+use sitrep_lexicon::field;
+
+use crate::Ctx;
+use crate::events::status_at;
+
+pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
+    let mut out = Vec::new();
+    for n in cx.numbers.iter().filter(|n| !n.year_like) {
+        let si = cx.text.sentence_of(n.toks.start);
+        let Some(s) = cx.text.sentences.get(si) else {
+            continue;
+        };
+        // "2 000 soldats de maintien de la paix", "2,000 troops"
+        let noun = cx
+            .pack
+            .nouns
+            .find(cx.text, n.toks.end..(n.toks.end + 3).min(s.toks.end))
+            .into_iter()
+            .next();
+        let Some(noun) = noun else { continue };
+        if noun.toks.start > n.toks.end + 1 {
+            continue;
+        }
+        let sector = cx
+            .pack
+            .nouns
+            .rows_of(&noun)
+            .next()
+            .and_then(|r| field(r, 1));
+        let deploy = events
+            .iter()
+            .find(|e| e.sentence == si && e.event_type == "MOBILIZE");
+        let kind = match (sector, deploy) {
+            (Some("MIL") | Some("PKO"), Some(_)) => "troops_deployed",
+            (Some("PKO"), None) => "peacekeepers",
+            _ => continue,
+        };
+        let (status, date) = status_at(cx, n.toks.start, s.toks.clone(), "MOBILIZE");
+        let of = deploy.and_then(|e| e.actors.first().cloned()).or_else(|| {
+            cx.actors
+                .iter()
+                .find(|a| {
+                    a.toks.start >= noun.toks.start
+                        && a.toks.start <= noun.toks.end + 1
+                        && a.country.is_some()
+                })
+                .cloned()
+        });
+        out.push(Quantity {
+            kind,
+            count: n.value,
+            qualifier: n.qualifier,
+            of,
+            status,
+            date,
+            span: n.span.cover(cx.text.span(noun.toks.clone())),
+            evidence: cx.text.sentence_span(si),
+        });
+    }
+    // "une guerre de six semaines": a war's duration.
+    for d in cx.dates.iter().filter(|d| d.kind == DateKind::Duration) {
+        let Some(v) = d.value.as_deref() else {
+            continue;
+        };
+        let near = events.iter().find(|e| {
+            e.event_type == "ASSAULT" && {
+                let t = cx.text.span(d.toks.clone());
+                e.trigger.end <= t.start && t.start - e.trigger.end <= 8
+            }
+        });
+        let Some(e) = near else { continue };
+        let (num, unit) = v
+            .trim_start_matches('P')
+            .split_at(v.len().saturating_sub(2));
+        let days_per = match unit {
+            "D" => 1,
+            "W" => 7,
+            "M" => 30,
+            "Y" => 365,
+            _ => continue,
+        };
+        let Ok(count) = num.parse::<u64>() else {
+            continue;
+        };
+        out.push(Quantity {
+            kind: "duration_days",
+            count: count * days_per,
+            qualifier: sitrep_core::Qualifier::Approx,
+            of: None,
+            status: e.status,
+            date: e.date.clone(),
+            span: d.span,
+            evidence: e.evidence,
+        });
+    }
+    out
+}

@@ -1,0 +1,260 @@
+//! Geoparsing.
+//!
+//! Place names are found with the compiled gazetteer (`data/gazetteer/`: countries,
+//! first-level regions, cities of 15,000+ people, curated conflict regions and exonyms)
+//! and resolved in two passes:
+//!
+//! 1. *context*: countries the article names unambiguously, and the countries of its
+//!    demonyms ("azerbaïdjanaises" → AZE), regions it names;
+//! 2. *resolution*: each ambiguous name goes to the candidate that best fits that
+//!    context, then to the most important one (country > region > city, then population)
+//!    — never simply the first match.
+//!
+//! Filters keep common words out: a match must contain a capitalised token; names
+//! flagged `common` must be capitalised and not sentence-initial; `abbr` names match
+//! case-sensitively; a single capitalised token glued to other capitalised words
+//! ("Jordan Henderson", "Washington Post") is taken as part of another name.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sitrep_core::{PlaceMention, PlaceRef, Text, TokRange, TokenKind};
+use sitrep_lexicon::{LangPack, field, global};
+
+/// One candidate place for a name.
+struct Candidate {
+    row: &'static [&'static str],
+}
+
+impl Candidate {
+    fn kind(&self) -> &'static str {
+        self.row[2]
+    }
+    fn country(&self) -> Option<&'static str> {
+        field(self.row, 3)
+    }
+    fn admin1(&self) -> Option<&'static str> {
+        field(self.row, 4)
+    }
+    fn population(&self) -> f64 {
+        field(self.row, 7)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0.0)
+    }
+    fn to_ref(&self) -> PlaceRef {
+        let num = |i: usize| field(self.row, i).and_then(|v| v.parse::<f64>().ok());
+        PlaceRef {
+            id: self.row[0],
+            name: self.row[1],
+            country: self.country(),
+            admin1: self.admin1(),
+            geonameid: field(self.row, 8).and_then(|v| v.parse().ok()),
+            lat: num(5),
+            lon: num(6),
+            precision: match self.kind() {
+                "country" => "country",
+                "admin1" | "region" => "region",
+                _ => "city",
+            },
+        }
+    }
+}
+
+/// A name found in the text with its candidates.
+struct Found {
+    toks: TokRange,
+    cands: Vec<Candidate>,
+}
+
+/// Finds and resolves every place name in `text`.
+pub fn find_places(text: &Text<'_>, pack: &LangPack) -> Vec<PlaceMention> {
+    let g = global();
+    let names = &g.place_names;
+    let mut found: Vec<Found> = Vec::new();
+    for s in &text.sentences {
+        for m in names.find(text, s.toks.clone()) {
+            if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end) {
+                continue;
+            }
+            let mut cands = Vec::new();
+            for row in names.rows_of(&m) {
+                let flags = field(row, 2).unwrap_or("");
+                if flags.split(',').any(|f| f == "common")
+                    && !capitalised_inside(text, m.toks.clone(), s.toks.start)
+                {
+                    continue;
+                }
+                if flags.split(',').any(|f| f == "abbr")
+                    && text.slice(text.span(m.toks.clone())) != row[0]
+                {
+                    continue;
+                }
+                if let Some(p) = g.place(row[1]) {
+                    cands.push(Candidate { row: p });
+                }
+            }
+            if !cands.is_empty() {
+                found.push(Found {
+                    toks: m.toks,
+                    cands,
+                });
+            }
+        }
+    }
+    let context = Context::build(text, pack, &found);
+    found
+        .iter()
+        .map(|f| {
+            let best = f
+                .cands
+                .iter()
+                .map(|c| (context.score(c), c))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.row[0].cmp(a.1.row[0])))
+                .map(|(_, c)| c.to_ref());
+            PlaceMention {
+                span: text.span(f.toks.clone()),
+                toks: f.toks.clone(),
+                place: best,
+            }
+        })
+        .collect()
+}
+
+/// Countries and regions the article is about.
+struct Context {
+    countries: BTreeMap<&'static str, u32>,
+    admin1: BTreeSet<&'static str>,
+}
+
+impl Context {
+    fn build(text: &Text<'_>, pack: &LangPack, found: &[Found]) -> Context {
+        let mut countries: BTreeMap<&'static str, u32> = BTreeMap::new();
+        let mut admin1 = BTreeSet::new();
+        for f in found {
+            // Unambiguous, or a country name: it sets the context.
+            let country_cand = f.cands.iter().find(|c| c.kind() == "country");
+            let c = match (country_cand, f.cands.len()) {
+                (Some(c), _) => Some(c),
+                (None, 1) => f.cands.first(),
+                _ => None,
+            };
+            if let Some(c) = c {
+                if let Some(cc) = c.country() {
+                    *countries.entry(cc).or_default() += 1;
+                }
+                if matches!(c.kind(), "admin1" | "region") {
+                    if let Some(a) = c.admin1() {
+                        admin1.insert(a);
+                    }
+                }
+            }
+        }
+        for m in pack.demonyms.find_in_sentences(text) {
+            for row in pack.demonyms.rows_of(&m) {
+                *countries.entry(row[1]).or_default() += 1;
+            }
+        }
+        Context { countries, admin1 }
+    }
+
+    fn score(&self, c: &Candidate) -> f64 {
+        let mut s = match c.kind() {
+            "country" => 6.0,
+            "region" => 4.5,
+            "admin1" => 3.5,
+            _ => 0.0,
+        };
+        s += (c.population() + 1.0).log10() * 0.6;
+        if let Some(cc) = c.country() {
+            if let Some(n) = self.countries.get(cc) {
+                s += 3.0 + (*n as f64).min(5.0) * 0.2;
+            }
+        }
+        if let Some(a) = c.admin1() {
+            if c.kind() == "city" && self.admin1.contains(a) {
+                s += 2.5;
+            }
+        }
+        s
+    }
+}
+
+/// Shape checks that keep ordinary words and parts of other names out.
+fn plausible(text: &Text<'_>, toks: TokRange, sent_start: usize, sent_end: usize) -> bool {
+    if !(toks.start..toks.end).any(|k| text.tokens[k].cap) {
+        return false;
+    }
+    let single = toks.len() == 1;
+    if single && text.tokens[toks.start].kind != TokenKind::Word {
+        return false;
+    }
+    // Glued to another capitalised word: "Jordan Henderson", "Washington Post".
+    let next_cap = toks.end < sent_end
+        && text.tokens[toks.end].cap
+        && text.tokens[toks.end].kind == TokenKind::Word
+        && text.tokens[toks.end].space_before
+        && !text.tokens[toks.end].newline_before;
+    let prev_cap = toks.start > sent_start
+        && text.tokens[toks.start - 1].cap
+        && text.tokens[toks.start - 1].kind == TokenKind::Word
+        && text.tokens[toks.start].space_before;
+    if single && (next_cap || (prev_cap && toks.start - 1 > sent_start)) {
+        return false;
+    }
+    true
+}
+
+/// Capitalised, and not merely because it starts the sentence.
+fn capitalised_inside(text: &Text<'_>, toks: TokRange, sent_start: usize) -> bool {
+    let t = &text.tokens[toks.start];
+    if !t.cap {
+        return false;
+    }
+    let mut k = toks.start;
+    while k > sent_start && text.tokens[k - 1].kind == TokenKind::Punct {
+        k -= 1;
+    }
+    k > sent_start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(lang: &str, input: &str, expected: &[(&str, Option<&str>)]) {
+        let pack = sitrep_lexicon::lang_pack(lang).unwrap();
+        let text = sitrep_text::prepare(input, &|s| pack.is_abbreviation(s));
+        let got: Vec<(&str, Option<&str>)> = find_places(&text, pack)
+            .iter()
+            .map(|p| (text.slice(p.span), p.place.as_ref().and_then(|r| r.country)))
+            .collect();
+        assert_eq!(got, expected, "places in {input:?}");
+    }
+
+    #[test]
+    fn resolves_by_context() {
+        check(
+            "fr",
+            "Des combats au Haut-Karabakh, entre l'Arménie et l'Azerbaïdjan.",
+            &[
+                ("Haut-Karabakh", Some("AZE")),
+                ("Arménie", Some("ARM")),
+                ("Azerbaïdjan", Some("AZE")),
+            ],
+        );
+        check(
+            "en",
+            "A shooting in Paris, Texas, left two dead.",
+            &[("Paris", Some("USA")), ("Texas", Some("USA"))],
+        );
+        check(
+            "en",
+            "Protesters marched in Paris on Saturday.",
+            &[("Paris", Some("FRA"))],
+        );
+    }
+
+    #[test]
+    fn keeps_common_words_and_person_names_out() {
+        check("en", "Police said Jordan Henderson was not hurt.", &[]);
+    }
+}

@@ -1,0 +1,67 @@
+//! Compiles every data pack under `data/` into an fst map (folded form → postings offset)
+//! plus a postings file (`count, row, row, ...` as little-endian u32), written to OUT_DIR.
+//! The TSV text itself is copied to OUT_DIR so that a missing pack builds as empty (with a
+//! warning) instead of failing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[path = "src/tsv.rs"]
+mod tsv;
+
+#[path = "src/packs.rs"]
+mod packs;
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let data = manifest.join("../../data");
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    println!("cargo:rerun-if-changed={}", data.display());
+    for lang in packs::LANGS {
+        for file in packs::LANG_FILES {
+            let path = data.join("lang").join(lang).join(format!("{file}.tsv"));
+            compile(&path, &out, &format!("{lang}_{file}"));
+        }
+    }
+    for (dir, file) in packs::GLOBAL_FILES {
+        let path = data.join(dir).join(format!("{file}.tsv"));
+        compile(&path, &out, &format!("{dir}_{file}"));
+    }
+}
+
+fn compile(path: &Path, out: &Path, name: &str) {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let content = match std::fs::read_to_string(path) {
+        Ok(c) => c,
+        Err(_) => {
+            println!(
+                "cargo:warning=data pack {} is missing: built empty",
+                path.display()
+            );
+            String::from("form\n")
+        }
+    };
+    let (_, rows) = tsv::parse(&content);
+    let mut keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        let key = sitrep_text::fold_key(row[0]);
+        if key.is_empty() {
+            continue;
+        }
+        keys.entry(key).or_default().push(i as u32);
+    }
+    let mut post: Vec<u8> = Vec::new();
+    let mut builder = fst::MapBuilder::memory();
+    for (key, ids) in &keys {
+        let offset = (post.len() / 4) as u64;
+        post.extend_from_slice(&(ids.len() as u32).to_le_bytes());
+        for id in ids {
+            post.extend_from_slice(&id.to_le_bytes());
+        }
+        builder.insert(key, offset).expect("keys are sorted");
+    }
+    let fst_bytes = builder.into_inner().expect("fst build");
+    std::fs::write(out.join(format!("{name}.fst")), fst_bytes).unwrap();
+    std::fs::write(out.join(format!("{name}.post")), post).unwrap();
+    std::fs::write(out.join(format!("{name}.tsv")), content).unwrap();
+}

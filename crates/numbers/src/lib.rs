@@ -1,0 +1,257 @@
+//! Numbers: digits with locale group separators ("6 600", "6,600", "2.000"), decimals
+//! with multipliers ("1,5 million"), number words ("quarante-neuf", "twenty-one",
+//! "quatre-vingt-dix-sept"), approximate quantities ("une cinquantaine", "des dizaines",
+//! "dozens", "hundreds") and the qualifier words before them ("au moins", "more than",
+//! "entre ... et ...").
+//!
+//! Pure function of the prepared text and the language pack; returns mentions sorted by
+//! position.
+
+use sitrep_core::{NumberMention, Qualifier, Span, Text, TokenKind};
+use sitrep_lexicon::{LangPack, field};
+
+/// Finds every number in `text`.
+pub fn find_numbers(text: &Text<'_>, pack: &LangPack) -> Vec<NumberMention> {
+    let mut out = Vec::new();
+    for s in &text.sentences {
+        let mut i = s.toks.start;
+        while i < s.toks.end {
+            match number_at(text, pack, i, s.toks.end) {
+                Some((end, value, q, year_like)) => {
+                    let mut m = NumberMention {
+                        span: text.span(i..end),
+                        toks: i..end,
+                        value,
+                        qualifier: q,
+                        low: None,
+                        high: None,
+                        year_like,
+                    };
+                    qualify(text, pack, &mut m, s.toks.start, s.toks.end);
+                    i = m.toks.end.max(end);
+                    out.push(m);
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
+}
+
+/// A bare number starting at token `i`: `(end token, value, qualifier, year_like)`.
+fn number_at(
+    text: &Text<'_>,
+    pack: &LangPack,
+    i: usize,
+    limit: usize,
+) -> Option<(usize, u64, Qualifier, bool)> {
+    let toks = &text.tokens;
+    if toks[i].kind == TokenKind::Num {
+        let (end, value, decimal) = digits_at(text, i, limit)?;
+        // Multiplier word after the digits: "2 millions", "1,5 million".
+        if let Some((mend, mult)) = multiplier_at(text, pack, end, limit) {
+            let v = (decimal * mult as f64).round() as u64;
+            return Some((mend, v, Qualifier::Exact, false));
+        }
+        let single = end == i + 1;
+        let year_like = single && text.tok(i).len() == 4 && (1800..=2100).contains(&value);
+        return Some((end, value, Qualifier::Exact, year_like));
+    }
+    if toks[i].kind != TokenKind::Word {
+        return None;
+    }
+    words_at(text, pack, i, limit)
+}
+
+/// Digit groups: returns `(end token, integer value, value as decimal)`.
+fn digits_at(text: &Text<'_>, i: usize, limit: usize) -> Option<(usize, u64, f64)> {
+    let toks = &text.tokens;
+    let first = text.tok(i);
+    let mut value: u64 = first.parse().ok()?;
+    let mut end = i + 1;
+    let mut sep: Option<&str> = None;
+    // Thousands groups.
+    if first.len() <= 3 {
+        loop {
+            if end >= limit {
+                break;
+            }
+            let (s, next) = if toks[end].kind == TokenKind::Num
+                && toks[end].space_before
+                && !toks[end].newline_before
+            {
+                (" ", end)
+            } else if end + 1 < limit
+                && matches!(text.tok(end), "," | "." | "'")
+                && !toks[end].space_before
+                && !toks[end + 1].space_before
+                && toks[end + 1].kind == TokenKind::Num
+            {
+                (text.tok(end), end + 1)
+            } else {
+                break;
+            };
+            if text.tok(next).len() != 3 || sep.is_some_and(|p| p != s) {
+                break;
+            }
+            // "en 2020 2 000" must not join; a space group needs a short head.
+            sep = Some(s);
+            value = value
+                .checked_mul(1000)?
+                .checked_add(text.tok(next).parse().ok()?)?;
+            end = next + 1;
+        }
+    }
+    let mut decimal = value as f64;
+    // Decimal part: "1,5" / "1.5" (only meaningful before a multiplier).
+    if sep.is_none()
+        && end + 1 < limit
+        && matches!(text.tok(end), "," | ".")
+        && !toks[end].space_before
+        && !toks[end + 1].space_before
+        && toks[end + 1].kind == TokenKind::Num
+    {
+        let frac = text.tok(end + 1);
+        if let Ok(f) = format!("0.{frac}").parse::<f64>() {
+            decimal = value as f64 + f;
+            return Some((end + 2, value, decimal));
+        }
+    }
+    Some((end, value, decimal))
+}
+
+/// A multiplier word (million, milliard, thousand) at token `i`.
+fn multiplier_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64)> {
+    if i >= limit {
+        return None;
+    }
+    let m = pack.numbers.longest_at(text, i, limit)?;
+    let row = pack.numbers.rows_of(&m).next()?;
+    let v: u64 = row[1].parse().ok()?;
+    (v >= 1000 && field(row, 2) == Some("exact")).then_some((m.toks.end, v))
+}
+
+/// Number words starting at token `i`.
+fn words_at(
+    text: &Text<'_>,
+    pack: &LangPack,
+    i: usize,
+    limit: usize,
+) -> Option<(usize, u64, Qualifier, bool)> {
+    let mut total: u64 = 0;
+    let mut current: u64 = 0;
+    let mut end = i;
+    let mut j = i;
+    let mut last: u64 = 0;
+    let mut approx: Option<(u64, Qualifier)> = None;
+    let mut article = false;
+    while j < limit {
+        let tok = text.tok(j);
+        if j > i
+            && (tok == "-"
+                || ((tok == "et" || tok == "and") && current > 0 && current < 100 && last != 0))
+        {
+            j += 1;
+            continue;
+        }
+        let Some(m) = pack.numbers.longest_at(text, j, limit) else {
+            break;
+        };
+        let Some(row) = pack.numbers.rows_of(&m).next() else {
+            break;
+        };
+        let Ok(v) = row[1].parse::<u64>() else { break };
+        let q = field(row, 2)
+            .and_then(Qualifier::parse)
+            .unwrap_or(Qualifier::Exact);
+        if q != Qualifier::Exact {
+            // An approximate noun ends the number: "une cinquantaine", "des centaines".
+            if end == i || article {
+                approx = Some((v, q));
+                end = m.toks.end;
+            }
+            break;
+        }
+        if v == 1 && (tok == "un" || tok == "une" || tok == "one") && end == i {
+            article = true;
+        } else {
+            article = false;
+        }
+        if v == 100 {
+            current = current.max(1) * 100;
+        } else if v >= 1000 {
+            total += current.max(1) * v;
+            current = 0;
+        } else if v == 20 && last == 4 && current % 100 == 4 {
+            current = current - 4 + 80; // quatre-vingt(s)
+        } else {
+            current += v;
+        }
+        last = v;
+        end = m.toks.end;
+        j = m.toks.end;
+    }
+    if end == i {
+        return None;
+    }
+    if let Some((v, q)) = approx {
+        return Some((end, v, q, false));
+    }
+    Some((end, total + current, Qualifier::Exact, false))
+}
+
+/// Reads a qualifier before the number ("au moins", "more than", "entre") and, for a
+/// range, the upper bound after "et"/"and"; sets `low`/`high`.
+fn qualify(
+    text: &Text<'_>,
+    pack: &LangPack,
+    m: &mut NumberMention,
+    sent_start: usize,
+    limit: usize,
+) {
+    let from = m.toks.start.saturating_sub(4).max(sent_start);
+    for s in from..m.toks.start {
+        let Some(q) = pack.qualifiers.longest_at(text, s, m.toks.start) else {
+            continue;
+        };
+        if q.toks.end != m.toks.start {
+            continue;
+        }
+        let Some(row) = pack.qualifiers.rows_of(&q).next() else {
+            continue;
+        };
+        let Some(qual) = field(row, 1).and_then(Qualifier::parse) else {
+            continue;
+        };
+        if m.qualifier == Qualifier::Exact || qual != Qualifier::Exact {
+            m.qualifier = qual;
+        }
+        m.span = Span::new(text.span(q.toks.clone()).start, m.span.end);
+        m.toks.start = q.toks.start;
+        break;
+    }
+    let v = m.value;
+    match m.qualifier {
+        Qualifier::Exact => {
+            m.low = Some(v);
+            m.high = Some(v);
+        }
+        Qualifier::AtLeast | Qualifier::MoreThan => m.low = Some(v),
+        Qualifier::AtMost => m.high = Some(v),
+        Qualifier::Approx => {}
+        Qualifier::Range => {
+            m.low = Some(v);
+            let e = m.toks.end;
+            if e + 1 < limit && matches!(text.tok(e), "et" | "and" | "a" | "to" | "-") {
+                if let Some((end, hi, _, _)) = number_at(text, pack, e + 1, limit) {
+                    m.high = Some(hi);
+                    m.toks.end = end;
+                    m.span = Span::new(m.span.start, text.span(e + 1..end).end);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

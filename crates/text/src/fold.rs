@@ -1,0 +1,142 @@
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Folds `text` for matching. Returns the folded string and, for each folded byte, the
+/// original byte offset it came from (plus one final entry: `text.len()`).
+pub fn fold(text: &str) -> (String, Vec<u32>) {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut map: Vec<u32> = Vec::with_capacity(text.len() + 9);
+    let mut pending_space: Option<(u32, bool)> = None; // (origin, has newline)
+    for (i, c) in text.char_indices() {
+        let origin = i as u32;
+        if c.is_whitespace() {
+            let nl = matches!(
+                c,
+                '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}'
+            );
+            pending_space = Some(match pending_space {
+                Some((o, n)) => (o, n || nl),
+                None => (origin, nl),
+            });
+            continue;
+        }
+        if is_dropped(c) {
+            continue;
+        }
+        if let Some((o, nl)) = pending_space.take() {
+            if !out.is_empty() {
+                out.push(if nl { '\n' } else { ' ' });
+                map.push(o);
+            }
+        }
+        push_folded(c, origin, &mut out, &mut map);
+    }
+    map.push(text.len() as u32);
+    (out, map)
+}
+
+/// Folds a dictionary key exactly as [`fold`] folds text.
+pub fn fold_key(key: &str) -> String {
+    fold(key.trim()).0
+}
+
+/// Characters that carry no meaning for matching: zero-width, bidi marks, soft hyphen,
+/// BOM, control characters.
+fn is_dropped(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+    ) || (c.is_control())
+}
+
+fn push_folded(c: char, origin: u32, out: &mut String, map: &mut Vec<u32>) {
+    let push = |s: char, out: &mut String, map: &mut Vec<u32>| {
+        let before = out.len();
+        out.push(s);
+        for _ in before..out.len() {
+            map.push(origin);
+        }
+    };
+    if c.is_ascii() {
+        push(c.to_ascii_lowercase(), out, map);
+        return;
+    }
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{02BB}' | '\u{2032}'
+        | '\u{00B4}' | '\u{0060}' => push('\'', out, map),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => push('-', out, map),
+        '\u{00AB}' | '\u{00BB}' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => {
+            push('"', out, map)
+        }
+        '\u{0153}' | '\u{0152}' => {
+            push('o', out, map);
+            push('e', out, map);
+        }
+        '\u{00E6}' | '\u{00C6}' => {
+            push('a', out, map);
+            push('e', out, map);
+        }
+        '\u{00DF}' => {
+            push('s', out, map);
+            push('s', out, map);
+        }
+        '\u{0131}' => push('i', out, map),
+        '\u{2026}' => {
+            push('.', out, map);
+            push('.', out, map);
+            push('.', out, map);
+        }
+        _ => {
+            let mut any = false;
+            decompose_canonical(c, |d| {
+                if is_combining_mark(d) {
+                    return;
+                }
+                any = true;
+                for l in d.to_lowercase() {
+                    push(l, out, map);
+                }
+            });
+            if !any {
+                // A lone combining mark: keep nothing.
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: &str) {
+        let (f, map) = fold(input);
+        assert_eq!(f, expected, "fold({input:?})");
+        assert_eq!(map.len(), f.len() + 1);
+        for &o in &map {
+            assert!(
+                input.is_char_boundary(o as usize),
+                "map points inside a char"
+            );
+        }
+    }
+
+    #[test]
+    fn folds_case_accents_and_typography() {
+        check("Haut-Karabakh", "haut-karabakh");
+        check("L\u{2019}Azerbaïdjan", "l'azerbaidjan");
+        check("6\u{202F}600 et 2\u{00A0}000", "6 600 et 2 000");
+        check("Œuvre  «\u{00A0}ÉTÉ\u{00A0}»", "oeuvre \" ete \"");
+        check("a\u{200B}b\u{00AD}c", "abc");
+        check("x\n\n  y", "x\ny");
+        check("  lead", "lead");
+        check("Kyïv – Donetsk", "kyiv - donetsk");
+    }
+
+    #[test]
+    fn map_points_back_to_original() {
+        let s = "Été à Erevan";
+        let (f, map) = fold(s);
+        let i = f.find("erevan").unwrap();
+        assert_eq!(&s[map[i] as usize..], "Erevan");
+    }
+}
