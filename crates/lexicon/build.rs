@@ -34,10 +34,7 @@ fn compile(path: &Path, out: &Path, name: &str) {
     let content = match std::fs::read_to_string(path) {
         Ok(c) => c,
         Err(_) => {
-            println!(
-                "cargo:warning=data pack {} is missing: built empty",
-                path.display()
-            );
+            println!("cargo:warning=data pack {} is missing: built empty", path.display());
             String::from("form\n")
         }
     };

@@ -38,8 +38,7 @@ pub fn run(args: EvalArgs) -> Result<bool> {
     if !args.sets.is_empty() {
         sets.retain(|s| args.sets.contains(s));
     }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let config = sitrep_extract::Config::default();
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     for set in &sets {
@@ -56,8 +55,7 @@ pub fn run(args: EvalArgs) -> Result<bool> {
         let secs = started.elapsed().as_secs_f64();
         let pred = args.out.join(format!("{set}.pred.jsonl"));
         let mut f = std::io::BufWriter::new(
-            std::fs::File::create(&pred)
-                .with_context(|| format!("cannot create {}", pred.display()))?,
+            std::fs::File::create(&pred).with_context(|| format!("cannot create {}", pred.display()))?,
         );
         for l in &lines {
             writeln!(f, "{l}")?;
@@ -75,10 +73,7 @@ pub fn run(args: EvalArgs) -> Result<bool> {
         println!("== {set} ({} docs, {:.2} s)", docs.len(), secs);
         std::io::stdout().write_all(&output.stdout)?;
         if !output.status.success() {
-            eprintln!(
-                "sitrep: scorer failed on {set}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
+            eprintln!("sitrep: scorer failed on {set}: {}", String::from_utf8_lossy(&output.stderr));
             return Ok(false);
         }
     }

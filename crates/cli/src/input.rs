@@ -11,10 +11,7 @@ use sitrep_core::Document;
 pub fn read_text_file(path: &Path) -> Result<(String, Option<String>)> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("cannot read standard input")?;
+        std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read standard input")?;
     } else {
         std::fs::File::open(path)
             .and_then(|mut f| f.read_to_end(&mut bytes))
@@ -35,11 +32,7 @@ pub fn decode(bytes: &[u8], name: &str) -> (String, Option<String>) {
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), None),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 1;
+            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
             (
                 String::from_utf8_lossy(bytes).into_owned(),
                 Some(format!(
@@ -71,16 +64,10 @@ impl JsonlReader {
             Box::new(BufReader::new(std::io::stdin()))
         } else {
             Box::new(BufReader::new(
-                std::fs::File::open(path)
-                    .with_context(|| format!("{}: cannot open", path.display()))?,
+                std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?,
             ))
         };
-        Ok(JsonlReader {
-            path: path.to_path_buf(),
-            reader,
-            line: 0,
-            buf: Vec::new(),
-        })
+        Ok(JsonlReader { path: path.to_path_buf(), reader, line: 0, buf: Vec::new() })
     }
 }
 
@@ -95,11 +82,7 @@ impl Iterator for JsonlReader {
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(e) => {
-                    return Some(Err(format!(
-                        "{}:{}: cannot read: {e}",
-                        self.path.display(),
-                        self.line
-                    )));
+                    return Some(Err(format!("{}:{}: cannot read: {e}", self.path.display(), self.line)));
                 }
             }
             if self.buf.iter().all(u8::is_ascii_whitespace) {
@@ -108,10 +91,7 @@ impl Iterator for JsonlReader {
             let where_ = format!("{}:{}", self.path.display(), self.line);
             let (line, problem) = decode(&self.buf, &self.path.display().to_string());
             if let Some(p) = problem {
-                return Some(Err(format!(
-                    "{where_}: {}",
-                    p.split_once(": ").map_or(p.as_str(), |x| x.1)
-                )));
+                return Some(Err(format!("{where_}: {}", p.split_once(": ").map_or(p.as_str(), |x| x.1))));
             }
             return Some(parse_record(&line, &where_));
         }
@@ -120,17 +100,13 @@ impl Iterator for JsonlReader {
 
 /// One JSON Lines record as a document.
 pub fn parse_record(line: &str, where_: &str) -> std::result::Result<Document, String> {
-    let v: serde_json::Value = serde_json::from_str(line)
-        .map_err(|e| format!("{where_}: not valid JSON ({e}): record skipped"))?;
-    let obj = v
-        .as_object()
-        .ok_or_else(|| format!("{where_}: not a JSON object: record skipped"))?;
+    let v: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("{where_}: not valid JSON ({e}): record skipped"))?;
+    let obj = v.as_object().ok_or_else(|| format!("{where_}: not a JSON object: record skipped"))?;
     let text = match obj.get("text") {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(_) => {
-            return Err(format!(
-                "{where_}: \"text\" is not a string: record skipped"
-            ));
+            return Err(format!("{where_}: \"text\" is not a string: record skipped"));
         }
         None => return Err(format!("{where_}: no \"text\" field: record skipped")),
     };
@@ -140,14 +116,7 @@ pub fn parse_record(line: &str, where_: &str) -> std::result::Result<Document, S
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => where_.to_string(),
     };
-    Ok(Document {
-        id,
-        text,
-        lang: s("lang"),
-        published: s("published"),
-        title: s("title"),
-        url: s("url"),
-    })
+    Ok(Document { id, text, lang: s("lang"), published: s("published"), title: s("title"), url: s("url") })
 }
 
 #[cfg(test)]
@@ -156,30 +125,11 @@ mod tests {
 
     #[test]
     fn records_and_problems() {
-        let d = parse_record(
-            r#"{"id": 7, "text": "x", "published": "2022-09-13"}"#,
-            "f:1",
-        )
-        .unwrap();
-        assert_eq!(
-            (d.id.as_str(), d.published.as_deref()),
-            ("7", Some("2022-09-13"))
-        );
-        assert!(
-            parse_record("{not json", "f:2")
-                .unwrap_err()
-                .starts_with("f:2: not valid JSON")
-        );
-        assert!(
-            parse_record(r#"{"id": "a"}"#, "f:3")
-                .unwrap_err()
-                .contains("no \"text\"")
-        );
-        assert!(
-            parse_record("[1]", "f:4")
-                .unwrap_err()
-                .contains("not a JSON object")
-        );
+        let d = parse_record(r#"{"id": 7, "text": "x", "published": "2022-09-13"}"#, "f:1").unwrap();
+        assert_eq!((d.id.as_str(), d.published.as_deref()), ("7", Some("2022-09-13")));
+        assert!(parse_record("{not json", "f:2").unwrap_err().starts_with("f:2: not valid JSON"));
+        assert!(parse_record(r#"{"id": "a"}"#, "f:3").unwrap_err().contains("no \"text\""));
+        assert!(parse_record("[1]", "f:4").unwrap_err().contains("not a JSON object"));
     }
 
     #[test]
@@ -188,10 +138,8 @@ mod tests {
         let (s, p) = decode(b"ok\n\xff\xfebad", "f");
         assert!(s.contains('\u{FFFD}'));
         assert!(p.unwrap().starts_with("f:2: invalid UTF-8"));
-        let utf16: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("hé".encode_utf16().flat_map(|u| u.to_le_bytes()))
-            .collect();
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("hé".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
         assert_eq!(decode(&utf16, "f").0, "hé");
     }
 }

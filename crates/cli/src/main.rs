@@ -95,19 +95,14 @@ fn extract(args: ExtractArgs) -> Result<bool> {
             anyhow::bail!("--published {p:?}: expected YYYY-MM-DD");
         }
     }
-    let config = sitrep_extract::Config {
-        lang: args.lang.clone(),
-    };
+    let config = sitrep_extract::Config { lang: args.lang.clone() };
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let mut sink = Sink {
         out: &mut out,
         pretty: args.pretty,
@@ -126,11 +121,7 @@ fn extract(args: ExtractArgs) -> Result<bool> {
                     eprintln!("sitrep: {p}");
                     ok = false;
                 }
-                let id = if path.as_os_str() == "-" {
-                    "stdin".to_string()
-                } else {
-                    path.display().to_string()
-                };
+                let id = if path.as_os_str() == "-" { "stdin".to_string() } else { path.display().to_string() };
                 let title = None;
                 batch.push(Document {
                     id,
@@ -205,31 +196,20 @@ struct Sink<'w> {
 }
 
 impl Sink<'_> {
-    fn write_batch(
-        &mut self,
-        batch: Vec<Document>,
-        config: &sitrep_extract::Config,
-        jobs: usize,
-    ) -> Result<()> {
+    fn write_batch(&mut self, batch: Vec<Document>, config: &sitrep_extract::Config, jobs: usize) -> Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
         let results = analyze_all(&batch, config, jobs, self.pretty);
         for (doc, line) in batch.iter().zip(results) {
-            self.out
-                .write_all(line.as_bytes())
-                .context("cannot write results")?;
+            self.out.write_all(line.as_bytes()).context("cannot write results")?;
             self.out.write_all(b"\n").context("cannot write results")?;
             self.docs += 1;
             self.bytes += doc.text.len();
         }
         if self.progress && self.last_progress.elapsed().as_secs() >= 2 {
             let secs = self.started.elapsed().as_secs_f64();
-            eprint!(
-                "\rsitrep: {} documents, {:.1} MB/s   ",
-                self.docs,
-                self.bytes as f64 / 1e6 / secs
-            );
+            eprint!("\rsitrep: {} documents, {:.1} MB/s   ", self.docs, self.bytes as f64 / 1e6 / secs);
             self.last_progress = Instant::now();
         }
         Ok(())
@@ -238,28 +218,20 @@ impl Sink<'_> {
 
 /// Analyses documents on `jobs` threads; results come back in input order. A document
 /// whose analysis panics (a bug) still gets a record, with an `internal` diagnostic.
-fn analyze_all(
-    docs: &[Document],
-    config: &sitrep_extract::Config,
-    jobs: usize,
-    pretty: bool,
-) -> Vec<String> {
+fn analyze_all(docs: &[Document], config: &sitrep_extract::Config, jobs: usize, pretty: bool) -> Vec<String> {
     let render = |d: &Document| -> String {
-        let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            sitrep_extract::analyze(d, config)
-        }));
+        let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sitrep_extract::analyze(d, config)));
         let a = analysis.unwrap_or_else(|_| {
             eprintln!("sitrep: {}: internal error while analysing; the record is written with a diagnostic", d.id);
             let mut a = sitrep_core::Analysis::default();
-            a.diagnostics.push(sitrep_core::Diagnostic::new("internal", "analysis failed on this document (a bug: please report it)"));
+            a.diagnostics.push(sitrep_core::Diagnostic::new(
+                "internal",
+                "analysis failed on this document (a bug: please report it)",
+            ));
             a
         });
         let v = sitrep_output::to_json(d, &a);
-        let s = if pretty {
-            serde_json::to_string_pretty(&v)
-        } else {
-            serde_json::to_string(&v)
-        };
+        let s = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) };
         s.unwrap_or_default()
     };
     if jobs <= 1 || docs.len() < 2 {
@@ -267,13 +239,8 @@ fn analyze_all(
     }
     let chunk = docs.len().div_ceil(jobs);
     std::thread::scope(|s| {
-        let handles: Vec<_> = docs
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(render).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let handles: Vec<_> =
+            docs.chunks(chunk).map(|c| s.spawn(move || c.iter().map(render).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     })
 }

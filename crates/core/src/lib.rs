@@ -54,10 +54,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(stage: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            stage,
-            message: message.into(),
-        }
+        Diagnostic { stage, message: message.into() }
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Text<'a> {
     pub map: Vec<u32>,
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
+    /// The original text uses diacritics (so a form's accents can be checked).
+    pub accented: bool,
 }
 
 impl Text<'_> {

@@ -48,15 +48,8 @@ impl Ymd {
     /// ISO 8601 week: `(iso year, week)`.
     pub fn iso_week(self) -> (i32, u32) {
         let thursday = self.add_days(4 - self.weekday() as i64);
-        let jan1 = Ymd {
-            y: thursday.y,
-            m: 1,
-            d: 1,
-        };
-        (
-            (thursday.y),
-            ((thursday.days() - jan1.days()) / 7 + 1) as u32,
-        )
+        let jan1 = Ymd { y: thursday.y, m: 1, d: 1 };
+        ((thursday.y), ((thursday.days() - jan1.days()) / 7 + 1) as u32)
     }
 
     pub fn add_months(self, n: i32) -> (i32, u32) {
@@ -116,10 +109,7 @@ mod tests {
         let d = Ymd::parse("2022-09-13").unwrap();
         assert_eq!(d.weekday(), 2); // Tuesday
         assert_eq!(d.add_days(-1).iso(), "2022-09-12");
-        assert_eq!(
-            Ymd::parse("2000-03-01").unwrap().add_days(-1).iso(),
-            "2000-02-29"
-        );
+        assert_eq!(Ymd::parse("2000-03-01").unwrap().add_days(-1).iso(), "2000-02-29");
         assert_eq!(d.iso_week(), (2022, 37));
         assert_eq!(Ymd::parse("2021-01-01").unwrap().iso_week(), (2020, 53));
         assert_eq!(Ymd::new(2022, 2, 31), None);

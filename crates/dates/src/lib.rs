@@ -23,12 +23,7 @@ pub fn find_dates(
     numbers: &[NumberMention],
     published: Option<Ymd>,
 ) -> Vec<DateMention> {
-    let sc = Scanner {
-        text,
-        pack,
-        numbers,
-        published,
-    };
+    let sc = Scanner { text, pack, numbers, published };
     let mut out = Vec::new();
     for s in &text.sentences {
         let mut i = s.toks.start;
@@ -58,10 +53,7 @@ type Word = (usize, &'static str, &'static str);
 impl Scanner<'_, '_> {
     /// The number mention starting at token `i` (numbers are sorted by position).
     fn number_at(&self, i: usize) -> Option<&NumberMention> {
-        self.numbers
-            .binary_search_by_key(&i, |n| n.toks.start)
-            .ok()
-            .map(|k| &self.numbers[k])
+        self.numbers.binary_search_by_key(&i, |n| n.toks.start).ok().map(|k| &self.numbers[k])
     }
 
     fn word(&self, i: usize, limit: usize) -> Option<Word> {
@@ -74,9 +66,7 @@ impl Scanner<'_, '_> {
     }
 
     fn word_of(&self, i: usize, limit: usize, kind: &str) -> Option<(usize, &'static str)> {
-        self.word(i, limit)
-            .filter(|w| w.1 == kind)
-            .map(|w| (w.0, w.2))
+        self.word(i, limit).filter(|w| w.1 == kind).map(|w| (w.0, w.2))
     }
 
     fn day_num(&self, i: usize, limit: usize) -> Option<u32> {
@@ -86,10 +76,7 @@ impl Scanner<'_, '_> {
         let t = self.text.tok(i);
         let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
         let rest = &t[digits.len()..];
-        if digits.is_empty()
-            || digits.len() > 2
-            || !matches!(rest, "" | "er" | "e" | "st" | "nd" | "rd" | "th")
-        {
+        if digits.is_empty() || digits.len() > 2 || !matches!(rest, "" | "er" | "e" | "st" | "nd" | "rd" | "th") {
             return None;
         }
         let d: u32 = digits.parse().ok()?;
@@ -117,15 +104,7 @@ impl Scanner<'_, '_> {
         precision: Option<Precision>,
         year: Option<i32>,
     ) -> DateMention {
-        DateMention {
-            span: self.text.span(toks.clone()),
-            toks,
-            kind,
-            value,
-            precision,
-            year,
-            since: false,
-        }
+        DateMention { span: self.text.span(toks.clone()), toks, kind, value, precision, year, since: false }
     }
 
     /// Infers the year of a day and month with no year: the latest such date not more than
@@ -217,16 +196,7 @@ impl Scanner<'_, '_> {
                     && j > 0
                     && matches!(
                         self.text.tok(j - 1),
-                        "in" | "since"
-                            | "until"
-                            | "early"
-                            | "late"
-                            | "mid"
-                            | "of"
-                            | "by"
-                            | "last"
-                            | "next"
-                            | "this"
+                        "in" | "since" | "until" | "early" | "late" | "mid" | "of" | "by" | "last" | "next" | "this"
                     ))
         } else {
             j > 0
@@ -237,25 +207,13 @@ impl Scanner<'_, '_> {
         }
     }
 
-    fn day_mention(
-        &self,
-        toks: std::ops::Range<usize>,
-        y: Option<i32>,
-        m: u32,
-        d: u32,
-    ) -> DateMention {
+    fn day_mention(&self, toks: std::ops::Range<usize>, y: Option<i32>, m: u32, d: u32) -> DateMention {
         let value = match y {
             Some(y) => Ymd::new(y, m, d).map(|x| x.iso()),
             None => Some(format!("XXXX-{m:02}-{d:02}")),
         };
         let valid = value.is_some();
-        self.mention(
-            toks,
-            DateKind::Date,
-            value,
-            valid.then_some(Precision::Day),
-            y,
-        )
+        self.mention(toks, DateKind::Date, value, valid.then_some(Precision::Day), y)
     }
 
     /// "2022-09-13", "13/09/2022", "09/13/2022" (en).
@@ -280,22 +238,12 @@ impl Scanner<'_, '_> {
         let (y, m, d) = if self.text.tok(i).len() == 4 {
             (a as i32, b, c)
         } else if self.text.tok(i + 4).len() == 4 {
-            if self.pack.code == "en" && sep == "/" {
-                (c as i32, a, b)
-            } else {
-                (c as i32, b, a)
-            }
+            if self.pack.code == "en" && sep == "/" { (c as i32, a, b) } else { (c as i32, b, a) }
         } else {
             return None;
         };
         let ymd = Ymd::new(y, m, d)?;
-        Some(self.mention(
-            i..i + 5,
-            DateKind::Date,
-            Some(ymd.iso()),
-            Some(Precision::Day),
-            Some(y),
-        ))
+        Some(self.mention(i..i + 5, DateKind::Date, Some(ymd.iso()), Some(Precision::Day), Some(y)))
     }
 
     /// Weekdays, "hier", "last week", "ce matin", "actuellement".
@@ -306,8 +254,8 @@ impl Scanner<'_, '_> {
             "weekday" => {
                 let wd: i64 = value.parse().ok()?;
                 let mut end = e;
-                let next = self.is(end, limit, &["prochain", "prochaine"])
-                    || (i > 0 && self.is(i - 1, limit, &["next"]));
+                let next =
+                    self.is(end, limit, &["prochain", "prochaine"]) || (i > 0 && self.is(i - 1, limit, &["next"]));
                 if self.is(end, limit, &["dernier", "derniere"]) {
                     end += 1;
                 } else if next && self.text.tok(end).starts_with("prochain") {
@@ -316,11 +264,7 @@ impl Scanner<'_, '_> {
                 let (end, part) = self.part_after(end, limit);
                 let day = p.map(|p| {
                     let back = (p.weekday() as i64 - wd).rem_euclid(7);
-                    if next {
-                        p.add_days((wd - p.weekday() as i64).rem_euclid(7).max(1))
-                    } else {
-                        p.add_days(-back)
-                    }
+                    if next { p.add_days((wd - p.weekday() as i64).rem_euclid(7).max(1)) } else { p.add_days(-back) }
                 });
                 Some(self.day_rel(i..end, day, part))
             }
@@ -335,13 +279,7 @@ impl Scanner<'_, '_> {
                     let (y, w) = p.add_days(7 * n).iso_week();
                     format!("{y:04}-W{w:02}")
                 });
-                Some(self.mention(
-                    i..e,
-                    DateKind::Date,
-                    v,
-                    Some(Precision::Week),
-                    p.map(|p| p.add_days(7 * n).y),
-                ))
+                Some(self.mention(i..e, DateKind::Date, v, Some(Precision::Week), p.map(|p| p.add_days(7 * n).y)))
             }
             "month_offset" => {
                 let n: i32 = value.parse().ok()?;
@@ -357,29 +295,16 @@ impl Scanner<'_, '_> {
             "year_offset" => {
                 let n: i32 = value.parse().ok()?;
                 let y = p.map(|p| p.y + n);
-                Some(self.mention(
-                    i..e,
-                    DateKind::Date,
-                    y.map(|y| format!("{y:04}")),
-                    Some(Precision::Year),
-                    y,
-                ))
+                Some(self.mention(i..e, DateKind::Date, y.map(|y| format!("{y:04}")), Some(Precision::Year), y))
             }
             "part_of_day" => {
                 // "ce matin", "this morning": today.
-                let demonstrative =
-                    i > 0 && matches!(self.text.tok(i - 1), "ce" | "cette" | "this");
+                let demonstrative = i > 0 && matches!(self.text.tok(i - 1), "ce" | "cette" | "this");
                 if !demonstrative {
                     return None;
                 }
                 let v = p.map(|p| format!("{}T{value}", p.iso()));
-                Some(self.mention(
-                    i - 1..e,
-                    DateKind::Time,
-                    v,
-                    Some(Precision::Day),
-                    p.map(|p| p.y),
-                ))
+                Some(self.mention(i - 1..e, DateKind::Time, v, Some(Precision::Day), p.map(|p| p.y)))
             }
             "present" | "past" | "future" => {
                 Some(self.mention(i..e, DateKind::Date, Some(value.to_string()), None, None))
@@ -395,17 +320,8 @@ impl Scanner<'_, '_> {
         }
     }
 
-    fn day_rel(
-        &self,
-        toks: std::ops::Range<usize>,
-        day: Option<Ymd>,
-        part: Option<&str>,
-    ) -> DateMention {
-        let kind = if part.is_some() {
-            DateKind::Time
-        } else {
-            DateKind::Date
-        };
+    fn day_rel(&self, toks: std::ops::Range<usize>, day: Option<Ymd>, part: Option<&str>) -> DateMention {
+        let kind = if part.is_some() { DateKind::Time } else { DateKind::Date };
         let value = day.map(|d| match part {
             Some(p) => format!("{}T{p}", d.iso()),
             None => d.iso(),
@@ -437,13 +353,7 @@ impl Scanner<'_, '_> {
                 return None;
             }
         }
-        let mut m = self.mention(
-            i..i + 1,
-            DateKind::Date,
-            Some(format!("{y:04}")),
-            Some(Precision::Year),
-            Some(y),
-        );
+        let mut m = self.mention(i..i + 1, DateKind::Date, Some(format!("{y:04}")), Some(Precision::Year), Some(y));
         if i > 0 && matches!(self.text.tok(i - 1), "depuis" | "since") {
             m.since = true;
         }

@@ -5,15 +5,12 @@ fn check(lang: &str, published: Option<&str>, input: &str, expected: &[(&str, Op
     let pack = sitrep_lexicon::lang_pack(lang).unwrap();
     let text = sitrep_text::prepare(input, &|s| pack.is_abbreviation(s));
     let numbers = sitrep_numbers::find_numbers(&text, pack);
-    let got: Vec<(String, Option<String>)> =
-        find_dates(&text, pack, &numbers, published.and_then(Ymd::parse))
-            .into_iter()
-            .map(|d| (text.slice(d.span).to_string(), d.value))
-            .collect();
-    let expected: Vec<(String, Option<String>)> = expected
-        .iter()
-        .map(|(t, v)| (t.to_string(), v.map(str::to_string)))
+    let got: Vec<(String, Option<String>)> = find_dates(&text, pack, &numbers, published.and_then(Ymd::parse))
+        .into_iter()
+        .map(|d| (text.slice(d.span).to_string(), d.value))
         .collect();
+    let expected: Vec<(String, Option<String>)> =
+        expected.iter().map(|(t, v)| (t.to_string(), v.map(str::to_string))).collect();
     assert_eq!(got, expected, "dates in {input:?}");
 }
 
@@ -21,37 +18,12 @@ fn check(lang: &str, published: Option<&str>, input: &str, expected: &[(&str, Op
 fn french_dates() {
     let p = Some("2022-09-13");
     check("fr", p, "tués mardi.", &[("mardi", Some("2022-09-13"))]);
-    check(
-        "fr",
-        p,
-        "un cessez-le-feu mardi matin",
-        &[("mardi matin", Some("2022-09-13TMO"))],
-    );
-    check(
-        "fr",
-        p,
-        "Hier soir, il a plu.",
-        &[("Hier soir", Some("2022-09-12TEV"))],
-    );
-    check(
-        "fr",
-        p,
-        "le 13 septembre 2022",
-        &[("13 septembre 2022", Some("2022-09-13"))],
-    );
+    check("fr", p, "un cessez-le-feu mardi matin", &[("mardi matin", Some("2022-09-13TMO"))]);
+    check("fr", p, "Hier soir, il a plu.", &[("Hier soir", Some("2022-09-12TEV"))]);
+    check("fr", p, "le 13 septembre 2022", &[("13 septembre 2022", Some("2022-09-13"))]);
     check("fr", p, "le 1er mai", &[("1er mai", Some("2022-05-01"))]);
-    check(
-        "fr",
-        p,
-        "en 2020 et depuis 1994",
-        &[("2020", Some("2020")), ("1994", Some("1994"))],
-    );
-    check(
-        "fr",
-        p,
-        "une guerre de six semaines",
-        &[("six semaines", Some("P6W"))],
-    );
+    check("fr", p, "en 2020 et depuis 1994", &[("2020", Some("2020")), ("1994", Some("1994"))]);
+    check("fr", p, "une guerre de six semaines", &[("six semaines", Some("P6W"))]);
     check("fr", p, "l'an dernier", &[("an dernier", Some("2021"))]);
     check("fr", p, "le 31 février", &[]);
     check("fr", None, "tués mardi.", &[("mardi", None)]);
@@ -60,19 +32,9 @@ fn french_dates() {
 #[test]
 fn english_dates() {
     let p = Some("2022-09-13");
-    check(
-        "en",
-        p,
-        "on Tuesday morning",
-        &[("Tuesday morning", Some("2022-09-13TMO"))],
-    );
+    check("en", p, "on Tuesday morning", &[("Tuesday morning", Some("2022-09-13TMO"))]);
     check("en", p, "on Sunday", &[("Sunday", Some("2022-09-11"))]);
-    check(
-        "en",
-        p,
-        "September 13, 2022",
-        &[("September 13, 2022", Some("2022-09-13"))],
-    );
+    check("en", p, "September 13, 2022", &[("September 13, 2022", Some("2022-09-13"))]);
     check("en", p, "Jan. 27", &[("Jan. 27", Some("2022-01-27"))]);
     check("en", p, "yesterday", &[("yesterday", Some("2022-09-12"))]);
     check("en", p, "last week", &[("last week", Some("2022-W36"))]);

@@ -38,12 +38,7 @@ struct Found {
 /// Finds actor mentions, sorted by position and non-overlapping.
 pub fn find_actors(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Actor> {
     let mut atoms = atoms(text, pack, places);
-    atoms.sort_by(|a, b| {
-        a.toks
-            .start
-            .cmp(&b.toks.start)
-            .then(b.toks.end.cmp(&a.toks.end))
-    });
+    atoms.sort_by(|a, b| a.toks.start.cmp(&b.toks.start).then(b.toks.end.cmp(&a.toks.end)));
     // Drop atoms inside a longer one.
     let mut kept: Vec<Found> = Vec::new();
     for a in atoms {
@@ -61,24 +56,16 @@ fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found
         let r = s.toks.clone();
         for m in pack.nouns.find(text, r.clone()) {
             let sector = pack.nouns.rows_of(&m).next().and_then(|row| field(row, 1));
-            out.push(Found {
-                toks: m.toks,
-                atom: Atom::Noun { sector },
-            });
+            out.push(Found { toks: m.toks, atom: Atom::Noun { sector } });
         }
         for m in pack.demonyms.find(text, r.clone()) {
             if let Some(row) = pack.demonyms.rows_of(&m).next() {
-                out.push(Found {
-                    toks: m.toks,
-                    atom: Atom::Demonym { country: row[1] },
-                });
+                out.push(Found { toks: m.toks, atom: Atom::Demonym { country: row[1] } });
             }
         }
         for m in pack.actors.find(text, r.clone()) {
             if let Some(row) = pack.actors.rows_of(&m).next() {
-                if !text.tokens[m.toks.start].cap
-                    && !text.tokens[m.toks.clone()].iter().any(|t| t.cap)
-                {
+                if !text.tokens[m.toks.start].cap && !text.tokens[m.toks.clone()].iter().any(|t| t.cap) {
                     continue;
                 }
                 out.push(Found {
@@ -98,8 +85,8 @@ fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found
                 let original = text.slice(text.span(m.toks.clone()));
                 let row = table.rows_of(&m).find(|row| {
                     let lang_col = if is_org { 5 } else { 6 };
-                    let lang_ok = matches!(field(row, lang_col), None | Some("*"))
-                        || field(row, lang_col) == Some(pack.code);
+                    let lang_ok =
+                        matches!(field(row, lang_col), None | Some("*")) || field(row, lang_col) == Some(pack.code);
                     let cs_ok = !is_org || field(row, 6) != Some("cs") || original == row[0];
                     lang_ok && cs_ok
                 });
@@ -110,12 +97,7 @@ fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found
                 let wikidata = if is_org { field(row, 4) } else { field(row, 5) };
                 out.push(Found {
                     toks: m.toks,
-                    atom: Atom::Named {
-                        name: row[1],
-                        country: field(row, 2),
-                        sector: field(row, 3),
-                        wikidata,
-                    },
+                    atom: Atom::Named { name: row[1], country: field(row, 2), sector: field(row, 3), wikidata },
                 });
             }
         }
@@ -124,10 +106,7 @@ fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found
         if let Some(r) = &p.place {
             if r.precision == "country" {
                 if let Some(c) = r.country {
-                    out.push(Found {
-                        toks: p.toks.clone(),
-                        atom: Atom::Country { country: c },
-                    });
+                    out.push(Found { toks: p.toks.clone(), atom: Atom::Country { country: c } });
                 }
             }
         }
@@ -137,10 +116,7 @@ fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found
 
 /// Function words that may link the parts of one actor phrase.
 fn is_link(t: &str) -> bool {
-    matches!(
-        t,
-        "de" | "des" | "du" | "d" | "'" | "la" | "le" | "l" | "of" | "the" | "s" | "-"
-    )
+    matches!(t, "de" | "des" | "du" | "d" | "'" | "la" | "le" | "l" | "of" | "the" | "s" | "-")
 }
 
 fn links_only(text: &Text<'_>, from: usize, to: usize, max: usize) -> bool {
@@ -168,8 +144,7 @@ fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
                     && text.tokens[toks.end..atoms[j].toks.start]
                         .iter()
                         .all(|t| t.kind == sitrep_core::TokenKind::Word));
-            let same_sentence =
-                text.sentence_of(atoms[j].toks.start) == text.sentence_of(toks.start);
+            let same_sentence = text.sentence_of(atoms[j].toks.start) == text.sentence_of(toks.start);
             if !gap_ok || !same_sentence || !compatible(&actor, &atoms[j].atom) {
                 break;
             }
@@ -187,8 +162,7 @@ fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
         if k > toks.end && k < sent_end && text.tokens[k].cap && actor.sector.is_some() {
             let mut e = k;
             while e < sent_end
-                && (text.tokens[e].cap
-                    || (is_link(text.tok(e)) && e + 1 < sent_end && text.tokens[e + 1].cap))
+                && (text.tokens[e].cap || (is_link(text.tok(e)) && e + 1 < sent_end && text.tokens[e + 1].cap))
             {
                 e += 1;
             }
@@ -206,15 +180,10 @@ fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
 /// Whether an atom can join the phrase built so far.
 fn compatible(actor: &Actor, atom: &Atom) -> bool {
     match atom {
-        Atom::Noun { .. } => {
-            actor.name.is_none() && actor.sector.is_none() || actor.sector.is_none()
-        }
-        Atom::Demonym { country } | Atom::Country { country } => {
-            actor.country.is_none_or(|c| c == *country)
-        }
+        Atom::Noun { .. } => actor.name.is_none() && actor.sector.is_none() || actor.sector.is_none(),
+        Atom::Demonym { country } | Atom::Country { country } => actor.country.is_none_or(|c| c == *country),
         Atom::Named { country, .. } => {
-            actor.name.is_none()
-                && (actor.country.is_none() || country.is_none() || actor.country == *country)
+            actor.name.is_none() && (actor.country.is_none() || country.is_none() || actor.country == *country)
         }
     }
 }
@@ -233,12 +202,7 @@ fn apply(actor: &mut Actor, atom: &Atom) {
                 actor.sector = Some("GOV");
             }
         }
-        Atom::Named {
-            name,
-            country,
-            sector,
-            wikidata,
-        } => {
+        Atom::Named { name, country, sector, wikidata } => {
             actor.name = Some(name.to_string());
             if country.is_some() {
                 actor.country = *country;

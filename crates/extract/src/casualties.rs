@@ -5,97 +5,104 @@ use sitrep_core::{Actor, Casualty, CasualtyKind, Event, NumberMention, Qualifier
 use sitrep_lexicon::field;
 
 use crate::claims::claim_at;
-use crate::cues::any_in;
+use crate::cues::{all_in, any_in};
 use crate::events::{push_actor, status_at};
 use crate::{Ctx, starting_in};
 
-const POSSESSIVE: &[&str] = &[
-    "ses", "son", "sa", "leurs", "leur", "its", "their", "his", "her", "our", "nos", "notre",
-];
+const POSSESSIVE: &[&str] = &["ses", "son", "sa", "leurs", "leur", "its", "their", "his", "her", "our", "nos", "notre"];
 
 /// Finds casualty claims and attaches each to an event of its sentence (creating an
 /// assault event when the sentence has none).
 pub fn attach(cx: &Ctx<'_, '_>, events: &mut Vec<Event>) {
+    let found = collect(cx);
+    // One toll told twice is one claim; an ambiguous "shot" is not an injury when the
+    // same number of people is reported killed.
+    let mut kept: Vec<Found> = Vec::new();
+    for f in &found {
+        let c = &f.casualty;
+        if f.weak
+            && found
+                .iter()
+                .any(|o| o.casualty.kind == CasualtyKind::Killed && o.casualty.count == c.count && c.count.is_some())
+        {
+            continue;
+        }
+        let dup = kept.iter().any(|k| {
+            let o = &k.casualty;
+            o.kind == c.kind
+                && o.count == c.count
+                && o.status == c.status
+                && compatible(o.victims.country, c.victims.country)
+                && compatible(o.claimant.as_ref().and_then(|a| a.country), c.claimant.as_ref().and_then(|a| a.country))
+        });
+        if !dup {
+            kept.push(f.clone());
+        }
+    }
+    for f in kept {
+        attach_one(cx, events, f.casualty, f.word);
+    }
+}
+
+fn compatible(a: Option<&str>, b: Option<&str>) -> bool {
+    a.is_none() || b.is_none() || a == b
+}
+
+/// A casualty claim and the word it was read from.
+#[derive(Clone)]
+struct Found {
+    casualty: Casualty,
+    word: TokRange,
+    /// Read from an ambiguous word ("shot": hurt or killed).
+    weak: bool,
+}
+
+fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
+    let mut out = Vec::new();
     let mut used_numbers: Vec<usize> = Vec::new();
-    let mut seen: Vec<(
-        CasualtyKind,
-        Option<u64>,
-        Option<&str>,
-        Option<&str>,
-        sitrep_core::Status,
-    )> = Vec::new();
     for (si, s) in cx.text.sentences.iter().enumerate() {
         let sent = s.toks.clone();
         let words: Vec<_> = cx.pack.casualty.find(cx.text, sent.clone());
         let mut unknown_done = false;
         for m in &words {
-            let Some(kind) = cx
-                .pack
-                .casualty
-                .rows_of(m)
-                .next()
-                .and_then(|r| field(r, 1))
-                .and_then(CasualtyKind::parse)
-            else {
-                continue;
-            };
-            let found = number_for(cx, m.toks.clone(), sent.clone(), &words, &used_numbers);
-            let (count, qualifier, low, high, span, victims_range) = match found {
-                Some((ni, n, vr)) => {
-                    used_numbers.push(ni);
-                    (
-                        Some(n.value),
-                        Some(n.qualifier),
-                        n.low,
-                        n.high,
-                        n.span.cover(cx.text.span(m.toks.clone())),
-                        vr,
-                    )
+            let Some(row) = cx.pack.casualty.rows_agreeing(cx.text, m).into_iter().next() else { continue };
+            let Some(kind) = field(row, 1).and_then(CasualtyKind::parse) else { continue };
+            let weak = field(row, 2) == Some("weak");
+            let countable = field(row, 2) != Some("nocount");
+            let w = m.toks.clone();
+            let negated = any_in(&cx.cues.negation, sent.start..w.start)
+                && any_in(&cx.cues.negation, w.start.saturating_sub(10).max(sent.start)..w.start);
+            // "Man shot, killed", "Girl shot at party dies": the later word tells.
+            if let Some(prev) =
+                out.last_mut().filter(|p: &&mut Found| p.weak && p.casualty.sentence == si && p.casualty.kind != kind)
+            {
+                if number_for(cx, w.clone(), sent.clone(), &words, &used_numbers).is_none() {
+                    prev.casualty.kind = kind;
+                    prev.weak = false;
+                    continue;
                 }
-                None => {
-                    if let Some((one, vr)) = singular_victim(cx, m.toks.clone(), sent.clone()) {
-                        (
-                            Some(1),
-                            Some(Qualifier::Exact),
-                            Some(1),
-                            Some(1),
-                            one.cover(cx.text.span(m.toks.clone())),
-                            vr,
-                        )
-                    } else if !unknown_done
-                        && any_in(&cx.cues.unknown_toll, sent.clone())
-                        && kind == CasualtyKind::Killed
-                    {
-                        unknown_done = true;
-                        (
-                            None,
-                            None,
-                            None,
-                            None,
-                            cx.text.span(m.toks.clone()),
-                            m.toks.end..sent.end,
-                        )
-                    } else {
-                        continue;
-                    }
-                }
-            };
-            let claimant = claim_at(&cx.claims, m.toks.start).and_then(|c| c.speaker.clone());
-            let victims = victims(cx, victims_range, claimant.as_ref(), span);
-            let perpetrator = perpetrator(cx, m.toks.clone(), sent.clone());
-            let (status, date) = status_at(cx, m.toks.start, sent.clone(), "ASSAULT");
-            let key = (
-                kind,
-                count,
-                victims.country,
-                claimant.as_ref().and_then(|c| c.country),
-                status,
-            );
-            if seen.contains(&key) {
-                continue;
             }
-            seen.push(key);
-            let c = Casualty {
+            let number = if countable { number_for(cx, w.clone(), sent.clone(), &words, &used_numbers) } else { None };
+            let (count, qualifier, low, high, span, victims_range) = if let Some((ni, n, vr)) = number {
+                used_numbers.push(ni);
+                (Some(n.value), Some(n.qualifier), n.low, n.high, n.span.cover(cx.text.span(w.clone())), vr)
+            } else if let Some((one, vr)) = singular_victim(cx, w.clone(), sent.clone()).filter(|_| !negated) {
+                (Some(1), Some(Qualifier::Exact), Some(1), Some(1), one.cover(cx.text.span(w.clone())), vr)
+            } else if let Some((one, vr)) = singular_object(cx, w.clone(), sent.clone()).filter(|_| !negated) {
+                (Some(1), Some(Qualifier::Exact), Some(1), Some(1), cx.text.span(w.clone()).cover(one), vr)
+            } else if let Some(vr) = singular_passive(cx, w.clone(), sent.clone()).filter(|_| !negated) {
+                (Some(1), Some(Qualifier::Exact), Some(1), Some(1), cx.text.span(vr.start..w.end), vr)
+            } else if !unknown_done && any_in(&cx.cues.unknown_toll, sent.clone()) && kind == CasualtyKind::Killed {
+                unknown_done = true;
+                (None, None, None, None, cx.text.span(w.clone()), w.end..sent.end)
+            } else {
+                continue;
+            };
+            let claimant = claim_at(&cx.claims, w.start).and_then(|c| c.speaker.clone());
+            let victims = victims(cx, victims_range, claimant.as_ref(), span);
+            let perpetrator = perpetrator(cx, w.clone(), sent.clone());
+            let (status, date) = status_at(cx, w.start, sent.clone(), "ASSAULT");
+            let casualty = Casualty {
                 kind,
                 count,
                 qualifier,
@@ -110,26 +117,22 @@ pub fn attach(cx: &Ctx<'_, '_>, events: &mut Vec<Event>) {
                 evidence: cx.text.sentence_span(si),
                 sentence: si,
             };
-            attach_one(cx, events, c, m.toks.clone());
+            out.push(Found { casualty, word: w, weak });
         }
         // "le nombre de victimes ... reste inconnu": a toll stated as unknown.
-        if !unknown_done
-            && any_in(&cx.cues.unknown_toll, sent.clone())
-            && any_in(&cx.cues.toll, sent.clone())
-        {
-            let Some(toll) = cx.cues.toll.iter().find(|t| sent.contains(&t.start)) else {
-                continue;
-            };
+        if !unknown_done && any_in(&cx.cues.unknown_toll, sent.clone()) {
+            let Some(toll) = starting_in(&cx.cues.toll, |t| t.start, sent.clone()).first().cloned() else { continue };
             let claimant = claim_at(&cx.claims, toll.start).and_then(|c| c.speaker.clone());
             let (status, date) = status_at(cx, toll.start, sent.clone(), "ASSAULT");
             let span = cx.text.span(toll.clone());
-            let c = Casualty {
+            let victims = victims(cx, toll.end..sent.end, claimant.as_ref(), span);
+            let casualty = Casualty {
                 kind: CasualtyKind::Killed,
                 count: None,
                 qualifier: None,
                 low: None,
                 high: None,
-                victims: victims(cx, toll.end..sent.end, claimant.as_ref(), span),
+                victims,
                 perpetrator: None,
                 claimant,
                 status,
@@ -138,9 +141,23 @@ pub fn attach(cx: &Ctx<'_, '_>, events: &mut Vec<Event>) {
                 evidence: cx.text.sentence_span(si),
                 sentence: si,
             };
-            attach_one(cx, events, c, toll.clone());
+            out.push(Found { casualty, word: toll, weak: false });
         }
     }
+    out
+}
+
+/// "X was shot and killed", "il a été tué": a singular passive names one victim, the
+/// subject before it.
+fn singular_passive(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<TokRange> {
+    let mut k = w.start;
+    while k > sent.start && any_in(&cx.cues.aux, k - 1..k) {
+        k -= 1;
+    }
+    if k == w.start || !starting_in(&cx.cues.aux_sg, |c| c.start, k..w.start).iter().any(|c| c.end <= w.start) {
+        return None;
+    }
+    Some(k.saturating_sub(6).max(sent.start)..k)
 }
 
 /// The number a casualty word counts: right after it ("a tué plus de 6 600", "killing
@@ -156,20 +173,21 @@ fn number_for<'n>(
     let ok = |i: usize, n: &NumberMention| {
         !used.contains(&i)
             && !n.year_like
-            && !starting_in(
-                &cx.dates,
-                |d| d.toks.start,
-                n.toks.start.saturating_sub(8)..n.toks.start + 1,
-            )
-            .iter()
-            .any(|d| n.toks.start < d.toks.end)
+            && counts_people(cx, n, w.start)
+            && !starting_in(&cx.dates, |d| d.toks.start, n.toks.start.saturating_sub(8)..n.toks.start + 1)
+                .iter()
+                .any(|d| n.toks.start < d.toks.end)
             && !is_age(cx, n)
     };
     let base = cx.numbers.partition_point(|n| n.toks.start < sent.start);
     let in_sent = starting_in(&cx.numbers, |n| n.toks.start, sent.clone());
     for (k, n) in in_sent.iter().enumerate() {
         let i = base + k;
-        if n.toks.start == w.end && ok(i, n) {
+        if (n.toks.start == w.end
+            || (n.toks.start == w.end + 1
+                && (POSSESSIVE.contains(&cx.text.tok(w.end)) || matches!(cx.text.tok(w.end), "the" | "les" | "des"))))
+            && ok(i, n)
+        {
             let vr = n.toks.end..(n.toks.end + 5).min(sent.end);
             return Some((i, n, vr));
         }
@@ -177,13 +195,10 @@ fn number_for<'n>(
     let mut best: Option<(usize, &NumberMention)> = None;
     for (k, n) in in_sent.iter().enumerate() {
         let i = base + k;
-        if n.toks.end <= w.start && w.start - n.toks.end <= 7 && ok(i, n) {
+        if n.toks.end <= w.start && w.start - n.toks.end <= 7 && ok(i, n) && victim_phrase(cx, n.toks.end..w.start) {
             let between = n.toks.end..w.start;
-            let clause_break =
-                (between.clone()).any(|k| matches!(cx.text.tok(k), ";" | ":" | "." | "(" | ")"));
-            let other_word = words
-                .iter()
-                .any(|o| o.toks.start >= n.toks.end && o.toks.end <= w.start);
+            let clause_break = (between.clone()).any(|k| matches!(cx.text.tok(k), ";" | ":" | "." | "(" | ")"));
+            let other_word = words.iter().any(|o| o.toks.start >= n.toks.end && o.toks.end <= w.start);
             if !clause_break && !other_word {
                 best = Some((i, n));
             }
@@ -192,73 +207,165 @@ fn number_for<'n>(
     best.map(|(i, n)| (i, n, n.toks.end..w.start))
 }
 
-/// "25 ans", "5-year-old": an age, not a count.
+/// Whether the words between a number and a casualty word only name the victims ("49
+/// soldats avaient été", "de ses militaires sont", "people were"), so that the number
+/// is the count of those hit, not of those who shot ("two officers arrived and shot").
+fn victim_phrase(cx: &Ctx<'_, '_>, r: TokRange) -> bool {
+    let mut k = r.start;
+    let mut unknown = 0;
+    while k < r.end {
+        let end = [&cx.pack.nouns, &cx.pack.demonyms]
+            .iter()
+            .filter_map(|t| t.longest_at(cx.text, k, r.end))
+            .map(|m| m.toks.end)
+            .max();
+        if let Some(e) = end {
+            k = e;
+            continue;
+        }
+        let t = cx.text.tok(k);
+        let link = any_in(&cx.cues.aux, k..k + 1)
+            || POSSESSIVE.contains(&t)
+            || matches!(
+                t,
+                "of" | "de"
+                    | "des"
+                    | "d"
+                    | "'"
+                    | "les"
+                    | "the"
+                    | "other"
+                    | "others"
+                    | "more"
+                    | "additional"
+                    | "autres"
+                    | "-"
+                    | ","
+                    | "were"
+                    | "have"
+                    | "had"
+            );
+        if !link {
+            unknown += 1;
+            if unknown > 1 {
+                return false;
+            }
+        }
+        k += 1;
+    }
+    true
+}
+
+/// "25 ans", "5-year-old", "Tremaine Wilbourn, 29,": an age, not a count.
 fn is_age(cx: &Ctx<'_, '_>, n: &NumberMention) -> bool {
     let e = n.toks.end;
-    let t = |k: usize| {
-        if k < cx.text.tokens.len() {
-            cx.text.tok(k)
-        } else {
-            ""
-        }
-    };
-    (t(e) == "-" && matches!(t(e + 1), "year" | "years" | "month" | "ans" | "an"))
+    let t = |k: usize| if k < cx.text.tokens.len() { cx.text.tok(k) } else { "" };
+    let apposition = n.toks.start > 0
+        && t(n.toks.start - 1) == ","
+        && matches!(t(e), "," | ")")
+        && n.value < 120
+        && n.qualifier == Qualifier::Exact;
+    apposition
+        || (t(e) == "-" && matches!(t(e + 1), "year" | "years" | "month" | "ans" | "an"))
         || matches!(t(e), "ans" | "year-old")
         || (matches!(t(e), "years" | "year") && t(e + 1) == "old")
 }
 
-/// "a man was killed", "un policier a été blessé": one victim.
-fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Span, TokRange)> {
-    let from = w.start.saturating_sub(6).max(sent.start);
-    for m in cx.pack.nouns.find(cx.text, from..w.start) {
-        let row = cx.pack.nouns.rows_of(&m).next()?;
-        if field(row, 2) != Some("sg") {
-            continue;
-        }
-        let k = (m.toks.start.saturating_sub(3).max(sent.start)..m.toks.start)
-            .rev()
-            .find(|&k| matches!(cx.text.tok(k), "a" | "an" | "un" | "une"))?;
-        return Some((cx.text.span(k..m.toks.end), k..w.start));
+/// A number counts people when what follows it names people, a casualty word, or a
+/// linking word ("49 soldats", "50 de ses militaires", "12 killed", "five were hurt");
+/// not "6800 block", "six gunshot wounds".
+fn counts_people(cx: &Ctx<'_, '_>, n: &NumberMention, word: usize) -> bool {
+    let e = n.toks.end;
+    if e == word || e >= cx.text.tokens.len() {
+        return true;
     }
-    None
+    let starts = |t: &sitrep_lexicon::Table| t.longest_at(cx.text, e, cx.text.tokens.len()).is_some();
+    starts(&cx.pack.nouns)
+        || starts(&cx.pack.demonyms)
+        || starts(&cx.pack.casualty)
+        || any_in(&cx.cues.aux, e..e + 1)
+        || matches!(
+            cx.text.tok(e),
+            "of" | "de" | "des" | "d" | "other" | "others" | "more" | "additional" | "autres" | "," | "-"
+        )
+}
+
+/// Articles and possessives before a singular victim noun.
+const SG_DET: &[&str] =
+    &["a", "an", "un", "une", "the", "le", "la", "l", "his", "her", "their", "its", "son", "sa", "leur"];
+
+/// "a man was killed", "A 42-year-old woman was fatally shot", "Man shot" (headline),
+/// "un policier a été blessé", "he died": one victim, who must be the one hit (passive
+/// or adjectival: only auxiliaries and adverbs between the noun and the casualty word).
+fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Span, TokRange)> {
+    // A singular pronoun right before: "he died", "she was shot".
+    let mut k = w.start;
+    while k > sent.start && any_in(&cx.cues.aux, k - 1..k) && !any_in(&cx.cues.pronoun_sg, k - 1..k) {
+        k -= 1;
+    }
+    if k > sent.start && any_in(&cx.cues.pronoun_sg, k - 1..k) {
+        return Some((cx.text.span(k - 1..k), k - 1..w.start));
+    }
+    let from = w.start.saturating_sub(8).max(sent.start);
+    let nouns = cx.pack.nouns.find(cx.text, from..w.start);
+    let m = nouns.last()?;
+    let row = cx.pack.nouns.rows_of(m).next()?;
+    if field(row, 2) != Some("sg") || !all_in(&cx.cues.aux, m.toks.end..w.start) {
+        return None;
+    }
+    // An article before the noun, possibly across an age ("a 20-year-old man").
+    let article = (m.toks.start.saturating_sub(7).max(sent.start)..m.toks.start)
+        .rev()
+        .find(|&k| SG_DET.contains(&cx.text.tok(k)) && !any_in(&cx.cues.aux, k..k + 1));
+    let headline = m.toks.start == sent.start && cx.text.tokens[m.toks.start].cap;
+    let start = article.or(headline.then_some(m.toks.start))?;
+    Some((cx.text.span(start..m.toks.end), start..w.start))
+}
+
+/// "shot and killed a 22-year-old man", "killing his stepson": one victim named as the
+/// object right after the casualty word.
+fn singular_object(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Span, TokRange)> {
+    let end = (w.end + 7).min(sent.end);
+    let det = (w.end..(w.end + 2).min(end)).find(|&k| SG_DET.contains(&cx.text.tok(k)))?;
+    let m = cx.pack.nouns.find(cx.text, det + 1..end).into_iter().next()?;
+    let row = cx.pack.nouns.rows_of(&m).next()?;
+    if field(row, 2) != Some("sg") || m.toks.start > det + 6 {
+        return None;
+    }
+    Some((cx.text.span(det..m.toks.end), det..m.toks.end))
 }
 
 /// Who was hit, from the words around the number.
 fn victims(cx: &Ctx<'_, '_>, range: TokRange, claimant: Option<&Actor>, fallback: Span) -> Actor {
-    let mut v = Actor {
-        span: fallback,
-        ..Actor::default()
-    };
+    let mut v = Actor { span: fallback, ..Actor::default() };
     if let Some(a) = starting_in(&cx.actors, |a| a.toks.start, range.clone()).first() {
         v = a.clone();
         v.name = None;
         v.wikidata = None;
     }
     if v.country.is_none() {
-        let possessive = (range.clone())
-            .any(|k| k < cx.text.tokens.len() && POSSESSIVE.contains(&cx.text.tok(k)));
-        let own_soldiers = v.sector == Some("MIL")
-            && claimant.is_some_and(|c| matches!(c.sector, Some("GOV") | Some("MIL")));
+        let possessive = (range.clone()).any(|k| k < cx.text.tokens.len() && POSSESSIVE.contains(&cx.text.tok(k)));
+        let own_soldiers =
+            v.sector == Some("MIL") && claimant.is_some_and(|c| matches!(c.sector, Some("GOV") | Some("MIL")));
         if possessive || own_soldiers {
             v.country = claimant.and_then(|c| c.country);
         }
     }
     if v.country.is_none() {
         // "parmi les civils en Arménie"
-        if let Some(p) =
-            starting_in(&cx.places, |p| p.toks.start, range.start..range.end + 3).first()
-        {
+        if let Some(p) = starting_in(&cx.places, |p| p.toks.start, range.start..range.end + 3).first() {
             v.country = p.place.as_ref().and_then(|r| r.country);
         }
+    }
+    if v.country.is_none() {
+        v.country = cx.dominant;
     }
     v
 }
 
 fn perpetrator(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Actor> {
     let k = (w.end..(w.end + 2).min(sent.end)).find(|&k| matches!(cx.text.tok(k), "par" | "by"))?;
-    starting_in(&cx.actors, |a| a.toks.start, k + 1..(k + 4).min(sent.end))
-        .first()
-        .cloned()
+    starting_in(&cx.actors, |a| a.toks.start, k + 1..(k + 4).min(sent.end)).first().cloned()
 }
 
 fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, c: Casualty, w: TokRange) {
@@ -268,8 +375,7 @@ fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, c: Casualty, w: TokRang
         .filter(|(_, e)| e.sentence == c.sentence && e.event_type == "ASSAULT")
         .min_by_key(|(_, e)| e.trigger.start.abs_diff(c.span.start))
         .map(|(i, _)| i);
-    let victims_actor =
-        (c.victims.country.is_some() || c.victims.sector.is_some()).then(|| c.victims.clone());
+    let victims_actor = (c.victims.country.is_some() || c.victims.sector.is_some()).then(|| c.victims.clone());
     match target {
         Some(i) => {
             let e = &mut events[i];
@@ -296,14 +402,9 @@ fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, c: Casualty, w: TokRang
                 recipients.push(v);
             }
             let actors: Vec<Actor> = c.perpetrator.iter().cloned().collect();
-            let acled = (c.victims.sector == Some("CVL")).then_some(sitrep_core::Acled {
-                event_type: "Violence against civilians",
-                sub_event_type: "Attack",
-            });
-            let location = starting_in(&cx.places, |p| p.toks.start, sent)
-                .iter()
-                .find(|p| p.place.is_some())
-                .cloned();
+            let acled = (c.victims.sector == Some("CVL"))
+                .then_some(sitrep_core::Acled { event_type: "Violence against civilians", sub_event_type: "Attack" });
+            let location = starting_in(&cx.places, |p| p.toks.start, sent).iter().find(|p| p.place.is_some()).cloned();
             events.push(Event {
                 event_type: "ASSAULT",
                 mode: None,

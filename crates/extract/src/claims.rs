@@ -33,7 +33,7 @@ pub fn find_claims(text: &Text<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cl
     for (si, s) in text.sentences.iter().enumerate() {
         let before = out.len();
         for m in pack.speech.find(text, s.toks.clone()) {
-            let Some(kind) = pack.speech.rows_of(&m).next().and_then(|r| field(r, 1)) else {
+            let Some(kind) = pack.speech.rows_agreeing(text, &m).into_iter().next().and_then(|r| field(r, 1)) else {
                 continue;
             };
             let kind = match kind {
@@ -45,20 +45,14 @@ pub fn find_claims(text: &Text<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cl
                 _ => continue,
             };
             if kind == CueKind::Hedge {
-                out.push(Claim {
-                    kind,
-                    cue: m.toks.clone(),
-                    speaker: None,
-                    scope: m.toks.end..s.toks.end,
-                });
+                out.push(Claim { kind, cue: m.toks.clone(), speaker: None, scope: m.toks.end..s.toks.end });
                 continue;
             }
             let sent = s.toks.clone();
-            let before_actor =
-                crate::starting_in(actors, |a| a.toks.start, sent.start..m.toks.start)
-                    .iter()
-                    .rev()
-                    .find(|a| a.toks.end <= m.toks.start && m.toks.start - a.toks.end <= 12);
+            let before_actor = crate::starting_in(actors, |a| a.toks.start, sent.start..m.toks.start)
+                .iter()
+                .rev()
+                .find(|a| a.toks.end <= m.toks.start && m.toks.start - a.toks.end <= 12);
             let after_actor = crate::starting_in(actors, |a| a.toks.start, m.toks.end..sent.end)
                 .iter()
                 .find(|a| a.toks.start - m.toks.end <= 5);
@@ -67,9 +61,7 @@ pub fn find_claims(text: &Text<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cl
                     let speaker = after_actor.cloned();
                     let parenthetical = m.toks.start > sent.start + 1
                         && text.tok(m.toks.start - 1) == ","
-                        && speaker
-                            .as_ref()
-                            .is_some_and(|a| a.toks.end < sent.end && text.tok(a.toks.end) == ",");
+                        && speaker.as_ref().is_some_and(|a| a.toks.end < sent.end && text.tok(a.toks.end) == ",");
                     let scope = if parenthetical {
                         let comma = m.toks.start - 1;
                         let start = (sent.start..comma)
@@ -91,28 +83,19 @@ pub fn find_claims(text: &Text<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cl
                         }
                         sent.end.saturating_sub(k) <= 4
                     };
-                    let inverted =
-                        before_actor.is_none() || (rest_is_short && after_actor.is_some());
+                    let inverted = before_actor.is_none() || (rest_is_short && after_actor.is_some());
                     if inverted {
                         // "“…”, a déclaré Dmitri Peskov", "…, officials said."
                         let speaker = after_actor.or(before_actor).cloned();
                         (speaker, sent.start..m.toks.start)
                     } else if rest_is_short {
-                        (
-                            before_actor.cloned(),
-                            sent.start..before_actor.map_or(m.toks.start, |a| a.toks.start),
-                        )
+                        (before_actor.cloned(), sent.start..before_actor.map_or(m.toks.start, |a| a.toks.start))
                     } else {
                         (before_actor.cloned(), m.toks.end..sent.end)
                     }
                 }
             };
-            out.push(Claim {
-                kind,
-                cue: m.toks.clone(),
-                speaker,
-                scope,
-            });
+            out.push(Claim { kind, cue: m.toks.clone(), speaker, scope });
         }
         // A quoted sentence right after an attributed quote keeps its speaker.
         if out.len() == before && si > 0 && text.tok(s.toks.start) == "\"" {
@@ -123,12 +106,7 @@ pub fn find_claims(text: &Text<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cl
                     && c.kind == CueKind::Say
                     && c.speaker.is_some()
             }) {
-                let c = Claim {
-                    kind: c.kind,
-                    cue: c.cue.clone(),
-                    speaker: c.speaker.clone(),
-                    scope: s.toks.clone(),
-                };
+                let c = Claim { kind: c.kind, cue: c.cue.clone(), speaker: c.speaker.clone(), scope: s.toks.clone() };
                 out.push(c);
             }
         }
@@ -146,7 +124,5 @@ pub fn claim_at(claims: &[Claim], t: usize) -> Option<&Claim> {
 
 /// Whether a hedge ("auraient", "reportedly") covers token `t`.
 pub fn hedged(claims: &[Claim], t: usize) -> bool {
-    claims.iter().any(|c| {
-        c.kind == CueKind::Hedge && c.cue.start <= t && t < c.scope.end && t - c.cue.start <= 6
-    })
+    claims.iter().any(|c| c.kind == CueKind::Hedge && c.cue.start <= t && t < c.scope.end && t - c.cue.start <= 6)
 }

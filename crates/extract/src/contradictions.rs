@@ -14,9 +14,7 @@ fn voice(c: &Casualty) -> String {
     match &c.claimant {
         Some(a) => {
             let who = a.name.clone().unwrap_or_else(|| {
-                format!("{} {}", a.country.unwrap_or("?"), a.sector.unwrap_or(""))
-                    .trim()
-                    .to_string()
+                format!("{} {}", a.country.unwrap_or("?"), a.sector.unwrap_or("")).trim().to_string()
             });
             format!("{who} says")
         }
@@ -48,12 +46,7 @@ pub fn find(events: &[Event]) -> Vec<Contradiction> {
     let all: Vec<((usize, usize), &Casualty)> = events
         .iter()
         .enumerate()
-        .flat_map(|(ei, e)| {
-            e.casualties
-                .iter()
-                .enumerate()
-                .map(move |(ci, c)| ((ei, ci), c))
-        })
+        .flat_map(|(ei, e)| e.casualties.iter().enumerate().map(move |(ci, c)| ((ei, ci), c)))
         .filter(|(_, c)| c.status == Status::Current && c.count.is_some())
         .collect();
     let mut out = Vec::new();
@@ -66,10 +59,7 @@ pub fn find(events: &[Event]) -> Vec<Contradiction> {
             {
                 continue;
             }
-            if a.victims.sector.is_some()
-                && b.victims.sector.is_some()
-                && a.victims.sector != b.victims.sector
-            {
+            if a.victims.sector.is_some() && b.victims.sector.is_some() && a.victims.sector != b.victims.sector {
                 continue;
             }
             if a.date.value.is_some() && b.date.value.is_some() && a.date.value != b.date.value {
@@ -109,12 +99,7 @@ pub fn find(events: &[Event]) -> Vec<Contradiction> {
                     victims_label(other)
                 ));
             }
-            out.push(Contradiction {
-                kind: "casualty_count",
-                a: *ra,
-                b: *rb,
-                explanation,
-            });
+            out.push(Contradiction { kind: "casualty_count", a: *ra, b: *rb, explanation });
         }
     }
     out

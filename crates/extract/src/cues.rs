@@ -16,6 +16,9 @@ pub struct Cues {
     pub unknown_toll: Vec<TokRange>,
     pub court: Vec<TokRange>,
     pub toll: Vec<TokRange>,
+    pub aux: Vec<TokRange>,
+    pub aux_sg: Vec<TokRange>,
+    pub pronoun_sg: Vec<TokRange>,
 }
 
 impl Cues {
@@ -34,6 +37,9 @@ impl Cues {
                     Some("unknown_toll") => &mut c.unknown_toll,
                     Some("court") => &mut c.court,
                     Some("toll") => &mut c.toll,
+                    Some("aux") => &mut c.aux,
+                    Some("aux_sg") => &mut c.aux_sg,
+                    Some("pronoun_sg") => &mut c.pronoun_sg,
                     _ => continue,
                 };
                 list.push(m.toks.clone());
@@ -43,8 +49,12 @@ impl Cues {
     }
 }
 
+/// Whether every token of `range` is covered by one of `cues`.
+pub fn all_in(cues: &[TokRange], range: TokRange) -> bool {
+    range.clone().all(|k| cues.iter().any(|c| c.contains(&k)))
+}
+
 /// Whether any cue lies in `range` (overlapping it).
 pub fn any_in(cues: &[TokRange], range: TokRange) -> bool {
-    cues.iter()
-        .any(|c| c.start < range.end && range.start < c.end)
+    cues.iter().any(|c| c.start < range.end && range.start < c.end)
 }

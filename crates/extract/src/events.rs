@@ -21,10 +21,9 @@ pub struct Trigger {
 }
 
 const MILITARY: &[&str] = &["MIL", "REB", "COP", "PKO", "UAF", "GOV"];
-const PASSIVE_AUX: &[&str] = &[
-    "ete", "been", "was", "were", "be", "being", "is", "are", "get", "got", "etaient", "etait",
-    "sont", "est",
-];
+const ARMED: &[&str] = &["MIL", "REB", "COP", "PKO", "UAF"];
+const PASSIVE_AUX: &[&str] =
+    &["ete", "been", "was", "were", "be", "being", "is", "are", "get", "got", "etaient", "etait", "sont", "est"];
 const AGENT: &[&str] = &["par", "by"];
 
 pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
@@ -35,7 +34,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         let sporty = any_in(&cx.cues.sport, sent.clone());
         let mut found: Vec<Trigger> = Vec::new();
         for m in pack.triggers.find(cx.text, sent.clone()) {
-            let Some(row) = pack.triggers.rows_of(&m).next() else {
+            let Some(row) = pack.triggers.rows_agreeing(cx.text, &m).into_iter().next() else {
                 continue;
             };
             let flags = field(row, 6).unwrap_or("");
@@ -44,10 +43,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 event_type: row[1],
                 mode: field(row, 2),
                 acled: match (field(row, 3), field(row, 4)) {
-                    (Some(a), Some(b)) => Some(Acled {
-                        event_type: a,
-                        sub_event_type: b,
-                    }),
+                    (Some(a), Some(b)) => Some(Acled { event_type: a, sub_event_type: b }),
                     _ => None,
                 },
                 pos: field(row, 5).unwrap_or("V"),
@@ -83,17 +79,8 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 }
                 let topic = t.pos == "N"
                     && found.iter().any(|o| {
-                        matches!(
-                            o.event_type,
-                            "REQUEST"
-                                | "AGREE"
-                                | "RETREAT"
-                                | "ACCUSE"
-                                | "REJECT"
-                                | "CONSULT"
-                                | "THREATEN"
-                                | "SANCTION"
-                        ) && gap(&o.toks, &t.toks) <= 4
+                        matches!(o.event_type, "REQUEST" | "AGREE" | "RETREAT" | "THREATEN")
+                            && gap(&o.toks, &t.toks) <= 4
                     });
                 if topic {
                     found.remove(k);
@@ -112,28 +99,10 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 && b.toks.start - a.toks.end <= 3
                 && a.event_type != b.event_type
             {
-                let ty = if a.event_type == "CONSULT" && b.event_type == "AGREE" {
-                    "AGREE"
-                } else {
-                    a.event_type
-                };
-                let mode = if ty == b.event_type {
-                    b.mode.or(a.mode)
-                } else {
-                    a.mode.or(b.mode)
-                };
-                let acled = if ty == b.event_type {
-                    b.acled.clone()
-                } else {
-                    a.acled.clone()
-                };
-                let merged = Trigger {
-                    toks: a.toks.start..b.toks.end,
-                    event_type: ty,
-                    mode,
-                    acled,
-                    ..a.clone()
-                };
+                let ty = if a.event_type == "CONSULT" && b.event_type == "AGREE" { "AGREE" } else { a.event_type };
+                let mode = if ty == b.event_type { b.mode.or(a.mode) } else { a.mode.or(b.mode) };
+                let acled = if ty == b.event_type { b.acled.clone() } else { a.acled.clone() };
+                let merged = Trigger { toks: a.toks.start..b.toks.end, event_type: ty, mode, acled, ..a.clone() };
                 found[k] = merged;
                 found.remove(k + 1);
                 continue;
@@ -180,16 +149,20 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
     let mut last: Vec<(usize, &'static str, usize)> = Vec::new(); // (sentence, type, event index)
     for t in triggers {
         let (actors, recipients) = roles(cx, t);
-        if let Some(&(_, _, ei)) = last
-            .iter()
-            .find(|(s, ty, _)| *s == t.sentence && *ty == t.event_type)
-        {
+        if let Some(&(_, _, ei)) = last.iter().find(|(s, ty, _)| *s == t.sentence && *ty == t.event_type) {
             let e = &mut events[ei];
             for a in actors {
                 push_actor(&mut e.actors, a);
             }
             for r in recipients {
                 push_actor(&mut e.recipients, r);
+            }
+            if t.two_sided && !e.two_sided {
+                // Fighting: whoever was hit or hit back is a side.
+                e.two_sided = true;
+                for r in std::mem::take(&mut e.recipients) {
+                    push_actor(&mut e.actors, r);
+                }
             }
             if e.mode.is_none() {
                 e.mode = t.mode;
@@ -244,10 +217,7 @@ fn nearest_before(cx: &Ctx<'_, '_>, t: usize, from: usize, max: usize) -> Option
 }
 
 fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Actor> {
-    starting_in(&cx.actors, |a| a.toks.start, t..to)
-        .iter()
-        .find(|a| a.toks.start - t <= max)
-        .cloned()
+    starting_in(&cx.actors, |a| a.toks.start, t..to).iter().find(|a| a.toks.start - t <= max).cloned()
 }
 
 /// Who acts and who is acted upon, from voice and word order.
@@ -260,16 +230,28 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
         (t.toks.end..(t.toks.end + within).min(sent.end)).find(|&k| words.contains(&text.tok(k)))
     };
     if t.two_sided {
-        let from = next_is(&["entre", "between"], 2).unwrap_or(sent.start);
-        for a in starting_in(&cx.actors, |a| a.toks.start, from..sent.end) {
-            if a.country.is_some() || a.sector.is_some_and(|s| MILITARY.contains(&s)) {
-                push_actor(&mut actors, a.clone());
+        // "combats entre l'armée et les rebelles": the sides follow; else armed actors
+        // near the trigger ("Armenian and Azerbaijani forces clashed").
+        match next_is(&["entre", "between"], 2) {
+            Some(from) => {
+                for a in starting_in(&cx.actors, |a| a.toks.start, from..sent.end) {
+                    if a.country.is_some() || a.sector.is_some_and(|s| MILITARY.contains(&s)) {
+                        push_actor(&mut actors, a.clone());
+                    }
+                }
+            }
+            None => {
+                let near = t.toks.start.saturating_sub(10).max(sent.start)..(t.toks.end + 10).min(sent.end);
+                for a in starting_in(&cx.actors, |a| a.toks.start, near) {
+                    if a.sector.is_some_and(|s| ARMED.contains(&s)) {
+                        push_actor(&mut actors, a.clone());
+                    }
+                }
             }
         }
         return (actors, recipients);
     }
-    let passive_aux =
-        t.toks.start > sent.start && PASSIVE_AUX.contains(&text.tok(t.toks.start - 1));
+    let passive_aux = t.toks.start > sent.start && PASSIVE_AUX.contains(&text.tok(t.toks.start - 1));
     let agent = next_is(AGENT, 2);
     match t.pos {
         "P" | "V" if t.pos == "P" || (passive_aux && agent.is_some()) => {
@@ -289,9 +271,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     && a.toks.start - t.toks.end <= 1
                     && a.country.is_some()
                     && a.sector.is_none())
-                    || (a.toks.end <= t.toks.start
-                        && t.toks.start - a.toks.end == 0
-                        && a.country.is_some())
+                    || (a.toks.end <= t.toks.start && t.toks.start - a.toks.end == 0 && a.country.is_some())
             });
             let of = next_is(&["par", "by", "de", "du", "des", "d", "of", "from"], 2)
                 .and_then(|k| first_after(cx, k + 1, sent.end, 3));
@@ -325,20 +305,12 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
 }
 
 /// Status and date at token `t`: negated, hypothetical, future, historical or current.
-pub fn status_at(
-    cx: &Ctx<'_, '_>,
-    t: usize,
-    sent: TokRange,
-    event_type: &str,
-) -> (Status, EventDate) {
+pub fn status_at(cx: &Ctx<'_, '_>, t: usize, sent: TokRange, event_type: &str) -> (Status, EventDate) {
     let before = |n: usize| t.saturating_sub(n).max(sent.start)..t;
+    let around = |n: usize| t.saturating_sub(n).max(sent.start)..(t + n).min(sent.end);
     let date = nearest_date(cx, t, sent.clone());
     let event_date = match date {
-        Some(d) => EventDate {
-            span: Some(d.span),
-            value: d.value.clone(),
-            precision: d.precision,
-        },
+        Some(d) => EventDate { span: Some(d.span), value: d.value.clone(), precision: d.precision },
         None => cx.default_date.clone(),
     };
     let status = if any_in(&cx.cues.negation, before(5)) {
@@ -348,8 +320,9 @@ pub fn status_at(
     } else if any_in(&cx.cues.future, before(4)) {
         Status::Future
     } else if date.is_some_and(|d| d.since || d.year.is_some_and(|y| y < cx.ref_year))
-        || any_in(&cx.cues.historical, sent.clone())
-        || (event_type == "ASSAULT" && any_in(&cx.cues.court, sent.clone()))
+        || (!date.is_some_and(|d| d.year.is_some_and(|y| y >= cx.ref_year))
+            && (any_in(&cx.cues.historical, around(8))
+                || (event_type == "ASSAULT" && any_in(&cx.cues.court, sent.clone()))))
     {
         Status::Historical
     } else {
@@ -388,10 +361,7 @@ fn location(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<sitrep_core::P
 /// report; speakers act when their own clause has no subject.
 pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     let mut counts: std::collections::BTreeMap<&'static str, u32> = Default::default();
-    for e in events
-        .iter()
-        .filter(|e| e.event_type == "ASSAULT" && e.status == Status::Current)
-    {
+    for e in events.iter().filter(|e| e.event_type == "ASSAULT" && e.status == Status::Current) {
         for a in e.actors.iter().chain(&e.recipients) {
             if let Some(c) = a.country {
                 *counts.entry(c).or_default() += 1;
@@ -402,28 +372,43 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     dyad.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let dyad: Vec<&'static str> = dyad.iter().take(2).map(|d| d.0).collect();
     for e in events.iter_mut() {
+        if let Some(d) = cx.dominant {
+            for a in e.actors.iter_mut().chain(e.recipients.iter_mut()) {
+                if a.country.is_none()
+                    && a.name.is_none()
+                    && matches!(a.sector, Some("GOV") | Some("MIL") | Some("COP"))
+                {
+                    a.country = Some(d);
+                }
+            }
+        }
         if e.two_sided {
             let have: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
+            if have.is_empty() && dyad.len() < 2 {
+                // Unnamed sides in an article about one country: its forces are
+                // presumed to be one of them (low confidence).
+                if let Some(d) = cx.dominant {
+                    push_actor(
+                        &mut e.actors,
+                        Actor { span: e.trigger, country: Some(d), sector: Some("MIL"), ..Actor::default() },
+                    );
+                    e.confidence = e.confidence.min(0.5);
+                }
+            }
             if have.len() < 2 && dyad.len() == 2 {
                 for c in &dyad {
                     if !have.contains(c) {
                         push_actor(
                             &mut e.actors,
-                            Actor {
-                                span: e.trigger,
-                                country: Some(c),
-                                sector: Some("MIL"),
-                                ..Actor::default()
-                            },
+                            Actor { span: e.trigger, country: Some(c), sector: Some("MIL"), ..Actor::default() },
                         );
                     }
                 }
             }
             continue;
         }
-        let claimant_state = e.claimant.as_ref().filter(|c| {
-            c.country.is_some() && matches!(c.sector, Some("GOV") | Some("MIL") | None)
-        });
+        let claimant_state =
+            e.claimant.as_ref().filter(|c| c.country.is_some() && matches!(c.sector, Some("GOV") | Some("MIL") | None));
         if e.actors.is_empty() && !matches!(e.event_type, "ASSAULT" | "PROTEST" | "COERCE") {
             if let Some(c) = claimant_state {
                 e.actors.push(c.clone());
@@ -434,25 +419,17 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                 e.actors.push(c.clone());
             }
         }
-        if e.recipients.is_empty()
-            && matches!(e.event_type, "ASSAULT" | "COERCE" | "MOBILIZE" | "THREATEN")
-        {
+        if e.recipients.is_empty() && matches!(e.event_type, "ASSAULT" | "COERCE" | "MOBILIZE" | "THREATEN") {
             if let Some(c) = claimant_state {
-                if e.actors
-                    .iter()
-                    .all(|a| a.country.is_some() && a.country != c.country)
-                    && !e.actors.is_empty()
-                {
-                    e.recipients.push(Actor {
-                        sector: None,
-                        name: None,
-                        wikidata: None,
-                        ..c.clone()
-                    });
+                if e.actors.iter().all(|a| a.country.is_some() && a.country != c.country) && !e.actors.is_empty() {
+                    e.recipients.push(Actor { sector: None, name: None, wikidata: None, ..c.clone() });
                 }
             }
         }
-        let _ = cx;
+        // Nobody acts on themselves here: a recipient of an actor's own country is the
+        // actor read twice.
+        let actor_countries: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
+        e.recipients.retain(|r| r.country.is_none_or(|c| !actor_countries.contains(&c)));
     }
 }
 
@@ -497,11 +474,7 @@ fn compatible(a: &[Actor], b: &[Actor]) -> bool {
 /// The default date of current events: the publication date.
 pub fn published_date(published: Option<&str>) -> EventDate {
     match published {
-        Some(p) => EventDate {
-            span: None,
-            value: Some(p.to_string()),
-            precision: Some(Precision::Day),
-        },
+        Some(p) => EventDate { span: None, value: Some(p.to_string()), precision: Some(Precision::Day) },
         None => EventDate::default(),
     }
 }

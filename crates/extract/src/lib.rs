@@ -24,8 +24,7 @@ pub mod events;
 pub mod quantities;
 
 use sitrep_core::{
-    Actor, Analysis, DateMention, Diagnostic, Document, EventDate, NumberMention, PlaceMention,
-    Text, TokRange,
+    Actor, Analysis, DateMention, Diagnostic, Document, EventDate, NumberMention, PlaceMention, Text, TokRange,
 };
 use sitrep_dates::Ymd;
 use sitrep_lexicon::LangPack;
@@ -58,6 +57,9 @@ pub struct Ctx<'t, 'a> {
     /// year the text mentions).
     pub ref_year: i32,
     pub default_date: EventDate,
+    /// The country an article is about, when one clearly dominates: unnamed armies,
+    /// governments, police and victims are taken to be its own.
+    pub dominant: Option<&'static str>,
 }
 
 /// Documents longer than this are analysed in pieces cut at paragraph (else sentence,
@@ -73,10 +75,7 @@ pub fn analyze(doc: &Document, config: &Config) -> Analysis {
     let mut config = config.clone();
     let mut base = 0;
     for piece in chunks(&doc.text, CHUNK_BYTES) {
-        let sub = Document {
-            text: piece.to_string(),
-            ..doc.clone()
-        };
+        let sub = Document { text: piece.to_string(), ..doc.clone() };
         let mut a = analyze_one(&sub, &config);
         if config.lang.is_none() {
             config.lang = a.lang.map(str::to_string);
@@ -97,10 +96,7 @@ pub fn analyze(doc: &Document, config: &Config) -> Analysis {
     }
     total.diagnostics.push(Diagnostic::new(
         "input",
-        format!(
-            "document of {} bytes analysed in pieces of at most {CHUNK_BYTES} bytes",
-            doc.text.len()
-        ),
+        format!("document of {} bytes analysed in pieces of at most {CHUNK_BYTES} bytes", doc.text.len()),
     ));
     total
 }
@@ -153,11 +149,7 @@ fn shift(a: &mut Analysis, base: usize, events: usize) {
         s(&mut e.trigger);
         s(&mut e.evidence);
         date(&mut e.date);
-        e.actors
-            .iter_mut()
-            .chain(e.recipients.iter_mut())
-            .chain(e.claimant.iter_mut())
-            .for_each(|x| actor(x, base));
+        e.actors.iter_mut().chain(e.recipients.iter_mut()).chain(e.claimant.iter_mut()).for_each(|x| actor(x, base));
         if let Some(l) = e.location.as_mut() {
             s(&mut l.span);
         }
@@ -166,10 +158,7 @@ fn shift(a: &mut Analysis, base: usize, events: usize) {
             s(&mut c.evidence);
             date(&mut c.date);
             actor(&mut c.victims, base);
-            c.perpetrator
-                .iter_mut()
-                .chain(c.claimant.iter_mut())
-                .for_each(|x| actor(x, base));
+            c.perpetrator.iter_mut().chain(c.claimant.iter_mut()).for_each(|x| actor(x, base));
         }
     }
     for q in &mut a.quantities {
@@ -193,21 +182,14 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
         diag.push(Diagnostic::new("input", "empty text: nothing to analyse"));
         return analysis;
     }
-    let requested = config
-        .lang
-        .clone()
-        .or_else(|| doc.lang.clone())
-        .map(|l| l.to_ascii_lowercase());
+    let requested = config.lang.clone().or_else(|| doc.lang.clone()).map(|l| l.to_ascii_lowercase());
     let lang = match requested {
         Some(l) => match SUPPORTED.iter().find(|s| **s == l) {
             Some(s) => Some(*s),
             None => {
                 diag.push(Diagnostic::new(
                     "lang",
-                    format!(
-                        "no data pack for language {l:?}; supported: {}",
-                        SUPPORTED.join(", ")
-                    ),
+                    format!("no data pack for language {l:?}; supported: {}", SUPPORTED.join(", ")),
                 ));
                 return analysis;
             }
@@ -217,18 +199,12 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
             Some(l) => {
                 diag.push(Diagnostic::new(
                     "lang",
-                    format!(
-                        "detected language {l:?} has no data pack; supported: {}",
-                        SUPPORTED.join(", ")
-                    ),
+                    format!("detected language {l:?} has no data pack; supported: {}", SUPPORTED.join(", ")),
                 ));
                 return analysis;
             }
             None => {
-                diag.push(Diagnostic::new(
-                    "lang",
-                    "language not identified; assuming English",
-                ));
+                diag.push(Diagnostic::new("lang", "language not identified; assuming English"));
                 Some("en")
             }
         },
@@ -238,35 +214,40 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     };
     analysis.lang = lang;
     let published = match doc.published.as_deref() {
-        Some(p) => {
-            match Ymd::parse(p) {
-                Some(d) => Some(d),
-                None => {
-                    diag.push(Diagnostic::new("dates", format!("publication date {p:?} is not YYYY-MM-DD: relative dates left unresolved")));
-                    None
-                }
+        Some(p) => match Ymd::parse(p) {
+            Some(d) => Some(d),
+            None => {
+                diag.push(Diagnostic::new(
+                    "dates",
+                    format!("publication date {p:?} is not YYYY-MM-DD: relative dates left unresolved"),
+                ));
+                None
             }
-        }
+        },
         None => None,
     };
     let text = sitrep_text::prepare(&doc.text, &|s| pack.is_abbreviation(s));
     let numbers = sitrep_numbers::find_numbers(&text, pack);
     let dates = sitrep_dates::find_dates(&text, pack, &numbers, published);
     let places = sitrep_geo::find_places(&text, pack);
-    let mut actors = actors::find_actors(&text, pack, &places);
-    assign_dominant_country(&mut actors, &places);
+    let actors = actors::find_actors(&text, pack, &places);
+    let dominant = dominant_country(&actors, &places);
+    // A place inside an actor's name ("le ministère de la Défense", "Union européenne")
+    // is not a place mention.
+    let mut places = places;
+    places.retain(|p| {
+        p.place.as_ref().is_some_and(|r| r.precision == "country")
+            || !actors.iter().any(|a| {
+                a.sector.is_some()
+                    && a.toks.start <= p.toks.start
+                    && p.toks.end <= a.toks.end
+                    && a.toks.len() > p.toks.len()
+            })
+    });
     let claims = claims::find_claims(&text, pack, &actors);
     let cues = cues::Cues::find(&text, pack);
-    let casualty_words = pack
-        .casualty
-        .find_in_sentences(&text)
-        .into_iter()
-        .map(|m| m.toks)
-        .collect();
-    let ref_year = published
-        .map(|p| p.y)
-        .or_else(|| dates.iter().filter_map(|d| d.year).max())
-        .unwrap_or(i32::MAX);
+    let casualty_words = pack.casualty.find_in_sentences(&text).into_iter().map(|m| m.toks).collect();
+    let ref_year = published.map(|p| p.y).or_else(|| dates.iter().filter_map(|d| d.year).max()).unwrap_or(i32::MAX);
     let default_date = events::published_date(published.map(|p| p.iso()).as_deref());
     let cx = Ctx {
         text: &text,
@@ -280,6 +261,7 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
         casualty_words,
         ref_year,
         default_date,
+        dominant,
     };
 
     let triggers = events::triggers(&cx);
@@ -305,33 +287,19 @@ pub(crate) fn starting_in<T>(items: &[T], start: impl Fn(&T) -> usize, range: To
     &items[a..b.max(a)]
 }
 
-/// In an article about one country, "l'armée" and "the police" are that country's.
-fn assign_dominant_country(actors: &mut [Actor], places: &[PlaceMention]) {
+/// The country an article is about: the only one it names, or one named at least twice
+/// as often as any other (places and actors together).
+fn dominant_country(actors: &[Actor], places: &[PlaceMention]) -> Option<&'static str> {
     let mut counts: std::collections::BTreeMap<&'static str, u32> = Default::default();
-    for p in places {
-        if let Some(c) = p.place.as_ref().and_then(|r| r.country) {
-            *counts.entry(c).or_default() += 1;
-        }
-    }
-    for a in actors.iter() {
-        if let Some(c) = a.country {
-            *counts.entry(c).or_default() += 1;
-        }
+    let place_countries = places.iter().filter_map(|p| p.place.as_ref().and_then(|r| r.country));
+    for c in place_countries.chain(actors.iter().filter_map(|a| a.country)) {
+        *counts.entry(c).or_default() += 1;
     }
     let mut v: Vec<_> = counts.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let dominant = match v.as_slice() {
+    match v.as_slice() {
         [(c, _)] => Some(*c),
-        [(c, n), (_, m), ..] if n > m => Some(*c),
+        [(c, n), (_, m), ..] if *n >= 2 * *m => Some(*c),
         _ => None,
-    };
-    let Some(dominant) = dominant else { return };
-    for a in actors.iter_mut() {
-        if a.country.is_none()
-            && a.name.is_none()
-            && matches!(a.sector, Some("GOV") | Some("MIL") | Some("COP"))
-        {
-            a.country = Some(dominant);
-        }
     }
 }

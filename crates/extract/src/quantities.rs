@@ -14,25 +14,13 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
             continue;
         };
         // "2 000 soldats de maintien de la paix", "2,000 troops"
-        let noun = cx
-            .pack
-            .nouns
-            .find(cx.text, n.toks.end..(n.toks.end + 3).min(s.toks.end))
-            .into_iter()
-            .next();
+        let noun = cx.pack.nouns.find(cx.text, n.toks.end..(n.toks.end + 3).min(s.toks.end)).into_iter().next();
         let Some(noun) = noun else { continue };
         if noun.toks.start > n.toks.end + 1 {
             continue;
         }
-        let sector = cx
-            .pack
-            .nouns
-            .rows_of(&noun)
-            .next()
-            .and_then(|r| field(r, 1));
-        let deploy = events
-            .iter()
-            .find(|e| e.sentence == si && e.event_type == "MOBILIZE");
+        let sector = cx.pack.nouns.rows_of(&noun).next().and_then(|r| field(r, 1));
+        let deploy = events.iter().find(|e| e.sentence == si && e.event_type == "MOBILIZE");
         let kind = match (sector, deploy) {
             (Some("MIL") | Some("PKO"), Some(_)) => "troops_deployed",
             (Some("PKO"), None) => "peacekeepers",
@@ -42,11 +30,7 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
         let of = deploy.and_then(|e| e.actors.first().cloned()).or_else(|| {
             cx.actors
                 .iter()
-                .find(|a| {
-                    a.toks.start >= noun.toks.start
-                        && a.toks.start <= noun.toks.end + 1
-                        && a.country.is_some()
-                })
+                .find(|a| a.toks.start >= noun.toks.start && a.toks.start <= noun.toks.end + 1 && a.country.is_some())
                 .cloned()
         });
         out.push(Quantity {
@@ -72,9 +56,7 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
             }
         });
         let Some(e) = near else { continue };
-        let (num, unit) = v
-            .trim_start_matches('P')
-            .split_at(v.len().saturating_sub(2));
+        let (num, unit) = v.trim_start_matches('P').split_at(v.len().saturating_sub(2));
         let days_per = match unit {
             "D" => 1,
             "W" => 7,

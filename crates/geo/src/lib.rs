@@ -36,9 +36,7 @@ impl Candidate {
         field(self.row, 4)
     }
     fn population(&self) -> f64 {
-        field(self.row, 7)
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0.0)
+        field(self.row, 7).and_then(|p| p.parse().ok()).unwrap_or(0.0)
     }
     fn to_ref(&self) -> PlaceRef {
         let num = |i: usize| field(self.row, i).and_then(|v| v.parse::<f64>().ok());
@@ -78,14 +76,10 @@ pub fn find_places(text: &Text<'_>, pack: &LangPack) -> Vec<PlaceMention> {
             let mut cands = Vec::new();
             for row in names.rows_of(&m) {
                 let flags = field(row, 2).unwrap_or("");
-                if flags.split(',').any(|f| f == "common")
-                    && !capitalised_inside(text, m.toks.clone(), s.toks.start)
-                {
+                if flags.split(',').any(|f| f == "common") && !capitalised_inside(text, m.toks.clone(), s.toks.start) {
                     continue;
                 }
-                if flags.split(',').any(|f| f == "abbr")
-                    && text.slice(text.span(m.toks.clone())) != row[0]
-                {
+                if flags.split(',').any(|f| f == "abbr") && text.slice(text.span(m.toks.clone())) != row[0] {
                     continue;
                 }
                 if let Some(p) = g.place(row[1]) {
@@ -93,10 +87,7 @@ pub fn find_places(text: &Text<'_>, pack: &LangPack) -> Vec<PlaceMention> {
                 }
             }
             if !cands.is_empty() {
-                found.push(Found {
-                    toks: m.toks,
-                    cands,
-                });
+                found.push(Found { toks: m.toks, cands });
             }
         }
     }
@@ -110,11 +101,7 @@ pub fn find_places(text: &Text<'_>, pack: &LangPack) -> Vec<PlaceMention> {
                 .map(|c| (context.score(c), c))
                 .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.row[0].cmp(a.1.row[0])))
                 .map(|(_, c)| c.to_ref());
-            PlaceMention {
-                span: text.span(f.toks.clone()),
-                toks: f.toks.clone(),
-                place: best,
-            }
+            PlaceMention { span: text.span(f.toks.clone()), toks: f.toks.clone(), place: best }
         })
         .collect()
 }
@@ -235,22 +222,10 @@ mod tests {
         check(
             "fr",
             "Des combats au Haut-Karabakh, entre l'Arménie et l'Azerbaïdjan.",
-            &[
-                ("Haut-Karabakh", Some("AZE")),
-                ("Arménie", Some("ARM")),
-                ("Azerbaïdjan", Some("AZE")),
-            ],
+            &[("Haut-Karabakh", Some("AZE")), ("Arménie", Some("ARM")), ("Azerbaïdjan", Some("AZE"))],
         );
-        check(
-            "en",
-            "A shooting in Paris, Texas, left two dead.",
-            &[("Paris", Some("USA")), ("Texas", Some("USA"))],
-        );
-        check(
-            "en",
-            "Protesters marched in Paris on Saturday.",
-            &[("Paris", Some("FRA"))],
-        );
+        check("en", "A shooting in Paris, Texas, left two dead.", &[("Paris", Some("USA")), ("Texas", Some("USA"))]);
+        check("en", "Protesters marched in Paris on Saturday.", &[("Paris", Some("FRA"))]);
     }
 
     #[test]

@@ -40,20 +40,9 @@ pub struct Match {
 }
 
 impl Table {
-    fn new(
-        name: &'static str,
-        fst: &'static [u8],
-        post: &'static [u8],
-        content: &'static str,
-    ) -> Table {
+    fn new(name: &'static str, fst: &'static [u8], post: &'static [u8], content: &'static str) -> Table {
         let fst = Fst::new(fst).unwrap_or_else(|e| panic!("data pack {name}: corrupt fst: {e}"));
-        Table {
-            name,
-            fst,
-            post,
-            content,
-            rows: OnceLock::new(),
-        }
+        Table { name, fst, post, content, rows: OnceLock::new() }
     }
 
     fn parsed(&self) -> &(Vec<&'static str>, Vec<Vec<&'static str>>) {
@@ -94,6 +83,24 @@ impl Table {
     /// The rows of a match.
     pub fn rows_of(&self, m: &Match) -> impl Iterator<Item = &[&'static str]> + '_ {
         self.postings(m.post).map(|i| self.row(i))
+    }
+
+    /// The rows of a match whose form agrees with the text's accents ("contesté" is not
+    /// "conteste"). In a text written without accents every row agrees.
+    pub fn rows_agreeing(&self, text: &Text<'_>, m: &Match) -> Vec<&[&'static str]> {
+        let rows: Vec<&[&'static str]> = self.rows_of(m).collect();
+        if !text.accented {
+            return rows;
+        }
+        let orig = lite(text.slice(text.span(m.toks.clone())));
+        let agrees = |form: &str| {
+            let f = lite(form);
+            match f.strip_suffix('*') {
+                Some(stem) => orig.starts_with(stem),
+                None => f == orig,
+            }
+        };
+        rows.into_iter().filter(|r| agrees(r[0])).collect()
     }
 
     /// The row indices of a match.
@@ -140,10 +147,7 @@ impl Table {
             let e = k + 1;
             if ends_here && e <= limit && node.is_final() {
                 let v = out.cat(node.final_output()).value();
-                best = Some(Match {
-                    toks: i..e,
-                    post: v as u32,
-                });
+                best = Some(Match { toks: i..e, post: v as u32 });
             }
             // Stem wildcard: "bombard*" inside (or at the end of) a word token.
             if k < toks.len()
@@ -157,10 +161,7 @@ impl Table {
                     let n2 = self.fst.node(t.addr);
                     if n2.is_final() {
                         let v = out.cat(t.out).cat(n2.final_output()).value();
-                        let cand = Match {
-                            toks: i..k + 1,
-                            post: v as u32,
-                        };
+                        let cand = Match { toks: i..k + 1, post: v as u32 };
                         if best.as_ref().is_none_or(|b| b.toks.end <= cand.toks.end) {
                             best = Some(cand);
                         }
@@ -207,6 +208,21 @@ impl Table {
         }
         out
     }
+}
+
+/// Lower-case with apostrophes, dashes and spaces unified, accents kept.
+fn lite(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}'))
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
+            '\u{2010}'..='\u{2015}' => '-',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .replace('œ', "oe")
 }
 
 /// `None` for the empty markers `-` and ``.
@@ -331,9 +347,7 @@ impl Global {
     /// A gazetteer place row by its id (`places.tsv` is sorted by id).
     pub fn place(&self, id: &str) -> Option<&[&'static str]> {
         let rows = self.places.rows();
-        rows.binary_search_by(|r| r[0].cmp(id))
-            .ok()
-            .map(|i| rows[i].as_slice())
+        rows.binary_search_by(|r| r[0].cmp(id)).ok().map(|i| rows[i].as_slice())
     }
 }
 

@@ -19,9 +19,5 @@ pub const LANG_FILES: &[&str] = &[
 ];
 
 /// Language-independent packs: `(directory, file)`.
-pub const GLOBAL_FILES: &[(&str, &str)] = &[
-    ("actors", "organizations"),
-    ("actors", "people"),
-    ("gazetteer", "names"),
-    ("gazetteer", "places"),
-];
+pub const GLOBAL_FILES: &[(&str, &str)] =
+    &[("actors", "organizations"), ("actors", "people"), ("gazetteer", "names"), ("gazetteer", "places")];

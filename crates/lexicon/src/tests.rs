@@ -22,17 +22,10 @@ const EVENT_TYPES: &[&str] = &[
     "ASSAULT",
 ];
 const SECTORS: &[&str] = &[
-    "GOV", "MIL", "REB", "CVL", "COP", "PKO", "OPP", "MED", "REF", "JUD", "LEG", "BUS", "EDU",
-    "REL", "IGO", "NGO", "UAF", "CRM", "POL",
+    "GOV", "MIL", "REB", "CVL", "COP", "PKO", "OPP", "MED", "REF", "JUD", "LEG", "BUS", "EDU", "REL", "IGO", "NGO",
+    "UAF", "CRM", "POL",
 ];
-const CASUALTY_KINDS: &[&str] = &[
-    "killed",
-    "injured",
-    "missing",
-    "captured",
-    "displaced",
-    "arrested",
-];
+const CASUALTY_KINDS: &[&str] = &["killed", "injured", "missing", "captured", "displaced", "arrested"];
 
 fn all_tables() -> Vec<&'static Table> {
     let mut v: Vec<&'static Table> = Vec::new();
@@ -53,12 +46,7 @@ fn every_row_round_trips() {
         for (i, row) in t.rows().iter().enumerate() {
             let key = sitrep_text::fold_key(row[0]);
             assert!(!key.is_empty(), "{}: row {i} has an empty form", t.name);
-            assert!(
-                t.lookup(&key).contains(&i),
-                "{}: row {i} ({:?}) is not found by its form",
-                t.name,
-                row[0]
-            );
+            assert!(t.lookup(&key).contains(&i), "{}: row {i} ({:?}) is not found by its form", t.name, row[0]);
         }
     }
 }
@@ -69,39 +57,19 @@ fn rows_have_the_header_width_and_are_sorted() {
         let width = t.header().len();
         let rows = t.rows();
         for (i, row) in rows.iter().enumerate() {
-            assert_eq!(
-                row.len(),
-                width,
-                "{}: row {i} {:?} has {} columns, header has {width}",
-                t.name,
-                row,
-                row.len()
-            );
+            assert_eq!(row.len(), width, "{}: row {i} {:?} has {} columns, header has {width}", t.name, row, row.len());
         }
         for w in rows.windows(2) {
-            assert!(
-                w[0][0] <= w[1][0],
-                "{}: rows not sorted at {:?} / {:?}",
-                t.name,
-                w[0][0],
-                w[1][0]
-            );
+            assert!(w[0][0] <= w[1][0], "{}: rows not sorted at {:?} / {:?}", t.name, w[0][0], w[1][0]);
         }
     }
 }
 
 fn check_column(t: &Table, col: &str, allowed: &[&str]) {
-    let Some(c) = t.col(col) else {
-        panic!("{}: no column {col}", t.name)
-    };
+    let Some(c) = t.col(col) else { panic!("{}: no column {col}", t.name) };
     for row in t.rows() {
         for v in row[c].split(',') {
-            assert!(
-                v == "-" || allowed.contains(&v),
-                "{}: {col} {v:?} is not allowed (row {:?})",
-                t.name,
-                row
-            );
+            assert!(v == "-" || allowed.contains(&v), "{}: {col} {v:?} is not allowed (row {:?})", t.name, row);
         }
     }
 }
@@ -116,41 +84,12 @@ fn codes_are_from_the_allowed_sets() {
         check_column(&p.casualty, "kind", CASUALTY_KINDS);
         check_column(&p.nouns, "sector", SECTORS);
         check_column(&p.nouns, "number", &["sg", "pl"]);
-        check_column(
-            &p.speech,
-            "kind",
-            &["say", "say_that", "according", "hedge", "deny", "accuse"],
-        );
-        check_column(
-            &p.qualifiers,
-            "qualifier",
-            &[
-                "at_least",
-                "more_than",
-                "at_most",
-                "approx",
-                "range",
-                "exact",
-            ],
-        );
-        check_column(
-            &p.numbers,
-            "qualifier",
-            &[
-                "at_least",
-                "more_than",
-                "at_most",
-                "approx",
-                "range",
-                "exact",
-            ],
-        );
+        check_column(&p.speech, "kind", &["say", "say_that", "according", "hedge", "deny", "accuse"]);
+        check_column(&p.qualifiers, "qualifier", &["at_least", "more_than", "at_most", "approx", "range", "exact"]);
+        check_column(&p.numbers, "qualifier", &["at_least", "more_than", "at_most", "approx", "range", "exact"]);
         check_column(&p.actors, "sector", SECTORS);
         for row in p.demonyms.rows() {
-            assert!(
-                row[1].len() == 3 && row[1].chars().all(|c| c.is_ascii_uppercase()),
-                "demonym {row:?}"
-            );
+            assert!(row[1].len() == 3 && row[1].chars().all(|c| c.is_ascii_uppercase()), "demonym {row:?}");
         }
     }
     check_column(&global().organizations, "sector", SECTORS);
@@ -161,27 +100,17 @@ fn codes_are_from_the_allowed_sets() {
 fn place_names_point_at_places() {
     let g = global();
     for row in g.place_names.rows() {
-        assert!(
-            g.place(row[1]).is_some(),
-            "name {:?} points at unknown place {}",
-            row[0],
-            row[1]
-        );
+        assert!(g.place(row[1]).is_some(), "name {:?} points at unknown place {}", row[0], row[1]);
     }
 }
 
 #[test]
 fn finds_multiword_and_stem_forms() {
     let fr = lang_pack("fr").unwrap();
-    let text = sitrep_text::prepare(
-        "Au moins 49 soldats ont été tués dans un bombardement.",
-        &|s| fr.is_abbreviation(s),
-    );
+    let text =
+        sitrep_text::prepare("Au moins 49 soldats ont été tués dans un bombardement.", &|s| fr.is_abbreviation(s));
     let q = fr.qualifiers.find(&text, 0..text.tokens.len());
-    assert_eq!(
-        q.first().map(|m| text.folded_of(m.toks.clone())),
-        Some("au moins")
-    );
+    assert_eq!(q.first().map(|m| text.folded_of(m.toks.clone())), Some("au moins"));
     let c = fr.casualty.find(&text, 0..text.tokens.len());
     assert!(c.iter().any(|m| text.folded_of(m.toks.clone()) == "tues"));
 }

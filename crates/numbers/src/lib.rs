@@ -39,12 +39,7 @@ pub fn find_numbers(text: &Text<'_>, pack: &LangPack) -> Vec<NumberMention> {
 }
 
 /// A bare number starting at token `i`: `(end token, value, qualifier, year_like)`.
-fn number_at(
-    text: &Text<'_>,
-    pack: &LangPack,
-    i: usize,
-    limit: usize,
-) -> Option<(usize, u64, Qualifier, bool)> {
+fn number_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64, Qualifier, bool)> {
     let toks = &text.tokens;
     if toks[i].kind == TokenKind::Num {
         let (end, value, decimal) = digits_at(text, i, limit)?;
@@ -76,10 +71,7 @@ fn digits_at(text: &Text<'_>, i: usize, limit: usize) -> Option<(usize, u64, f64
             if end >= limit {
                 break;
             }
-            let (s, next) = if toks[end].kind == TokenKind::Num
-                && toks[end].space_before
-                && !toks[end].newline_before
-            {
+            let (s, next) = if toks[end].kind == TokenKind::Num && toks[end].space_before && !toks[end].newline_before {
                 (" ", end)
             } else if end + 1 < limit
                 && matches!(text.tok(end), "," | "." | "'")
@@ -96,9 +88,7 @@ fn digits_at(text: &Text<'_>, i: usize, limit: usize) -> Option<(usize, u64, f64
             }
             // "en 2020 2 000" must not join; a space group needs a short head.
             sep = Some(s);
-            value = value
-                .checked_mul(1000)?
-                .checked_add(text.tok(next).parse().ok()?)?;
+            value = value.checked_mul(1000)?.checked_add(text.tok(next).parse().ok()?)?;
             end = next + 1;
         }
     }
@@ -132,12 +122,7 @@ fn multiplier_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Op
 }
 
 /// Number words starting at token `i`.
-fn words_at(
-    text: &Text<'_>,
-    pack: &LangPack,
-    i: usize,
-    limit: usize,
-) -> Option<(usize, u64, Qualifier, bool)> {
+fn words_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64, Qualifier, bool)> {
     let mut total: u64 = 0;
     let mut current: u64 = 0;
     let mut end = i;
@@ -147,10 +132,7 @@ fn words_at(
     let mut article = false;
     while j < limit {
         let tok = text.tok(j);
-        if j > i
-            && (tok == "-"
-                || ((tok == "et" || tok == "and") && current > 0 && current < 100 && last != 0))
-        {
+        if j > i && (tok == "-" || ((tok == "et" || tok == "and") && current > 0 && current < 100 && last != 0)) {
             j += 1;
             continue;
         }
@@ -161,9 +143,7 @@ fn words_at(
             break;
         };
         let Ok(v) = row[1].parse::<u64>() else { break };
-        let q = field(row, 2)
-            .and_then(Qualifier::parse)
-            .unwrap_or(Qualifier::Exact);
+        let q = field(row, 2).and_then(Qualifier::parse).unwrap_or(Qualifier::Exact);
         if q != Qualifier::Exact {
             // An approximate noun ends the number: "une cinquantaine", "des centaines".
             if end == i || article {
@@ -202,13 +182,7 @@ fn words_at(
 
 /// Reads a qualifier before the number ("au moins", "more than", "entre") and, for a
 /// range, the upper bound after "et"/"and"; sets `low`/`high`.
-fn qualify(
-    text: &Text<'_>,
-    pack: &LangPack,
-    m: &mut NumberMention,
-    sent_start: usize,
-    limit: usize,
-) {
+fn qualify(text: &Text<'_>, pack: &LangPack, m: &mut NumberMention, sent_start: usize, limit: usize) {
     let from = m.toks.start.saturating_sub(4).max(sent_start);
     for s in from..m.toks.start {
         let Some(q) = pack.qualifiers.longest_at(text, s, m.toks.start) else {

@@ -19,72 +19,24 @@ fn check(lang: &str, input: &str, expected: &[(u64, &str, &str)]) {
 
 #[test]
 fn french_digits_words_and_qualifiers() {
-    check(
-        "fr",
-        "au moins 49 soldats",
-        &[(49, "at_least", "au moins 49")],
-    );
-    check(
-        "fr",
-        "plus de 6\u{202F}600 personnes",
-        &[(6600, "more_than", "plus de 6\u{202F}600")],
-    );
-    check(
-        "fr",
-        "quelque 2 000 soldats",
-        &[(2000, "approx", "quelque 2 000")],
-    );
-    check(
-        "fr",
-        "1,5 million de déplacés",
-        &[(1_500_000, "exact", "1,5 million")],
-    );
-    check(
-        "fr",
-        "quarante-neuf soldats",
-        &[(49, "exact", "quarante-neuf")],
-    );
-    check(
-        "fr",
-        "quatre-vingt-dix-sept blessés",
-        &[(97, "exact", "quatre-vingt-dix-sept")],
-    );
+    check("fr", "au moins 49 soldats", &[(49, "at_least", "au moins 49")]);
+    check("fr", "plus de 6\u{202F}600 personnes", &[(6600, "more_than", "plus de 6\u{202F}600")]);
+    check("fr", "quelque 2 000 soldats", &[(2000, "approx", "quelque 2 000")]);
+    check("fr", "1,5 million de déplacés", &[(1_500_000, "exact", "1,5 million")]);
+    check("fr", "quarante-neuf soldats", &[(49, "exact", "quarante-neuf")]);
+    check("fr", "quatre-vingt-dix-sept blessés", &[(97, "exact", "quatre-vingt-dix-sept")]);
     check("fr", "vingt et un civils", &[(21, "exact", "vingt et un")]);
-    check(
-        "fr",
-        "une cinquantaine de morts",
-        &[(50, "approx", "une cinquantaine")],
-    );
-    check(
-        "fr",
-        "des dizaines de blessés",
-        &[(20, "at_least", "dizaines")],
-    );
-    check(
-        "fr",
-        "entre 10 et 15 morts",
-        &[(10, "range", "entre 10 et 15")],
-    );
+    check("fr", "une cinquantaine de morts", &[(50, "approx", "une cinquantaine")]);
+    check("fr", "des dizaines de blessés", &[(20, "at_least", "dizaines")]);
+    check("fr", "entre 10 et 15 morts", &[(10, "range", "entre 10 et 15")]);
 }
 
 #[test]
 fn english_digits_words_and_qualifiers() {
-    check(
-        "en",
-        "at least 49 soldiers",
-        &[(49, "at_least", "at least 49")],
-    );
-    check(
-        "en",
-        "more than 6,600 people",
-        &[(6600, "more_than", "more than 6,600")],
-    );
+    check("en", "at least 49 soldiers", &[(49, "at_least", "at least 49")]);
+    check("en", "more than 6,600 people", &[(6600, "more_than", "more than 6,600")]);
     check("en", "ninety-nine people", &[(99, "exact", "ninety-nine")]);
-    check(
-        "en",
-        "one hundred and twenty-five",
-        &[(125, "exact", "one hundred and twenty-five")],
-    );
+    check("en", "one hundred and twenty-five", &[(125, "exact", "one hundred and twenty-five")]);
     check("en", "dozens of people", &[(24, "at_least", "dozens")]);
     check("en", "in 2020 the war", &[(2020, "exact", "2020")]);
 }

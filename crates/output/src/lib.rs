@@ -6,10 +6,7 @@
 //! order and lists in the analysis' order, so the same input gives the same bytes.
 
 use serde_json::{Map, Value, json};
-use sitrep_core::{
-    Actor, Analysis, Casualty, DateMention, Document, Event, EventDate, PlaceMention, Quantity,
-    Span,
-};
+use sitrep_core::{Actor, Analysis, Casualty, DateMention, Document, Event, EventDate, PlaceMention, Quantity, Span};
 
 /// Converts byte offsets of one text to code-point offsets, with checkpoints every 64
 /// bytes (so memory stays small on very large documents).
@@ -62,12 +59,7 @@ impl<'a> Offsets<'a> {
 /// The result record for one document.
 pub fn to_json(doc: &Document, a: &Analysis) -> Value {
     let o = Offsets::new(&doc.text);
-    let events: Vec<Value> = a
-        .events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| event(&o, doc, i, e))
-        .collect();
+    let events: Vec<Value> = a.events.iter().enumerate().map(|(i, e)| event(&o, doc, i, e)).collect();
     let contradictions: Vec<Value> = a
         .contradictions
         .iter()
@@ -99,11 +91,7 @@ pub fn to_json(doc: &Document, a: &Analysis) -> Value {
 }
 
 fn count_of(a: &Analysis, r: (usize, usize)) -> Value {
-    a.events
-        .get(r.0)
-        .and_then(|e| e.casualties.get(r.1))
-        .and_then(|c| c.count)
-        .map_or(Value::Null, |n| json!(n))
+    a.events.get(r.0).and_then(|e| e.casualties.get(r.1)).and_then(|c| c.count).map_or(Value::Null, |n| json!(n))
 }
 
 fn actor(o: &Offsets<'_>, a: &Actor) -> Value {
@@ -127,10 +115,7 @@ fn event_date(d: &EventDate, o: &Offsets<'_>) -> Value {
 
 fn place(o: &Offsets<'_>, p: &PlaceMention) -> Value {
     let mut m = Map::new();
-    m.insert(
-        "text".into(),
-        json!(o.text.get(p.span.start..p.span.end).unwrap_or("")),
-    );
+    m.insert("text".into(), json!(o.text.get(p.span.start..p.span.end).unwrap_or("")));
     m.insert("span".into(), o.span(p.span));
     let r = p.place.as_ref();
     m.insert("name".into(), json!(r.map(|r| r.name)));

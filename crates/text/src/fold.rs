@@ -9,10 +9,7 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
     for (i, c) in text.char_indices() {
         let origin = i as u32;
         if c.is_whitespace() {
-            let nl = matches!(
-                c,
-                '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}'
-            );
+            let nl = matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}');
             pending_space = Some(match pending_space {
                 Some((o, n)) => (o, n || nl),
                 None => (origin, nl),
@@ -62,12 +59,11 @@ fn push_folded(c: char, origin: u32, out: &mut String, map: &mut Vec<u32>) {
         return;
     }
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{02BB}' | '\u{2032}'
-        | '\u{00B4}' | '\u{0060}' => push('\'', out, map),
-        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => push('-', out, map),
-        '\u{00AB}' | '\u{00BB}' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => {
-            push('"', out, map)
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{02BB}' | '\u{2032}' | '\u{00B4}' | '\u{0060}' => {
+            push('\'', out, map)
         }
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => push('-', out, map),
+        '\u{00AB}' | '\u{00BB}' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' => push('"', out, map),
         '\u{0153}' | '\u{0152}' => {
             push('o', out, map);
             push('e', out, map);
@@ -113,10 +109,7 @@ mod tests {
         assert_eq!(f, expected, "fold({input:?})");
         assert_eq!(map.len(), f.len() + 1);
         for &o in &map {
-            assert!(
-                input.is_char_boundary(o as usize),
-                "map points inside a char"
-            );
+            assert!(input.is_char_boundary(o as usize), "map points inside a char");
         }
     }
 

@@ -64,17 +64,11 @@ mod tests {
     fn detects_french_and_english() {
         let all = ["fr", "en", "es", "ar"];
         assert_eq!(
-            detect_language(
-                "Le ministère arménien de la Défense a déclaré que les combats avaient cessé.",
-                &all
-            ),
+            detect_language("Le ministère arménien de la Défense a déclaré que les combats avaient cessé.", &all),
             Some("fr")
         );
         assert_eq!(
-            detect_language(
-                "The Armenian defence ministry said at least 49 soldiers were killed.",
-                &all
-            ),
+            detect_language("The Armenian defence ministry said at least 49 soldiers were killed.", &all),
             Some("en")
         );
         assert_eq!(detect_language("", &all), None);

@@ -8,13 +8,8 @@ use crate::fold::fold;
 pub fn prepare<'a>(original: &'a str, is_abbrev: &dyn Fn(&str) -> bool) -> Text<'a> {
     let (folded, map) = fold(original);
     let tokens = tokenize(original, &folded, &map);
-    let mut text = Text {
-        original,
-        folded,
-        map,
-        tokens,
-        sentences: Vec::new(),
-    };
+    let accented = original.chars().any(|c| matches!(c, 'à'..='ÿ' | 'À'..='Þ'));
+    let mut text = Text { original, folded, map, tokens, sentences: Vec::new(), accented };
     text.sentences = split_sentences(&text, is_abbrev);
     text
 }
@@ -39,19 +34,12 @@ fn tokenize(original: &str, folded: &str, map: &[u32]) -> Vec<Token> {
                 end = j + d.len_utf8();
                 iter.next();
             }
-            if all_digits {
-                TokenKind::Num
-            } else {
-                TokenKind::Word
-            }
+            if all_digits { TokenKind::Num } else { TokenKind::Word }
         } else {
             TokenKind::Punct
         };
         let prev = if start > 0 { bytes[start - 1] } else { b'\n' };
-        let cap = original
-            .get(map[start] as usize..)
-            .and_then(|s| s.chars().next())
-            .is_some_and(char::is_uppercase);
+        let cap = original.get(map[start] as usize..).and_then(|s| s.chars().next()).is_some_and(char::is_uppercase);
         tokens.push(Token {
             start: start as u32,
             end: end as u32,
@@ -72,10 +60,7 @@ fn split_sentences(text: &Text<'_>, is_abbrev: &dyn Fn(&str) -> bool) -> Vec<Sen
     let mut i = 0;
     while i < toks.len() {
         if i > start && toks[i].newline_before {
-            out.push(Sentence {
-                toks: start..i,
-                paragraph,
-            });
+            out.push(Sentence { toks: start..i, paragraph });
             start = i;
             paragraph += 1;
             continue;
@@ -86,25 +71,15 @@ fn split_sentences(text: &Text<'_>, is_abbrev: &dyn Fn(&str) -> bool) -> Vec<Sen
         if matches!(t, "." | "!" | "?") {
             // Swallow repeated terminators and closing quotes/brackets.
             let mut j = i + 1;
-            while j < toks.len()
-                && !toks[j].space_before
-                && matches!(text.tok(j), "." | "!" | "?" | "\"" | ")" | "]")
-            {
+            while j < toks.len() && !toks[j].space_before && matches!(text.tok(j), "." | "!" | "?" | "\"" | ")" | "]") {
                 j += 1;
             }
-            if j < toks.len()
-                && toks[j].space_before
-                && !toks[j].newline_before
-                && matches!(text.tok(j), "\"" | ")")
-            {
+            if j < toks.len() && toks[j].space_before && !toks[j].newline_before && matches!(text.tok(j), "\"" | ")") {
                 // closing quote after a space: « ... . »
                 j += 1;
             }
             if ends_sentence(text, i, j, is_abbrev) {
-                out.push(Sentence {
-                    toks: start..j,
-                    paragraph,
-                });
+                out.push(Sentence { toks: start..j, paragraph });
                 start = j;
                 if j < toks.len() && toks[j].newline_before {
                     paragraph += 1;
@@ -118,10 +93,7 @@ fn split_sentences(text: &Text<'_>, is_abbrev: &dyn Fn(&str) -> bool) -> Vec<Sen
         i += 1;
     }
     if start < toks.len() {
-        out.push(Sentence {
-            toks: start..toks.len(),
-            paragraph,
-        });
+        out.push(Sentence { toks: start..toks.len(), paragraph });
     }
     out
 }
@@ -158,11 +130,7 @@ fn ends_sentence(text: &Text<'_>, i: usize, j: usize, is_abbrev: &dyn Fn(&str) -
     }
     // The longest run like "u.s." or "sept." ending here.
     let mut k = i - 1;
-    while k >= 2
-        && toks[k].start == toks[k - 1].end
-        && text.tok(k - 1) == "."
-        && toks[k - 1].start == toks[k - 2].end
-    {
+    while k >= 2 && toks[k].start == toks[k - 1].end && text.tok(k - 1) == "." && toks[k - 1].start == toks[k - 2].end {
         k -= 2;
     }
     let mut s = k;
@@ -189,43 +157,20 @@ mod tests {
 
     fn check(input: &str, expected: &[&str]) {
         let text = prepare(input, &abbrev);
-        let got: Vec<&str> = (0..text.sentences.len())
-            .map(|s| text.slice(text.sentence_span(s)))
-            .collect();
+        let got: Vec<&str> = (0..text.sentences.len()).map(|s| text.slice(text.sentence_span(s))).collect();
         assert_eq!(got, expected, "sentences of {input:?}");
     }
 
     #[test]
     fn splits_sentences() {
         check("Il pleut. Il vente!", &["Il pleut.", "Il vente!"]);
-        check(
-            "M. Macron a parlé. Dr. Dupont aussi.",
-            &["M. Macron a parlé.", "Dr. Dupont aussi."],
-        );
-        check(
-            "U.S. forces left. They came back.",
-            &["U.S. forces left.", "They came back."],
-        );
-        check(
-            "« C'est fini. » Il est parti.",
-            &["« C'est fini. »", "Il est parti."],
-        );
-        check(
-            "Titre sans point\nCorps du texte.",
-            &["Titre sans point", "Corps du texte."],
-        );
-        check(
-            "Le 13 sept. 2022 il a plu.",
-            &["Le 13 sept. 2022 il a plu."],
-        );
-        check(
-            "“Il est difficile.” a déclaré Peskov.",
-            &["“Il est difficile.” a déclaré Peskov."],
-        );
-        check(
-            "John F. Kennedy was shot. He died.",
-            &["John F. Kennedy was shot.", "He died."],
-        );
+        check("M. Macron a parlé. Dr. Dupont aussi.", &["M. Macron a parlé.", "Dr. Dupont aussi."]);
+        check("U.S. forces left. They came back.", &["U.S. forces left.", "They came back."]);
+        check("« C'est fini. » Il est parti.", &["« C'est fini. »", "Il est parti."]);
+        check("Titre sans point\nCorps du texte.", &["Titre sans point", "Corps du texte."]);
+        check("Le 13 sept. 2022 il a plu.", &["Le 13 sept. 2022 il a plu."]);
+        check("“Il est difficile.” a déclaré Peskov.", &["“Il est difficile.” a déclaré Peskov."]);
+        check("John F. Kennedy was shot. He died.", &["John F. Kennedy was shot.", "He died."]);
         check("", &[]);
     }
 
@@ -233,19 +178,7 @@ mod tests {
     fn tokens_map_to_original() {
         let text = prepare("Les forces azerbaïdjanaises, 6\u{202F}600 morts.", &abbrev);
         let words: Vec<&str> = (0..text.tokens.len()).map(|i| text.tok(i)).collect();
-        assert_eq!(
-            words,
-            [
-                "les",
-                "forces",
-                "azerbaidjanaises",
-                ",",
-                "6",
-                "600",
-                "morts",
-                "."
-            ]
-        );
+        assert_eq!(words, ["les", "forces", "azerbaidjanaises", ",", "6", "600", "morts", "."]);
         assert_eq!(text.slice(text.span(2..3)), "azerbaïdjanaises");
         assert_eq!(text.slice(text.span(4..6)), "6\u{202F}600");
         assert!(text.tokens[0].cap && !text.tokens[1].cap);
