@@ -90,10 +90,10 @@ fn extract(args: ExtractArgs) -> Result<bool> {
             "nothing to read: give article files, `-` for standard input, or --input FILE.jsonl (see --help)"
         );
     }
-    if let Some(p) = &args.published {
-        if p.len() != 10 || p.as_bytes()[4] != b'-' || p.as_bytes()[7] != b'-' {
-            anyhow::bail!("--published {p:?}: expected YYYY-MM-DD");
-        }
+    if let Some(p) = &args.published
+        && (p.len() != 10 || p.as_bytes()[4] != b'-' || p.as_bytes()[7] != b'-')
+    {
+        anyhow::bail!("--published {p:?}: expected YYYY-MM-DD");
     }
     let config = sitrep_extract::Config { lang: args.lang.clone() };
     let mut out: Box<dyn Write> = match &args.output {

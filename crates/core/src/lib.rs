@@ -355,6 +355,9 @@ pub struct Analysis {
     pub quantities: Vec<Quantity>,
     pub places: Vec<PlaceMention>,
     pub dates: Vec<DateMention>,
+    /// Every actor mention (states, forces, groups, people), whether or not an event
+    /// uses it.
+    pub actors: Vec<Actor>,
     pub contradictions: Vec<Contradiction>,
     pub diagnostics: Vec<Diagnostic>,
 }

@@ -256,9 +256,7 @@ impl Scanner<'_, '_> {
                 let mut end = e;
                 let next =
                     self.is(end, limit, &["prochain", "prochaine"]) || (i > 0 && self.is(i - 1, limit, &["next"]));
-                if self.is(end, limit, &["dernier", "derniere"]) {
-                    end += 1;
-                } else if next && self.text.tok(end).starts_with("prochain") {
+                if self.is(end, limit, &["dernier", "derniere", "prochain", "prochaine"]) {
                     end += 1;
                 }
                 let (end, part) = self.part_after(end, limit);
@@ -348,10 +346,10 @@ impl Scanner<'_, '_> {
     /// "en 2020", "since 1994", "the 2020 war".
     fn year(&self, i: usize, limit: usize) -> Option<DateMention> {
         let y = self.year_num(i, limit)?;
-        if let Some(n) = self.number_at(i) {
-            if !n.year_like {
-                return None;
-            }
+        if let Some(n) = self.number_at(i)
+            && !n.year_like
+        {
+            return None;
         }
         let mut m = self.mention(i..i + 1, DateKind::Date, Some(format!("{y:04}")), Some(Precision::Year), Some(y));
         if i > 0 && matches!(self.text.tok(i - 1), "depuis" | "since") {

@@ -20,12 +20,12 @@ fn french_dates() {
     check("fr", p, "tués mardi.", &[("mardi", Some("2022-09-13"))]);
     check("fr", p, "un cessez-le-feu mardi matin", &[("mardi matin", Some("2022-09-13TMO"))]);
     check("fr", p, "Hier soir, il a plu.", &[("Hier soir", Some("2022-09-12TEV"))]);
-    check("fr", p, "le 13 septembre 2022", &[("13 septembre 2022", Some("2022-09-13"))]);
-    check("fr", p, "le 1er mai", &[("1er mai", Some("2022-05-01"))]);
+    check("fr", p, "le 13 septembre 2022", &[("le 13 septembre 2022", Some("2022-09-13"))]);
+    check("fr", p, "le 1er mai", &[("le 1er mai", Some("2022-05-01"))]);
     check("fr", p, "en 2020 et depuis 1994", &[("2020", Some("2020")), ("1994", Some("1994"))]);
     check("fr", p, "une guerre de six semaines", &[("six semaines", Some("P6W"))]);
-    check("fr", p, "l'an dernier", &[("an dernier", Some("2021"))]);
-    check("fr", p, "le 31 février", &[]);
+    check("fr", p, "l'an dernier", &[("l'an dernier", Some("2021"))]);
+    check("fr", p, "le 31 février", &[("le 31 février", None)]);
     check("fr", None, "tués mardi.", &[("mardi", None)]);
 }
 

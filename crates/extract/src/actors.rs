@@ -103,12 +103,11 @@ fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found
         }
     }
     for p in places {
-        if let Some(r) = &p.place {
-            if r.precision == "country" {
-                if let Some(c) = r.country {
-                    out.push(Found { toks: p.toks.clone(), atom: Atom::Country { country: c } });
-                }
-            }
+        if let Some(r) = &p.place
+            && r.precision == "country"
+            && let Some(c) = r.country
+        {
+            out.push(Found { toks: p.toks.clone(), atom: Atom::Country { country: c } });
         }
     }
     out
@@ -138,12 +137,18 @@ fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
         // "président russe Vladimir Poutine", "Armenian defence ministry".
         let mut j = i + 1;
         while j < atoms.len() && !used[j] {
+            // Links ("de la", "of the"), or up to two words before a head noun
+            // ("Armenian defence ministry", "Taiwan's Vice Foreign Minister").
+            let gap = toks.end..atoms[j].toks.start;
+            let words = gap.clone().filter(|&k| !is_link(text.tok(k))).count();
             let gap_ok = links_only(text, toks.end, atoms[j].toks.start, 3)
                 || (matches!(atoms[j].atom, Atom::Noun { .. })
-                    && atoms[j].toks.start - toks.end <= 1
-                    && text.tokens[toks.end..atoms[j].toks.start]
-                        .iter()
-                        .all(|t| t.kind == sitrep_core::TokenKind::Word));
+                    && !matches!(atoms[i].atom, Atom::Noun { .. })
+                    && gap.len() <= 4
+                    && words <= 2
+                    && gap
+                        .clone()
+                        .all(|k| text.tokens[k].kind == sitrep_core::TokenKind::Word || is_link(text.tok(k))));
             let same_sentence = text.sentence_of(atoms[j].toks.start) == text.sentence_of(toks.start);
             if !gap_ok || !same_sentence || !compatible(&actor, &atoms[j].atom) {
                 break;
@@ -170,11 +175,34 @@ fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
                 toks.end = e;
             }
         }
+        // A country named alone acts through its government ("L'Azerbaïdjan a déclaré").
+        if actor.sector.is_none() && actor.name.is_none() && matches!(atoms[i].atom, Atom::Country { .. }) {
+            actor.sector = Some("GOV");
+        }
         actor.span = text.span(toks.clone());
         actor.toks = toks;
         out.push(actor);
     }
+    distribute(text, &mut out);
     out
+}
+
+/// "Armenian and Azerbaijani forces", "les forces arméniennes et azerbaïdjanaises": a
+/// bare demonym coordinated with a phrase that has a head noun shares that noun's sector.
+fn distribute(text: &Text<'_>, actors: &mut [Actor]) {
+    let bare = |a: &Actor| a.country.is_some() && a.sector.is_none() && a.name.is_none() && a.toks.len() == 1;
+    for i in 0..actors.len().saturating_sub(1) {
+        let (a, b) = (&actors[i], &actors[i + 1]);
+        let conj = b.toks.start == a.toks.end + 1 && matches!(text.tok(a.toks.end), "and" | "et" | "," | "or" | "ou");
+        if !conj {
+            continue;
+        }
+        if bare(a) && b.country.is_some() && b.sector.is_some() {
+            actors[i].sector = actors[i + 1].sector;
+        } else if bare(b) && a.country.is_some() && a.sector.is_some() {
+            actors[i + 1].sector = actors[i].sector;
+        }
+    }
 }
 
 /// Whether an atom can join the phrase built so far.
@@ -196,12 +224,7 @@ fn apply(actor: &mut Actor, atom: &Atom) {
             }
         }
         Atom::Demonym { country } => actor.country = Some(country),
-        Atom::Country { country } => {
-            actor.country = Some(country);
-            if actor.sector.is_none() && actor.name.is_none() {
-                actor.sector = Some("GOV");
-            }
-        }
+        Atom::Country { country } => actor.country = Some(country),
         Atom::Named { name, country, sector, wikidata } => {
             actor.name = Some(name.to_string());
             if country.is_some() {

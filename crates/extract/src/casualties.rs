@@ -75,12 +75,11 @@ fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
             // "Man shot, killed", "Girl shot at party dies": the later word tells.
             if let Some(prev) =
                 out.last_mut().filter(|p: &&mut Found| p.weak && p.casualty.sentence == si && p.casualty.kind != kind)
+                && number_for(cx, w.clone(), sent.clone(), &words, &used_numbers).is_none()
             {
-                if number_for(cx, w.clone(), sent.clone(), &words, &used_numbers).is_none() {
-                    prev.casualty.kind = kind;
-                    prev.weak = false;
-                    continue;
-                }
+                prev.casualty.kind = kind;
+                prev.weak = false;
+                continue;
             }
             let number = if countable { number_for(cx, w.clone(), sent.clone(), &words, &used_numbers) } else { None };
             let (count, qualifier, low, high, span, victims_range) = if let Some((ni, n, vr)) = number {
@@ -338,7 +337,10 @@ fn singular_object(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Spa
 /// Who was hit, from the words around the number.
 fn victims(cx: &Ctx<'_, '_>, range: TokRange, claimant: Option<&Actor>, fallback: Span) -> Actor {
     let mut v = Actor { span: fallback, ..Actor::default() };
-    if let Some(a) = starting_in(&cx.actors, |a| a.toks.start, range.clone()).first() {
+    let from = range.start.saturating_sub(4);
+    let overlapping =
+        starting_in(&cx.actors, |a| a.toks.start, from..range.end).iter().find(|a| a.toks.end > range.start);
+    if let Some(a) = overlapping {
         v = a.clone();
         v.name = None;
         v.wikidata = None;
@@ -353,7 +355,10 @@ fn victims(cx: &Ctx<'_, '_>, range: TokRange, claimant: Option<&Actor>, fallback
     }
     if v.country.is_none() {
         // "parmi les civils en Arménie"
-        if let Some(p) = starting_in(&cx.places, |p| p.toks.start, range.start..range.end + 3).first() {
+        let place = starting_in(&cx.places, |p| p.toks.start, range.clone())
+            .iter()
+            .find(|p| p.toks.start > 0 && any_in(&cx.cues.prep, p.toks.start - 1..p.toks.start));
+        if let Some(p) = place {
             v.country = p.place.as_ref().and_then(|r| r.country);
         }
     }
@@ -379,19 +384,18 @@ fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, c: Casualty, w: TokRang
     match target {
         Some(i) => {
             let e = &mut events[i];
-            if let Some(v) = victims_actor {
-                if e.recipients.is_empty()
-                    && !e.two_sided
-                    && v.country.is_some()
-                    && !e.actors.iter().any(|a| a.country == v.country)
-                {
-                    push_actor(&mut e.recipients, v);
-                }
+            if let Some(v) = victims_actor
+                && e.recipients.is_empty()
+                && !e.two_sided
+                && v.country.is_some()
+                && !e.actors.iter().any(|a| a.country == v.country)
+            {
+                push_actor(&mut e.recipients, v);
             }
-            if let Some(p) = &c.perpetrator {
-                if e.actors.is_empty() {
-                    e.actors.push(p.clone());
-                }
+            if let Some(p) = &c.perpetrator
+                && e.actors.is_empty()
+            {
+                e.actors.push(p.clone());
             }
             e.casualties.push(c);
         }

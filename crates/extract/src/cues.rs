@@ -19,6 +19,8 @@ pub struct Cues {
     pub aux: Vec<TokRange>,
     pub aux_sg: Vec<TokRange>,
     pub pronoun_sg: Vec<TokRange>,
+    pub clause: Vec<TokRange>,
+    pub prep: Vec<TokRange>,
 }
 
 impl Cues {
@@ -40,6 +42,8 @@ impl Cues {
                     Some("aux") => &mut c.aux,
                     Some("aux_sg") => &mut c.aux_sg,
                     Some("pronoun_sg") => &mut c.pronoun_sg,
+                    Some("clause") => &mut c.clause,
+                    Some("prep") => &mut c.prep,
                     _ => continue,
                 };
                 list.push(m.toks.clone());

@@ -18,6 +18,9 @@ pub struct Trigger {
     pub two_sided: bool,
     pub weak: bool,
     pub sentence: usize,
+    /// Where the object is looked for (after an absorbed complement: "willing to
+    /// withdraw its troops from Lebanon").
+    pub obj_from: usize,
 }
 
 const MILITARY: &[&str] = &["MIL", "REB", "COP", "PKO", "UAF", "GOV"];
@@ -50,6 +53,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 two_sided: flags.split(',').any(|f| f == "two_sided"),
                 weak: flags.split(',').any(|f| f == "weak"),
                 sentence: si,
+                obj_from: m.toks.end,
             };
             if any_in(&cx.cues.metaphor, t.toks.clone()) {
                 continue;
@@ -89,6 +93,18 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             }
             k += 1;
         }
+        // A noun compound names one event, its head last ("ceasefire talks" → talks).
+        let mut k = 0;
+        while k + 1 < found.len() {
+            let (a, b) = (&found[k], &found[k + 1]);
+            if a.pos == "N" && b.pos == "N" && b.toks.start == a.toks.end && cx.pack.code == "en" {
+                let mut b = found.remove(k + 1);
+                b.toks.start = found[k].toks.start;
+                found[k] = b;
+                continue;
+            }
+            k += 1;
+        }
         // A light verb with its noun ("négocié un cessez-le-feu", "called for talks").
         let mut k = 0;
         while k + 1 < found.len() {
@@ -105,6 +121,29 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 let merged = Trigger { toks: a.toks.start..b.toks.end, event_type: ty, mode, acled, ..a.clone() };
                 found[k] = merged;
                 found.remove(k + 1);
+                continue;
+            }
+            k += 1;
+        }
+        // A verb governs its complement: "agreed to share", "a accepté de négocier",
+        // "threatened to attack", "refused to meet" are one event of the verb's type.
+        let mut k = 0;
+        while k + 1 < found.len() {
+            let (a, b) = (&found[k], &found[k + 1]);
+            let between = a.toks.end..b.toks.start;
+            let ends_to = matches!(cx.text.tok(a.toks.end - 1), "to" | "a" | "de" | "d");
+            let complement = a.pos == "V"
+                && b.toks.start >= a.toks.end
+                && between.len() <= 3
+                && (ends_to || between.clone().any(|i| matches!(cx.text.tok(i), "to" | "a" | "de" | "d")))
+                && between
+                    .clone()
+                    .all(|i| matches!(cx.text.tok(i), "to" | "a" | "de" | "d" | "'" | "be" | "not" | "ne" | "pas"));
+            if complement {
+                let b = found.remove(k + 1);
+                let a = &mut found[k];
+                a.obj_from = b.toks.end;
+                a.mode = a.mode.or(if a.event_type == b.event_type { b.mode } else { None });
                 continue;
             }
             k += 1;
@@ -126,13 +165,7 @@ fn distance(r: &TokRange, t: usize) -> usize {
 }
 
 fn gap(a: &TokRange, b: &TokRange) -> usize {
-    if a.end <= b.start {
-        b.start - a.end
-    } else if b.end <= a.start {
-        a.start - b.end
-    } else {
-        0
-    }
+    if a.end <= b.start { b.start - a.end } else { a.start.saturating_sub(b.end) }
 }
 
 /// A sentence about armed conflict: an armed or state actor, or people killed or hurt.
@@ -151,11 +184,16 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
         let (actors, recipients) = roles(cx, t);
         if let Some(&(_, _, ei)) = last.iter().find(|(s, ty, _)| *s == t.sentence && *ty == t.event_type) {
             let e = &mut events[ei];
-            for a in actors {
-                push_actor(&mut e.actors, a);
+            // The first trigger's roles stand; a later one only fills what is missing.
+            if e.actors.is_empty() || t.two_sided {
+                for a in actors {
+                    push_actor(&mut e.actors, a);
+                }
             }
-            for r in recipients {
-                push_actor(&mut e.recipients, r);
+            if e.recipients.is_empty() {
+                for r in recipients {
+                    push_actor(&mut e.recipients, r);
+                }
             }
             if t.two_sided && !e.two_sided {
                 // Fighting: whoever was hit or hit back is a side.
@@ -208,16 +246,69 @@ pub fn push_actor(list: &mut Vec<Actor>, a: Actor) {
     }
 }
 
+/// The closest actor ending before token `t` (the subject), with the actors coordinated
+/// with it ("Hungarian and Romanian officials", "Israël et le Hamas").
 fn nearest_before(cx: &Ctx<'_, '_>, t: usize, from: usize, max: usize) -> Option<Actor> {
-    starting_in(&cx.actors, |a| a.toks.start, from..t)
-        .iter()
-        .rev()
-        .find(|a| a.toks.end <= t && t - a.toks.end <= max)
-        .cloned()
+    let cands = starting_in(&cx.actors, |a| a.toks.start, from..t);
+    let i = cands.iter().rposition(|a| a.toks.end <= t && t - a.toks.end <= max)?;
+    Some(cands[i].clone())
+}
+
+/// The subject of a verb at token `t`: the first actor of its clause that no preposition
+/// introduces ("The Turkish and Greek sides of Cyprus have agreed" → Turkish), else the
+/// closest actor before it.
+fn subject(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
+    let clause_start = starting_in(&cx.cues.clause, |c| c.start, sent.start..t).last().map_or(sent.start, |c| c.end);
+    let cands = starting_in(&cx.actors, |a| a.toks.start, clause_start..t);
+    let free = cands.iter().find(|a| {
+        a.toks.end <= t && !(a.toks.start > sent.start && any_in(&cx.cues.prep, a.toks.start - 1..a.toks.start))
+    });
+    match free {
+        Some(a) if t - a.toks.end <= 35 => Some(a.clone()),
+        _ => nearest_before(cx, t, sent.start, 12),
+    }
+}
+
+/// Actors coordinated with `a` by "and"/"et"/"," right before or after it.
+fn coordinated(cx: &Ctx<'_, '_>, a: &Actor, sent: TokRange) -> Vec<Actor> {
+    let mut out = Vec::new();
+    let is_conj = |k: usize| matches!(cx.text.tok(k), "and" | "et" | ",");
+    let mut cur = a.toks.clone();
+    while cur.start > sent.start + 1 && is_conj(cur.start - 1) {
+        match starting_in(&cx.actors, |x| x.toks.start, sent.start..cur.start - 1).last() {
+            Some(b) if b.toks.end == cur.start - 1 && b.country.is_some() => {
+                out.push(b.clone());
+                cur = b.toks.clone();
+            }
+            _ => break,
+        }
+    }
+    let mut cur = a.toks.clone();
+    while cur.end + 1 < sent.end && is_conj(cur.end) {
+        match starting_in(&cx.actors, |x| x.toks.start, cur.end + 1..sent.end).first() {
+            Some(b) if b.toks.start <= cur.end + 2 && b.country.is_some() => {
+                out.push(b.clone());
+                cur = b.toks.clone();
+            }
+            _ => break,
+        }
+    }
+    out
 }
 
 fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Actor> {
     starting_in(&cx.actors, |a| a.toks.start, t..to).iter().find(|a| a.toks.start - t <= max).cloned()
+}
+
+/// The object after token `t`: the first actor within 8 tokens, else the first place
+/// within 10 ("visited Tehran" → IRN).
+fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
+    if let Some(a) = first_after(cx, t, sent.end, 8) {
+        return Some(a);
+    }
+    let p = starting_in(&cx.places, |p| p.toks.start, t..(t + 10).min(sent.end)).iter().find(|p| p.place.is_some())?;
+    let country = p.place.as_ref().and_then(|r| r.country)?;
+    Some(Actor { span: p.span, toks: p.toks.clone(), country: Some(country), ..Actor::default() })
 }
 
 /// Who acts and who is acted upon, from voice and word order.
@@ -243,7 +334,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             None => {
                 let near = t.toks.start.saturating_sub(10).max(sent.start)..(t.toks.end + 10).min(sent.end);
                 for a in starting_in(&cx.actors, |a| a.toks.start, near) {
-                    if a.sector.is_some_and(|s| ARMED.contains(&s)) {
+                    if a.sector.is_some_and(|s| ARMED.contains(&s)) && (a.country.is_some() || a.name.is_some()) {
                         push_actor(&mut actors, a.clone());
                     }
                 }
@@ -254,11 +345,11 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
     let passive_aux = t.toks.start > sent.start && PASSIVE_AUX.contains(&text.tok(t.toks.start - 1));
     let agent = next_is(AGENT, 2);
     match t.pos {
-        "P" | "V" if t.pos == "P" || (passive_aux && agent.is_some()) => {
-            if let Some(k) = agent {
-                if let Some(a) = first_after(cx, k + 1, sent.end, 3) {
-                    actors.push(a);
-                }
+        "P" | "V" if t.pos == "P" || passive_aux => {
+            if let Some(k) = agent
+                && let Some(a) = first_after(cx, k + 1, sent.end, 3)
+            {
+                actors.push(a);
             }
             if let Some(r) = nearest_before(cx, t.toks.start, sent.start, 8) {
                 recipients.push(r);
@@ -266,7 +357,8 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
         }
         "N" => {
             // Adjacent actor: "bombardement azerbaïdjanais", "Azerbaijani shelling".
-            let adjacent = cx.actors.iter().find(|a| {
+            let near = t.toks.start.saturating_sub(3)..(t.toks.end + 2).min(sent.end);
+            let adjacent = starting_in(&cx.actors, |a| a.toks.start, near).iter().find(|a| {
                 (a.toks.start >= t.toks.end
                     && a.toks.start - t.toks.end <= 1
                     && a.country.is_some()
@@ -275,14 +367,20 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             });
             let of = next_is(&["par", "by", "de", "du", "des", "d", "of", "from"], 2)
                 .and_then(|k| first_after(cx, k + 1, sent.end, 3));
-            let against = next_is(&["contre", "against", "sur", "on", "vers", "into"], 5)
+            let against = next_is(&["contre", "against", "sur", "on", "vers", "into", "with", "avec"], 5)
                 .and_then(|k| first_after(cx, k + 1, sent.end, 3));
             if t.event_type == "ACCUSE" {
                 if let Some(a) = of.or(adjacent.cloned()) {
                     recipients.push(a);
                 }
             } else {
-                if let Some(a) = adjacent.cloned().or(of) {
+                let subject = || {
+                    (t.event_type != "ASSAULT")
+                        .then(|| subject(cx, t.toks.start, sent.clone()))
+                        .flatten()
+                        .filter(|a| a.country.is_some() || a.name.is_some())
+                };
+                if let Some(a) = adjacent.cloned().or(of).or_else(subject) {
                     actors.push(a);
                 }
                 if let Some(r) = against {
@@ -291,13 +389,19 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             }
         }
         _ => {
-            if let Some(a) = nearest_before(cx, t.toks.start, sent.start, 12) {
-                actors.push(a);
-            }
-            if let Some(r) = first_after(cx, t.toks.end, sent.end, 6) {
-                if actors.first() != Some(&r) {
-                    recipients.push(r);
+            if let Some(a) = subject(cx, t.toks.start, sent.clone()) {
+                for b in coordinated(cx, &a, sent.clone()) {
+                    push_actor(&mut actors, b);
                 }
+                actors.insert(0, a);
+            }
+            if let Some(r) = object(cx, t.obj_from, sent.clone())
+                && actors.first() != Some(&r)
+            {
+                for b in coordinated(cx, &r, sent.clone()) {
+                    push_actor(&mut recipients, b);
+                }
+                recipients.insert(0, r);
             }
         }
     }
@@ -320,7 +424,7 @@ pub fn status_at(cx: &Ctx<'_, '_>, t: usize, sent: TokRange, event_type: &str) -
     } else if any_in(&cx.cues.future, before(4)) {
         Status::Future
     } else if date.is_some_and(|d| d.since || d.year.is_some_and(|y| y < cx.ref_year))
-        || (!date.is_some_and(|d| d.year.is_some_and(|y| y >= cx.ref_year))
+        || (date.is_none_or(|d| d.year.is_none_or(|y| y < cx.ref_year))
             && (any_in(&cx.cues.historical, around(8))
                 || (event_type == "ASSAULT" && any_in(&cx.cues.court, sent.clone()))))
     {
@@ -409,22 +513,25 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         }
         let claimant_state =
             e.claimant.as_ref().filter(|c| c.country.is_some() && matches!(c.sector, Some("GOV") | Some("MIL") | None));
-        if e.actors.is_empty() && !matches!(e.event_type, "ASSAULT" | "PROTEST" | "COERCE") {
-            if let Some(c) = claimant_state {
-                e.actors.push(c.clone());
-            }
+        if e.actors.is_empty()
+            && !matches!(e.event_type, "ASSAULT" | "PROTEST" | "COERCE")
+            && let Some(c) = claimant_state
+        {
+            e.actors.push(c.clone());
         }
-        if e.event_type == "ACCUSE" && e.actors.is_empty() {
-            if let Some(c) = &e.claimant {
-                e.actors.push(c.clone());
-            }
+        if e.event_type == "ACCUSE"
+            && e.actors.is_empty()
+            && let Some(c) = &e.claimant
+        {
+            e.actors.push(c.clone());
         }
-        if e.recipients.is_empty() && matches!(e.event_type, "ASSAULT" | "COERCE" | "MOBILIZE" | "THREATEN") {
-            if let Some(c) = claimant_state {
-                if e.actors.iter().all(|a| a.country.is_some() && a.country != c.country) && !e.actors.is_empty() {
-                    e.recipients.push(Actor { sector: None, name: None, wikidata: None, ..c.clone() });
-                }
-            }
+        if e.recipients.is_empty()
+            && matches!(e.event_type, "ASSAULT" | "COERCE" | "MOBILIZE" | "THREATEN")
+            && let Some(c) = claimant_state
+            && e.actors.iter().all(|a| a.country.is_some() && a.country != c.country)
+            && !e.actors.is_empty()
+        {
+            e.recipients.push(Actor { sector: None, name: None, wikidata: None, ..c.clone() });
         }
         // Nobody acts on themselves here: a recipient of an actor's own country is the
         // actor read twice.

@@ -86,6 +86,7 @@ pub fn analyze(doc: &Document, config: &Config) -> Analysis {
         total.quantities.extend(a.quantities);
         total.places.extend(a.places);
         total.dates.extend(a.dates);
+        total.actors.extend(a.actors);
         total.contradictions.extend(a.contradictions);
         for d in a.diagnostics {
             if !total.diagnostics.contains(&d) {
@@ -168,6 +169,7 @@ fn shift(a: &mut Analysis, base: usize, events: usize) {
         q.of.iter_mut().for_each(|x| actor(x, base));
     }
     a.places.iter_mut().for_each(|p| s(&mut p.span));
+    a.actors.iter_mut().for_each(|x| actor(x, base));
     a.dates.iter_mut().for_each(|d| s(&mut d.span));
     for c in &mut a.contradictions {
         c.a.0 += events;
@@ -274,9 +276,10 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     analysis.contradictions = contradictions::find(&evs);
     analysis.events = evs;
     analysis.quantities = quantities;
-    let Ctx { places, dates, .. } = cx;
+    let Ctx { places, dates, actors, .. } = cx;
     analysis.places = places;
     analysis.dates = dates;
+    analysis.actors = actors;
     analysis
 }
 
@@ -299,7 +302,7 @@ fn dominant_country(actors: &[Actor], places: &[PlaceMention]) -> Option<&'stati
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     match v.as_slice() {
         [(c, _)] => Some(*c),
-        [(c, n), (_, m), ..] if *n >= 2 * *m => Some(*c),
+        [(c, n), (_, m), ..] if *n >= 3 * *m => Some(*c),
         _ => None,
     }
 }

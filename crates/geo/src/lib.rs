@@ -128,10 +128,10 @@ impl Context {
                 if let Some(cc) = c.country() {
                     *countries.entry(cc).or_default() += 1;
                 }
-                if matches!(c.kind(), "admin1" | "region") {
-                    if let Some(a) = c.admin1() {
-                        admin1.insert(a);
-                    }
+                if matches!(c.kind(), "admin1" | "region")
+                    && let Some(a) = c.admin1()
+                {
+                    admin1.insert(a);
                 }
             }
         }
@@ -151,15 +151,16 @@ impl Context {
             _ => 0.0,
         };
         s += (c.population() + 1.0).log10() * 0.6;
-        if let Some(cc) = c.country() {
-            if let Some(n) = self.countries.get(cc) {
-                s += 3.0 + (*n as f64).min(5.0) * 0.2;
-            }
+        if let Some(cc) = c.country()
+            && let Some(n) = self.countries.get(cc)
+        {
+            s += 3.0 + (*n as f64).min(5.0) * 0.2;
         }
-        if let Some(a) = c.admin1() {
-            if c.kind() == "city" && self.admin1.contains(a) {
-                s += 2.5;
-            }
+        if let Some(a) = c.admin1()
+            && c.kind() == "city"
+            && self.admin1.contains(a)
+        {
+            s += 2.5;
         }
         s
     }

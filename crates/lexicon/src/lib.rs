@@ -155,16 +155,15 @@ impl Table {
                 && (toks[k].start as usize) < pos
                 && pos <= toks[k].end as usize
                 && k < limit
+                && let Some(ti) = node.find_input(b'*')
             {
-                if let Some(ti) = node.find_input(b'*') {
-                    let t = node.transition(ti);
-                    let n2 = self.fst.node(t.addr);
-                    if n2.is_final() {
-                        let v = out.cat(t.out).cat(n2.final_output()).value();
-                        let cand = Match { toks: i..k + 1, post: v as u32 };
-                        if best.as_ref().is_none_or(|b| b.toks.end <= cand.toks.end) {
-                            best = Some(cand);
-                        }
+                let t = node.transition(ti);
+                let n2 = self.fst.node(t.addr);
+                if n2.is_final() {
+                    let v = out.cat(t.out).cat(n2.final_output()).value();
+                    let cand = Match { toks: i..k + 1, post: v as u32 };
+                    if best.as_ref().is_none_or(|b| b.toks.end <= cand.toks.end) {
+                        best = Some(cand);
                     }
                 }
             }

@@ -132,7 +132,7 @@ fn words_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<
     let mut article = false;
     while j < limit {
         let tok = text.tok(j);
-        if j > i && (tok == "-" || ((tok == "et" || tok == "and") && current > 0 && current < 100 && last != 0)) {
+        if j > i && (tok == "-" || ((tok == "et" || tok == "and") && current > 0 && current % 10 == 0 && last != 0)) {
             j += 1;
             continue;
         }
@@ -152,11 +152,7 @@ fn words_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<
             }
             break;
         }
-        if v == 1 && (tok == "un" || tok == "une" || tok == "one") && end == i {
-            article = true;
-        } else {
-            article = false;
-        }
+        article = v == 1 && (tok == "un" || tok == "une" || tok == "one") && end == i;
         if v == 100 {
             current = current.max(1) * 100;
         } else if v >= 1000 {
@@ -216,12 +212,13 @@ fn qualify(text: &Text<'_>, pack: &LangPack, m: &mut NumberMention, sent_start: 
         Qualifier::Range => {
             m.low = Some(v);
             let e = m.toks.end;
-            if e + 1 < limit && matches!(text.tok(e), "et" | "and" | "a" | "to" | "-") {
-                if let Some((end, hi, _, _)) = number_at(text, pack, e + 1, limit) {
-                    m.high = Some(hi);
-                    m.toks.end = end;
-                    m.span = Span::new(m.span.start, text.span(e + 1..end).end);
-                }
+            if e + 1 < limit
+                && matches!(text.tok(e), "et" | "and" | "a" | "to" | "-")
+                && let Some((end, hi, _, _)) = number_at(text, pack, e + 1, limit)
+            {
+                m.high = Some(hi);
+                m.toks.end = end;
+                m.span = Span::new(m.span.start, text.span(e + 1..end).end);
             }
         }
     }

@@ -85,6 +85,7 @@ pub fn to_json(doc: &Document, a: &Analysis) -> Value {
         "quantities": a.quantities.iter().map(|q| quantity(&o, q)).collect::<Vec<_>>(),
         "places": a.places.iter().map(|p| place(&o, p)).collect::<Vec<_>>(),
         "dates": a.dates.iter().map(|d| date(&o, d)).collect::<Vec<_>>(),
+        "actors": a.actors.iter().map(|x| actor(&o, x)).collect::<Vec<_>>(),
         "contradictions": contradictions,
         "diagnostics": a.diagnostics.iter().map(|d| json!({"stage": d.stage, "message": d.message})).collect::<Vec<_>>(),
     })

@@ -19,11 +19,11 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
         if is_dropped(c) {
             continue;
         }
-        if let Some((o, nl)) = pending_space.take() {
-            if !out.is_empty() {
-                out.push(if nl { '\n' } else { ' ' });
-                map.push(o);
-            }
+        if let Some((o, nl)) = pending_space.take()
+            && !out.is_empty()
+        {
+            out.push(if nl { '\n' } else { ' ' });
+            map.push(o);
         }
         push_folded(c, origin, &mut out, &mut map);
     }
