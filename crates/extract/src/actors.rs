@@ -171,7 +171,8 @@ fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
             {
                 e += 1;
             }
-            if atoms.iter().all(|a| a.toks.start >= e || a.toks.end <= k) {
+            // Stop short of the next atom (atoms are sorted and do not overlap).
+            if atoms.get(j).is_none_or(|a| a.toks.start >= e) {
                 toks.end = e;
             }
         }

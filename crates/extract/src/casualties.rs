@@ -17,32 +17,38 @@ pub fn attach(cx: &Ctx<'_, '_>, events: &mut Vec<Event>) {
     let found = collect(cx);
     // One toll told twice is one claim; an ambiguous "shot" is not an injury when the
     // same number of people is reported killed.
+    let killed: std::collections::BTreeSet<u64> =
+        found.iter().filter(|o| o.casualty.kind == CasualtyKind::Killed).filter_map(|o| o.casualty.count).collect();
     let mut kept: Vec<Found> = Vec::new();
+    let mut seen: std::collections::BTreeMap<(CasualtyKind, Option<u64>, sitrep_core::Status), Vec<usize>> =
+        Default::default();
     for f in &found {
         let c = &f.casualty;
-        if f.weak
-            && found
-                .iter()
-                .any(|o| o.casualty.kind == CasualtyKind::Killed && o.casualty.count == c.count && c.count.is_some())
-        {
+        if f.weak && c.count.is_some_and(|n| killed.contains(&n)) {
             continue;
         }
-        let dup = kept.iter().any(|k| {
-            let o = &k.casualty;
-            o.kind == c.kind
-                && o.count == c.count
-                && o.status == c.status
-                && compatible(o.victims.country, c.victims.country)
+        let bucket = seen.entry((c.kind, c.count, c.status)).or_default();
+        let dup = bucket.iter().any(|&k| {
+            let o: &Casualty = &kept[k].casualty;
+            compatible(o.victims.country, c.victims.country)
                 && compatible(o.claimant.as_ref().and_then(|a| a.country), c.claimant.as_ref().and_then(|a| a.country))
         });
         if !dup {
+            bucket.push(kept.len());
             kept.push(f.clone());
         }
     }
+    let mut by_sentence = BySentence::new();
+    for (i, e) in events.iter().enumerate() {
+        by_sentence.entry(e.sentence).or_default().push(i);
+    }
     for f in kept {
-        attach_one(cx, events, f.casualty, f.word);
+        attach_one(cx, events, &mut by_sentence, f.casualty, f.word);
     }
 }
+
+/// Event indices by sentence.
+type BySentence = std::collections::BTreeMap<usize, Vec<usize>>;
 
 fn compatible(a: Option<&str>, b: Option<&str>) -> bool {
     a.is_none() || b.is_none() || a == b
@@ -59,7 +65,7 @@ struct Found {
 
 fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
     let mut out = Vec::new();
-    let mut used_numbers: Vec<usize> = Vec::new();
+    let mut used_numbers: std::collections::BTreeSet<usize> = Default::default();
     for (si, s) in cx.text.sentences.iter().enumerate() {
         let sent = s.toks.clone();
         let words: Vec<_> = cx.pack.casualty.find(cx.text, sent.clone());
@@ -83,7 +89,7 @@ fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
             }
             let number = if countable { number_for(cx, w.clone(), sent.clone(), &words, &used_numbers) } else { None };
             let (count, qualifier, low, high, span, victims_range) = if let Some((ni, n, vr)) = number {
-                used_numbers.push(ni);
+                used_numbers.insert(ni);
                 (Some(n.value), Some(n.qualifier), n.low, n.high, n.span.cover(cx.text.span(w.clone())), vr)
             } else if let Some((one, vr)) = singular_victim(cx, w.clone(), sent.clone()).filter(|_| !negated) {
                 (Some(1), Some(Qualifier::Exact), Some(1), Some(1), one.cover(cx.text.span(w.clone())), vr)
@@ -167,7 +173,7 @@ fn number_for<'n>(
     w: TokRange,
     sent: TokRange,
     words: &[sitrep_lexicon::Match],
-    used: &[usize],
+    used: &std::collections::BTreeSet<usize>,
 ) -> Option<(usize, &'n NumberMention, TokRange)> {
     let ok = |i: usize, n: &NumberMention| {
         !used.contains(&i)
@@ -373,13 +379,14 @@ fn perpetrator(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Actor> {
     starting_in(&cx.actors, |a| a.toks.start, k + 1..(k + 4).min(sent.end)).first().cloned()
 }
 
-fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, c: Casualty, w: TokRange) {
-    let target = events
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.sentence == c.sentence && e.event_type == "ASSAULT")
-        .min_by_key(|(_, e)| e.trigger.start.abs_diff(c.span.start))
-        .map(|(i, _)| i);
+fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, by_sentence: &mut BySentence, c: Casualty, w: TokRange) {
+    let target = by_sentence
+        .get(&c.sentence)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&i| events[i].event_type == "ASSAULT")
+        .min_by_key(|&i| events[i].trigger.start.abs_diff(c.span.start));
     let victims_actor = (c.victims.country.is_some() || c.victims.sector.is_some()).then(|| c.victims.clone());
     match target {
         Some(i) => {
@@ -409,6 +416,7 @@ fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, c: Casualty, w: TokRang
             let acled = (c.victims.sector == Some("CVL"))
                 .then_some(sitrep_core::Acled { event_type: "Violence against civilians", sub_event_type: "Attack" });
             let location = starting_in(&cx.places, |p| p.toks.start, sent).iter().find(|p| p.place.is_some()).cloned();
+            by_sentence.entry(c.sentence).or_default().push(events.len());
             events.push(Event {
                 event_type: "ASSAULT",
                 mode: None,

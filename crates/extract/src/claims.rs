@@ -100,7 +100,7 @@ pub fn find_claims(text: &Text<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cl
         // A quoted sentence right after an attributed quote keeps its speaker.
         if out.len() == before && si > 0 && text.tok(s.toks.start) == "\"" {
             let prev = &text.sentences[si - 1];
-            if let Some(c) = out.iter().rev().find(|c| {
+            if let Some(c) = out.iter().rev().take_while(|c| c.cue.start >= prev.toks.start).find(|c| {
                 c.cue.start >= prev.toks.start
                     && c.cue.end <= prev.toks.end
                     && c.kind == CueKind::Say
@@ -116,13 +116,22 @@ pub fn find_claims(text: &Text<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cl
 
 /// The innermost claim (with a speaker) covering token `t`.
 pub fn claim_at(claims: &[Claim], t: usize) -> Option<&Claim> {
-    claims
+    near(claims, t)
         .iter()
         .filter(|c| c.kind != CueKind::Hedge && c.speaker.is_some() && c.scope.contains(&t))
         .min_by_key(|c| c.scope.len())
 }
 
+/// Claims whose cue lies within a sentence's reach of token `t` (claims are in text
+/// order and never reach past their sentence).
+fn near(claims: &[Claim], t: usize) -> &[Claim] {
+    const REACH: usize = 400;
+    let a = claims.partition_point(|c| c.cue.start + REACH < t);
+    let b = claims.partition_point(|c| c.cue.start <= t + REACH);
+    &claims[a..b.max(a)]
+}
+
 /// Whether a hedge ("auraient", "reportedly") covers token `t`.
 pub fn hedged(claims: &[Claim], t: usize) -> bool {
-    claims.iter().any(|c| c.kind == CueKind::Hedge && c.cue.start <= t && t < c.scope.end && t - c.cue.start <= 6)
+    near(claims, t).iter().any(|c| c.kind == CueKind::Hedge && c.cue.start <= t && t < c.scope.end && t - c.cue.start <= 6)
 }

@@ -49,9 +49,33 @@ pub fn find(events: &[Event]) -> Vec<Contradiction> {
         .flat_map(|(ei, e)| e.casualties.iter().enumerate().map(move |(ci, c)| ((ei, ci), c)))
         .filter(|(_, c)| c.status == Status::Current && c.count.is_some())
         .collect();
+    // Only claims about the same kind of harm to the same country's people can clash:
+    // compare within those groups (bounded, so long documents stay linear).
+    const GROUP: usize = 200;
+    const MAX: usize = 100;
+    let mut groups: std::collections::BTreeMap<(sitrep_core::CasualtyKind, &str), Vec<usize>> = Default::default();
+    for (i, (_, c)) in all.iter().enumerate() {
+        if let Some(country) = c.victims.country {
+            groups.entry((c.kind, country)).or_default().push(i);
+        }
+    }
+    let mut pairs = Vec::new();
+    for g in groups.values() {
+        let g = &g[..g.len().min(GROUP)];
+        for (x, &i) in g.iter().enumerate() {
+            for &j in &g[x + 1..] {
+                pairs.push((i, j));
+            }
+        }
+    }
+    pairs.sort_unstable();
     let mut out = Vec::new();
-    for (i, (ra, a)) in all.iter().enumerate() {
-        for (rb, b) in all.iter().skip(i + 1) {
+    for (i, j) in pairs {
+        if out.len() >= MAX {
+            break;
+        }
+        let ((ra, a), (rb, b)) = (&all[i], &all[j]);
+        {
             if a.kind != b.kind
                 || a.count == b.count
                 || a.victims.country.is_none()

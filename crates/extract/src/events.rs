@@ -182,6 +182,9 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
     let mut last: Vec<(usize, &'static str, usize)> = Vec::new(); // (sentence, type, event index)
     for t in triggers {
         let (actors, recipients) = roles(cx, t);
+        if last.first().is_some_and(|l| l.0 != t.sentence) {
+            last.clear(); // only triggers of the same sentence merge
+        }
         if let Some(&(_, _, ei)) = last.iter().find(|(s, ty, _)| *s == t.sentence && *ty == t.event_type) {
             let e = &mut events[ei];
             // The first trigger's roles stand; a later one only fills what is missing.
@@ -541,22 +544,26 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
 }
 
 /// Merges events of one document that are the same event told twice: same type, mode,
-/// status and claimant, and actors and recipients that do not conflict.
+/// status and claimant, and actors and recipients that do not conflict. Candidates are
+/// bucketed by that key, and only the most recent ones of a bucket are compared, so the
+/// cost stays linear on very long documents.
 pub fn merge_duplicates(events: Vec<Event>) -> Vec<Event> {
+    const RECENT: usize = 64;
+    type Key = (&'static str, Option<&'static str>, Status, bool, Option<Option<&'static str>>);
     let mut out: Vec<Event> = Vec::new();
+    let mut buckets: std::collections::BTreeMap<Key, Vec<usize>> = Default::default();
     for e in events {
-        let dup = out.iter_mut().find(|o| {
-            o.event_type == e.event_type
-                && o.mode == e.mode
-                && o.status == e.status
-                && o.two_sided == e.two_sided
-                && o.claimant.as_ref().map(|c| c.country) == e.claimant.as_ref().map(|c| c.country)
-                && compatible(&o.actors, &e.actors)
+        let key: Key = (e.event_type, e.mode, e.status, e.two_sided, e.claimant.as_ref().map(|c| c.country));
+        let bucket = buckets.entry(key).or_default();
+        let dup = bucket.iter().rev().take(RECENT).copied().find(|&i| {
+            let o = &out[i];
+            compatible(&o.actors, &e.actors)
                 && compatible(&o.recipients, &e.recipients)
                 && (o.casualties.is_empty() || e.casualties.is_empty())
         });
         match dup {
-            Some(o) => {
+            Some(i) => {
+                let o = &mut out[i];
                 for a in e.actors {
                     push_actor(&mut o.actors, a);
                 }
@@ -566,7 +573,10 @@ pub fn merge_duplicates(events: Vec<Event>) -> Vec<Event> {
                 o.casualties.extend(e.casualties);
                 o.confidence = (o.confidence + 0.1).min(0.95);
             }
-            None => out.push(e),
+            None => {
+                bucket.push(out.len());
+                out.push(e);
+            }
         }
     }
     out

@@ -20,7 +20,8 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
             continue;
         }
         let sector = cx.pack.nouns.rows_of(&noun).next().and_then(|r| field(r, 1));
-        let deploy = events.iter().find(|e| e.sentence == si && e.event_type == "MOBILIZE");
+        let from = events.partition_point(|e| e.sentence < si);
+        let deploy = events[from..].iter().take_while(|e| e.sentence == si).find(|e| e.event_type == "MOBILIZE");
         let kind = match (sector, deploy) {
             (Some("MIL") | Some("PKO"), Some(_)) => "troops_deployed",
             (Some("PKO"), None) => "peacekeepers",

@@ -26,7 +26,10 @@ pub use packs::{GLOBAL_FILES, LANG_FILES, LANGS};
 /// A compiled data-pack file.
 pub struct Table {
     pub name: &'static str,
-    fst: Fst<&'static [u8]>,
+    fst: &'static Fst<&'static [u8]>,
+    /// The fst state after each possible first byte (most walks end within two bytes,
+    /// so this saves decoding the root on every token).
+    first: Box<[Option<(fst::raw::Node<'static>, Output)>; 256]>,
     post: &'static [u8],
     content: &'static str,
     rows: OnceLock<(Vec<&'static str>, Vec<Vec<&'static str>>)>,
@@ -42,7 +45,15 @@ pub struct Match {
 impl Table {
     fn new(name: &'static str, fst: &'static [u8], post: &'static [u8], content: &'static str) -> Table {
         let fst = Fst::new(fst).unwrap_or_else(|e| panic!("data pack {name}: corrupt fst: {e}"));
-        Table { name, fst, post, content, rows: OnceLock::new() }
+        // Tables live for the whole process (they sit in statics): leaking one small
+        // header per table lets the cached nodes borrow it for 'static.
+        let fst: &'static Fst<&'static [u8]> = Box::leak(Box::new(fst));
+        let root = fst.root();
+        let mut first: Box<[Option<(fst::raw::Node<'static>, Output)>; 256]> = Box::new([None; 256]);
+        for t in root.transitions() {
+            first[t.inp as usize] = Some((fst.node(t.addr), t.out));
+        }
+        Table { name, fst, first, post, content, rows: OnceLock::new() }
     }
 
     fn parsed(&self) -> &(Vec<&'static str>, Vec<Vec<&'static str>>) {
@@ -134,9 +145,9 @@ impl Table {
             // forms start with a word, a number or a quote
             return None;
         }
-        let mut node = self.fst.root();
-        let mut out = Output::zero();
         let mut pos = first.start as usize;
+        let (mut node, mut out) = self.first[f[pos] as usize]?;
+        pos += 1;
         let mut k = i;
         let mut best: Option<Match> = None;
         loop {
