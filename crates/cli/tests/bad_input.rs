@@ -6,7 +6,10 @@ use std::process::{Command, Output};
 
 fn sitrep(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitrep"));
-    cmd.args(args).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    cmd.args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     if let Some(input) = stdin {
         child.stdin.take().unwrap().write_all(input).unwrap();
@@ -62,7 +65,10 @@ fn invalid_utf8_and_binary_junk_are_analysed_with_a_warning() {
 
 #[test]
 fn stdin_and_missing_files() {
-    let out = sitrep(&["extract", "-", "--lang", "en", "--published", "2022-09-13"], Some("Five people were killed on Tuesday.".as_bytes()));
+    let out = sitrep(
+        &["extract", "-", "--lang", "en", "--published", "2022-09-13"],
+        Some("Five people were killed on Tuesday.".as_bytes()),
+    );
     assert!(out.status.success());
     let v = &lines(&out)[0];
     assert_eq!(v["events"][0]["casualties"][0]["count"], 5);
@@ -89,7 +95,9 @@ fn a_very_large_document_is_analysed_in_pieces() {
     let mut i = 0;
     while text.len() < (1 << 20) * 9 / 4 {
         i += 1;
-        text.push_str(&format!("Les combats ont repris mardi près de Bakhmout. Au moins {i} soldats ont été tués.\n\n"));
+        text.push_str(&format!(
+            "Les combats ont repris mardi près de Bakhmout. Au moins {i} soldats ont été tués.\n\n"
+        ));
     }
     let p = temp("large.txt", text.as_bytes());
     let out = sitrep(&["extract", p.to_str().unwrap(), "--lang", "fr", "--published", "2023-01-10"], None);

@@ -109,11 +109,31 @@ impl Scanner<'_, '_> {
 
     /// Infers the year of a day and month with no year: the latest such date not more than
     /// a week after publication.
-    fn infer_year(&self, m: u32, d: u32) -> Option<i32> {
+    /// The year of a day and month written without one: the occurrence nearest to
+    /// publication ("le 30 juin" in May is next month; "28 décembre" in January was last
+    /// month), or the one whose weekday matches when a weekday is written too.
+    fn infer_year(&self, m: u32, d: u32, weekday: Option<u32>) -> Option<i32> {
         let p = self.published?;
-        let y = p.y;
-        let cand = Ymd::new(y, m, d).or_else(|| Ymd::new(y, m, 28))?;
-        Some(if cand.days() > p.days() + 7 { y - 1 } else { y })
+        let cands: Vec<(i32, Ymd)> = (p.y - 1..=p.y + 1)
+            .filter_map(|y| Ymd::new(y, m, d).or_else(|| Ymd::new(y, m, 28)).map(|x| (y, x)))
+            .collect();
+        if let Some(wd) = weekday {
+            let fits: Vec<_> = cands.iter().filter(|(_, x)| x.weekday() == wd).collect();
+            if fits.len() == 1 {
+                return Some(fits[0].0);
+            }
+        }
+        cands.iter().min_by_key(|(_, x)| (x.days() - p.days()).abs()).map(|(y, _)| *y)
+    }
+
+    /// Whether the sentence around token `i` speaks of the future (a `future` cue).
+    fn future_context(&self, i: usize) -> bool {
+        let Some(s) = self.text.sentences.get(self.text.sentence_of(i)) else { return false };
+        self.pack
+            .cues
+            .find(self.text, s.toks.clone())
+            .iter()
+            .any(|m| self.pack.cues.rows_of(m).any(|r| field(r, 1) == Some("future")))
     }
 
     fn at(&self, i: usize, limit: usize) -> Option<DateMention> {
@@ -128,9 +148,11 @@ impl Scanner<'_, '_> {
     fn absolute(&self, i: usize, limit: usize) -> Option<DateMention> {
         let mut j = i;
         let mut weekday = false;
-        if let Some((e, _)) = self.word_of(j, limit, "weekday") {
+        let mut wd: Option<u32> = None;
+        if let Some((e, v)) = self.word_of(j, limit, "weekday") {
             j = e;
             weekday = true;
+            wd = v.parse().ok();
             if self.is(j, limit, &[","]) {
                 j += 1;
             }
@@ -145,7 +167,7 @@ impl Scanner<'_, '_> {
                 let m: u32 = mv.parse().ok()?;
                 let (end, y) = match self.year_num(e, limit) {
                     Some(y) => (e + 1, Some(y)),
-                    None => (e, self.infer_year(m, d)),
+                    None => (e, self.infer_year(m, d, wd)),
                 };
                 return Some(self.day_mention(i..end, y, m, d));
             }
@@ -164,7 +186,7 @@ impl Scanner<'_, '_> {
                         end = k + 1;
                         Some(y)
                     }
-                    None => self.infer_year(m, d),
+                    None => self.infer_year(m, d, wd),
                 };
                 return Some(self.day_mention(i..end, y, m, d));
             }
@@ -177,8 +199,25 @@ impl Scanner<'_, '_> {
                     Some(y),
                 ));
             }
+            // "octobre 98"
+            if e < limit && self.text.tokens[e].kind == TokenKind::Num && self.text.tok(e).len() == 2 {
+                let yy: i32 = self.text.tok(e).parse().ok()?;
+                let y = if yy >= 50 { 1900 + yy } else { 2000 + yy };
+                return Some(self.mention(
+                    i..e + 1,
+                    DateKind::Date,
+                    Some(format!("{y:04}-{m:02}")),
+                    Some(Precision::Month),
+                    Some(y),
+                ));
+            }
             if !weekday && self.month_alone_ok(j, e) {
-                let y = self.published.map(|p| if m > p.m { p.y - 1 } else { p.y });
+                // The nearest such month to publication.
+                let y = self.published.map(|p| {
+                    (p.y - 1..=p.y + 1)
+                        .min_by_key(|y| ((y * 12 + m as i32) - (p.y * 12 + p.m as i32)).abs())
+                        .unwrap_or(p.y)
+                });
                 let value = y.map(|y| format!("{y:04}-{m:02}"));
                 return Some(self.mention(j..e, DateKind::Date, value, Some(Precision::Month), y));
             }
@@ -254,15 +293,26 @@ impl Scanner<'_, '_> {
             "weekday" => {
                 let wd: i64 = value.parse().ok()?;
                 let mut end = e;
+                // "mardi prochain"/"next Tuesday" and a sentence about the future look
+                // ahead; "mercredi dernier"/"last Wednesday" is strictly before; else the
+                // latest such day not after publication.
                 let next =
                     self.is(end, limit, &["prochain", "prochaine"]) || (i > 0 && self.is(i - 1, limit, &["next"]));
+                let last = self.is(end, limit, &["dernier", "derniere"]) || (i > 0 && self.is(i - 1, limit, &["last"]));
                 if self.is(end, limit, &["dernier", "derniere", "prochain", "prochaine"]) {
                     end += 1;
                 }
+                let ahead = next || (!last && self.future_context(i));
                 let (end, part) = self.part_after(end, limit);
                 let day = p.map(|p| {
                     let back = (p.weekday() as i64 - wd).rem_euclid(7);
-                    if next { p.add_days((wd - p.weekday() as i64).rem_euclid(7).max(1)) } else { p.add_days(-back) }
+                    if ahead {
+                        p.add_days((wd - p.weekday() as i64).rem_euclid(7).max(if next { 1 } else { 0 }))
+                    } else if last {
+                        p.add_days(-(if back == 0 { 7 } else { back }))
+                    } else {
+                        p.add_days(-back)
+                    }
                 });
                 Some(self.day_rel(i..end, day, part))
             }
@@ -307,6 +357,11 @@ impl Scanner<'_, '_> {
             "present" | "past" | "future" => {
                 Some(self.mention(i..e, DateKind::Date, Some(value.to_string()), None, None))
             }
+            "season" => {
+                let y = p.map(|p| p.y);
+                let v = y.map_or_else(|| format!("XXXX-{value}"), |y| format!("{y:04}-{value}"));
+                Some(self.mention(i..e, DateKind::Date, Some(v), None, y))
+            }
             _ => None,
         }
     }
@@ -335,10 +390,12 @@ impl Scanner<'_, '_> {
         }
         let e = n.toks.end;
         let (ue, unit) = self.word_of(e, limit, "unit")?;
-        let v = if unit == "H" || unit == "MIN" {
-            format!("PT{}{}", n.value, if unit == "MIN" { "M" } else { "H" })
+        // "plusieurs jours", "a few days": an unspecified number (TimeML `PXD`).
+        let amount = if n.qualifier == sitrep_core::Qualifier::Exact { n.value.to_string() } else { "X".to_string() };
+        let v = if unit == "H" || unit == "MIN" || unit == "S" {
+            format!("PT{amount}{}", if unit == "MIN" { "M" } else { unit })
         } else {
-            format!("P{}{}", n.value, unit)
+            format!("P{amount}{unit}")
         };
         Some(self.mention(i..ue, DateKind::Duration, Some(v), None, None))
     }

@@ -133,5 +133,7 @@ fn near(claims: &[Claim], t: usize) -> &[Claim] {
 
 /// Whether a hedge ("auraient", "reportedly") covers token `t`.
 pub fn hedged(claims: &[Claim], t: usize) -> bool {
-    near(claims, t).iter().any(|c| c.kind == CueKind::Hedge && c.cue.start <= t && t < c.scope.end && t - c.cue.start <= 6)
+    near(claims, t)
+        .iter()
+        .any(|c| c.kind == CueKind::Hedge && c.cue.start <= t && t < c.scope.end && t - c.cue.start <= 6)
 }

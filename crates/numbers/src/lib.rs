@@ -132,7 +132,9 @@ fn words_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<
     let mut article = false;
     while j < limit {
         let tok = text.tok(j);
-        if j > i && (tok == "-" || ((tok == "et" || tok == "and") && current > 0 && current.is_multiple_of(10) && last != 0)) {
+        if j > i
+            && (tok == "-" || ((tok == "et" || tok == "and") && current > 0 && current.is_multiple_of(10) && last != 0))
+        {
             j += 1;
             continue;
         }
