@@ -230,9 +230,7 @@ fn analyze_all(docs: &[Document], config: &sitrep_extract::Config, jobs: usize, 
             ));
             a
         });
-        let v = sitrep_output::to_json(d, &a);
-        let s = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) };
-        s.unwrap_or_default()
+        if pretty { sitrep_output::to_string_pretty(d, &a) } else { sitrep_output::to_string(d, &a) }
     };
     if jobs <= 1 || docs.len() < 2 {
         return docs.iter().map(render).collect();

@@ -123,7 +123,9 @@ impl Scanner<'_, '_> {
                 return Some(fits[0].0);
             }
         }
-        cands.iter().min_by_key(|(_, x)| (x.days() - p.days()).abs()).map(|(y, _)| *y)
+        // News looks back more often than ahead: a future date counts double distance.
+        let cost = |x: &Ymd| if x.days() > p.days() { 2 * (x.days() - p.days()) } else { p.days() - x.days() };
+        cands.iter().min_by_key(|(_, x)| cost(x)).map(|(y, _)| *y)
     }
 
     /// Whether the sentence around token `i` speaks of the future (a `future` cue).
@@ -214,9 +216,11 @@ impl Scanner<'_, '_> {
             if !weekday && self.month_alone_ok(j, e) {
                 // The nearest such month to publication.
                 let y = self.published.map(|p| {
-                    (p.y - 1..=p.y + 1)
-                        .min_by_key(|y| ((y * 12 + m as i32) - (p.y * 12 + p.m as i32)).abs())
-                        .unwrap_or(p.y)
+                    let cost = |y: &i32| {
+                        let d = (y * 12 + m as i32) - (p.y * 12 + p.m as i32);
+                        if d > 0 { 2 * d } else { -d }
+                    };
+                    (p.y - 1..=p.y + 1).min_by_key(cost).unwrap_or(p.y)
                 });
                 let value = y.map(|y| format!("{y:04}-{m:02}"));
                 return Some(self.mention(j..e, DateKind::Date, value, Some(Precision::Month), y));

@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for d in &docs {
                 let a = sitrep_extract::analyze(d, &config);
-                std::hint::black_box(serde_json::to_string(&sitrep_output::to_json(d, &a)).unwrap());
+                std::hint::black_box(sitrep_output::to_string(d, &a));
             }
         })
     });

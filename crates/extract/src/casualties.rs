@@ -5,7 +5,7 @@ use sitrep_core::{Actor, Casualty, CasualtyKind, Event, NumberMention, Qualifier
 use sitrep_lexicon::field;
 
 use crate::claims::claim_at;
-use crate::cues::{all_in, any_in};
+use crate::cues::any_in;
 use crate::events::{push_actor, status_at};
 use crate::{Ctx, starting_in};
 
@@ -73,8 +73,9 @@ fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
         for m in &words {
             let Some(row) = cx.pack.casualty.rows_agreeing(cx.text, m).into_iter().next() else { continue };
             let Some(kind) = field(row, 1).and_then(CasualtyKind::parse) else { continue };
-            let weak = field(row, 2) == Some("weak");
-            let countable = field(row, 2) != Some("nocount");
+            let weak = matches!(field(row, 2), Some("weak") | Some("one"));
+            let countable = !matches!(field(row, 2), Some("nocount") | Some("one"));
+            let implies_one = field(row, 2) == Some("one");
             let w = m.toks.clone();
             let negated = any_in(&cx.cues.negation, sent.start..w.start)
                 && any_in(&cx.cues.negation, w.start.saturating_sub(10).max(sent.start)..w.start);
@@ -97,6 +98,16 @@ fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
                 (Some(1), Some(Qualifier::Exact), Some(1), Some(1), cx.text.span(w.clone()).cover(one), vr)
             } else if let Some(vr) = singular_passive(cx, w.clone(), sent.clone()).filter(|_| !negated) {
                 (Some(1), Some(Qualifier::Exact), Some(1), Some(1), cx.text.span(vr.start..w.end), vr)
+            } else if implies_one && !negated {
+                // "found a man with a gunshot wound": one person hit.
+                (
+                    Some(1),
+                    Some(Qualifier::Exact),
+                    Some(1),
+                    Some(1),
+                    cx.text.span(w.clone()),
+                    w.start.saturating_sub(6).max(sent.start)..w.start,
+                )
             } else if !unknown_done && any_in(&cx.cues.unknown_toll, sent.clone()) && kind == CasualtyKind::Killed {
                 unknown_done = true;
                 (None, None, None, None, cx.text.span(w.clone()), w.end..sent.end)
@@ -200,7 +211,14 @@ fn number_for<'n>(
     let mut best: Option<(usize, &NumberMention)> = None;
     for (k, n) in in_sent.iter().enumerate() {
         let i = base + k;
-        if n.toks.end <= w.start && w.start - n.toks.end <= 7 && ok(i, n) && victim_phrase(cx, n.toks.end..w.start) {
+        // "a mother of three is dead": a plural number cannot agree with a singular verb.
+        let agrees = |n: &NumberMention| n.value <= 1 || !any_in(&cx.cues.aux_sg, n.toks.end..w.start);
+        if n.toks.end <= w.start
+            && w.start - n.toks.end <= 7
+            && ok(i, n)
+            && agrees(n)
+            && victim_phrase(cx, n.toks.end..w.start)
+        {
             let between = n.toks.end..w.start;
             let clause_break = (between.clone()).any(|k| matches!(cx.text.tok(k), ";" | ":" | "." | "(" | ")"));
             let other_word = words.iter().any(|o| o.toks.start >= n.toks.end && o.toks.end <= w.start);
@@ -229,6 +247,9 @@ fn victim_phrase(cx: &Ctx<'_, '_>, r: TokRange) -> bool {
             continue;
         }
         let t = cx.text.tok(k);
+        if any_in(&cx.cues.clause, k..k + 1) {
+            return false; // "two officers who fatally shot": the number is the subject
+        }
         let link = any_in(&cx.cues.aux, k..k + 1)
             || POSSESSIVE.contains(&t)
             || matches!(
@@ -315,7 +336,10 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Spa
     let nouns = cx.pack.nouns.find(cx.text, from..w.start);
     let m = nouns.last()?;
     let row = cx.pack.nouns.rows_of(m).next()?;
-    if field(row, 2) != Some("sg") || !all_in(&cx.cues.aux, m.toks.end..w.start) {
+    // Only auxiliaries, adverbs or an apposition's closing comma in between ("a
+    // 67-year-old male, died").
+    let between_ok = (m.toks.end..w.start).all(|k| cx.text.tok(k) == "," || any_in(&cx.cues.aux, k..k + 1));
+    if field(row, 2) != Some("sg") || !between_ok {
         return None;
     }
     // An article before the noun, possibly across an age ("a 20-year-old man").

@@ -32,6 +32,8 @@ pub struct Table {
     first: Box<[Option<(fst::raw::Node<'static>, Output)>; 256]>,
     post: &'static [u8],
     content: &'static str,
+    /// Some form ends in `*` (stem wildcard): only then are wildcard steps tried.
+    wildcard: bool,
     rows: OnceLock<(Vec<&'static str>, Vec<Vec<&'static str>>)>,
 }
 
@@ -53,7 +55,9 @@ impl Table {
         for t in root.transitions() {
             first[t.inp as usize] = Some((fst.node(t.addr), t.out));
         }
-        Table { name, fst, first, post, content, rows: OnceLock::new() }
+        let wildcard =
+            content.lines().skip(1).any(|l| l.split('\t').next().is_some_and(|f| f.trim_end().ends_with('*')));
+        Table { name, fst, first, post, content, wildcard, rows: OnceLock::new() }
     }
 
     fn parsed(&self) -> &(Vec<&'static str>, Vec<Vec<&'static str>>) {
@@ -161,7 +165,8 @@ impl Table {
                 best = Some(Match { toks: i..e, post: v as u32 });
             }
             // Stem wildcard: "bombard*" inside (or at the end of) a word token.
-            if k < toks.len()
+            if self.wildcard
+                && k < toks.len()
                 && toks[k].kind != TokenKind::Punct
                 && (toks[k].start as usize) < pos
                 && pos <= toks[k].end as usize
