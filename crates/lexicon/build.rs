@@ -27,6 +27,44 @@ fn main() {
         let path = data.join(dir).join(format!("{file}.tsv"));
         compile(&path, &out, &format!("{dir}_{file}"));
     }
+    for lang in packs::LANGS {
+        let mut paths: Vec<PathBuf> =
+            packs::LANG_FILES.iter().map(|f| data.join("lang").join(lang).join(format!("{f}.tsv"))).collect();
+        paths.extend(packs::INDEXED_GLOBAL.iter().map(|(d, f)| data.join(d).join(format!("{f}.tsv"))));
+        combine(&paths, &out, &format!("{lang}_combined"));
+    }
+}
+
+/// One automaton over several tables: each key's postings list `(table id << 24) | row`.
+fn combine(paths: &[PathBuf], out: &Path, name: &str) {
+    let mut keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (tid, path) in paths.iter().enumerate() {
+        let content = std::fs::read_to_string(path).unwrap_or_else(|_| String::from("form\n"));
+        let (_, rows) = tsv::parse(&content);
+        for (i, row) in rows.iter().enumerate() {
+            let key = sitrep_text::fold_key(row[0]);
+            if !key.is_empty() {
+                keys.entry(key).or_default().push(((tid as u32) << 24) | i as u32);
+            }
+        }
+    }
+    write_fst(keys, out, name);
+}
+
+fn write_fst(keys: BTreeMap<String, Vec<u32>>, out: &Path, name: &str) {
+    let mut post: Vec<u8> = Vec::new();
+    let mut builder = fst::MapBuilder::memory();
+    for (key, ids) in &keys {
+        let offset = (post.len() / 4) as u64;
+        post.extend_from_slice(&(ids.len() as u32).to_le_bytes());
+        for id in ids {
+            post.extend_from_slice(&id.to_le_bytes());
+        }
+        builder.insert(key, offset).expect("keys are sorted");
+    }
+    let fst_bytes = builder.into_inner().expect("fst build");
+    std::fs::write(out.join(format!("{name}.fst")), fst_bytes).unwrap();
+    std::fs::write(out.join(format!("{name}.post")), post).unwrap();
 }
 
 fn compile(path: &Path, out: &Path, name: &str) {
@@ -47,18 +85,6 @@ fn compile(path: &Path, out: &Path, name: &str) {
         }
         keys.entry(key).or_default().push(i as u32);
     }
-    let mut post: Vec<u8> = Vec::new();
-    let mut builder = fst::MapBuilder::memory();
-    for (key, ids) in &keys {
-        let offset = (post.len() / 4) as u64;
-        post.extend_from_slice(&(ids.len() as u32).to_le_bytes());
-        for id in ids {
-            post.extend_from_slice(&id.to_le_bytes());
-        }
-        builder.insert(key, offset).expect("keys are sorted");
-    }
-    let fst_bytes = builder.into_inner().expect("fst build");
-    std::fs::write(out.join(format!("{name}.fst")), fst_bytes).unwrap();
-    std::fs::write(out.join(format!("{name}.post")), post).unwrap();
+    write_fst(keys, out, name);
     std::fs::write(out.join(format!("{name}.tsv")), content).unwrap();
 }

@@ -13,17 +13,18 @@ mod civil;
 
 pub use civil::Ymd;
 use sitrep_core::{DateKind, DateMention, NumberMention, Precision, Text, TokenKind};
-use sitrep_lexicon::{LangPack, field};
+use sitrep_lexicon::{Index, LangPack, field};
 
 /// Finds every temporal expression in `text`. `numbers` are the number mentions of the
 /// same text (for durations); `published` resolves relative dates.
 pub fn find_dates(
-    text: &Text<'_>,
+    ix: &Index<'_>,
     pack: &'static LangPack,
     numbers: &[NumberMention],
     published: Option<Ymd>,
 ) -> Vec<DateMention> {
-    let sc = Scanner { text, pack, numbers, published };
+    let text = ix.text();
+    let sc = Scanner { ix, text, pack, numbers, published };
     let mut out = Vec::new();
     for s in &text.sentences {
         let mut i = s.toks.start;
@@ -40,10 +41,11 @@ pub fn find_dates(
     out
 }
 
-struct Scanner<'t, 'a> {
-    text: &'t Text<'a>,
+struct Scanner<'i, 't> {
+    ix: &'i Index<'t>,
+    text: &'t Text<'t>,
     pack: &'static LangPack,
-    numbers: &'t [NumberMention],
+    numbers: &'i [NumberMention],
     published: Option<Ymd>,
 }
 
@@ -60,7 +62,7 @@ impl Scanner<'_, '_> {
         if i >= limit {
             return None;
         }
-        let m = self.pack.dates.longest_at(self.text, i, limit)?;
+        let m = self.ix.longest_at(&self.pack.dates, i, limit)?;
         let row = self.pack.dates.rows_of(&m).next()?;
         Some((m.toks.end, field(row, 1)?, field(row, 2).unwrap_or("")))
     }
@@ -131,9 +133,8 @@ impl Scanner<'_, '_> {
     /// Whether the sentence around token `i` speaks of the future (a `future` cue).
     fn future_context(&self, i: usize) -> bool {
         let Some(s) = self.text.sentences.get(self.text.sentence_of(i)) else { return false };
-        self.pack
-            .cues
-            .find(self.text, s.toks.clone())
+        self.ix
+            .find(&self.pack.cues, s.toks.clone())
             .iter()
             .any(|m| self.pack.cues.rows_of(m).any(|r| field(r, 1) == Some("future")))
     }

@@ -4,8 +4,9 @@ use super::*;
 fn check(lang: &str, published: Option<&str>, input: &str, expected: &[(&str, Option<&str>)]) {
     let pack = sitrep_lexicon::lang_pack(lang).unwrap();
     let text = sitrep_text::prepare(input, &|s| pack.is_abbreviation(s));
-    let numbers = sitrep_numbers::find_numbers(&text, pack);
-    let got: Vec<(String, Option<String>)> = find_dates(&text, pack, &numbers, published.and_then(Ymd::parse))
+    let ix = pack.index(&text);
+    let numbers = sitrep_numbers::find_numbers(&ix, pack);
+    let got: Vec<(String, Option<String>)> = find_dates(&ix, pack, &numbers, published.and_then(Ymd::parse))
         .into_iter()
         .map(|d| (text.slice(d.span).to_string(), d.value))
         .collect();

@@ -8,7 +8,7 @@
 //! Vladimir Putin, RUS GOV.
 
 use sitrep_core::{Actor, PlaceMention, Text, TokRange};
-use sitrep_lexicon::{LangPack, field, global};
+use sitrep_lexicon::{Index, LangPack, field, global};
 
 #[derive(Clone, Debug)]
 enum Atom {
@@ -36,8 +36,9 @@ struct Found {
 }
 
 /// Finds actor mentions, sorted by position and non-overlapping.
-pub fn find_actors(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Actor> {
-    let mut atoms = atoms(text, pack, places);
+pub fn find_actors(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Actor> {
+    let text = ix.text();
+    let mut atoms = atoms(ix, pack, places);
     atoms.sort_by(|a, b| a.toks.start.cmp(&b.toks.start).then(b.toks.end.cmp(&a.toks.end)));
     // Drop atoms inside a longer one.
     let mut kept: Vec<Found> = Vec::new();
@@ -50,20 +51,21 @@ pub fn find_actors(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) ->
     compose(text, &kept)
 }
 
-fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found> {
+fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found> {
+    let text = ix.text();
     let mut out = Vec::new();
     for s in &text.sentences {
         let r = s.toks.clone();
-        for m in pack.nouns.find(text, r.clone()) {
+        for m in ix.find(&pack.nouns, r.clone()) {
             let sector = pack.nouns.rows_of(&m).next().and_then(|row| field(row, 1));
             out.push(Found { toks: m.toks, atom: Atom::Noun { sector } });
         }
-        for m in pack.demonyms.find(text, r.clone()) {
+        for m in ix.find(&pack.demonyms, r.clone()) {
             if let Some(row) = pack.demonyms.rows_of(&m).next() {
                 out.push(Found { toks: m.toks, atom: Atom::Demonym { country: row[1] } });
             }
         }
-        for m in pack.actors.find(text, r.clone()) {
+        for m in ix.find(&pack.actors, r.clone()) {
             if let Some(row) = pack.actors.rows_of(&m).next() {
                 if !text.tokens[m.toks.start].cap && !text.tokens[m.toks.clone()].iter().any(|t| t.cap) {
                     continue;
@@ -81,7 +83,7 @@ fn atoms(text: &Text<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found
         }
         let g = global();
         for (table, is_org) in [(&g.organizations, true), (&g.people, false)] {
-            for m in table.find(text, r.clone()) {
+            for m in ix.find(table, r.clone()) {
                 let original = text.slice(text.span(m.toks.clone()));
                 let row = table.rows_of(&m).find(|row| {
                     let lang_col = if is_org { 5 } else { 6 };

@@ -68,7 +68,7 @@ fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
     let mut used_numbers: std::collections::BTreeSet<usize> = Default::default();
     for (si, s) in cx.text.sentences.iter().enumerate() {
         let sent = s.toks.clone();
-        let words: Vec<_> = cx.pack.casualty.find(cx.text, sent.clone());
+        let words: Vec<_> = cx.ix.find(&cx.pack.casualty, sent.clone());
         let mut unknown_done = false;
         for m in &words {
             let Some(row) = cx.pack.casualty.rows_agreeing(cx.text, m).into_iter().next() else { continue };
@@ -239,7 +239,7 @@ fn victim_phrase(cx: &Ctx<'_, '_>, r: TokRange) -> bool {
     while k < r.end {
         let end = [&cx.pack.nouns, &cx.pack.demonyms]
             .iter()
-            .filter_map(|t| t.longest_at(cx.text, k, r.end))
+            .filter_map(|t| cx.ix.longest_at(t, k, r.end))
             .map(|m| m.toks.end)
             .max();
         if let Some(e) = end {
@@ -305,7 +305,7 @@ fn counts_people(cx: &Ctx<'_, '_>, n: &NumberMention, word: usize) -> bool {
     if e == word || e >= cx.text.tokens.len() {
         return true;
     }
-    let starts = |t: &sitrep_lexicon::Table| t.longest_at(cx.text, e, cx.text.tokens.len()).is_some();
+    let starts = |t: &sitrep_lexicon::Table| cx.ix.longest_at(t, e, cx.text.tokens.len()).is_some();
     starts(&cx.pack.nouns)
         || starts(&cx.pack.demonyms)
         || starts(&cx.pack.casualty)
@@ -333,7 +333,7 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Spa
         return Some((cx.text.span(k - 1..k), k - 1..w.start));
     }
     let from = w.start.saturating_sub(8).max(sent.start);
-    let nouns = cx.pack.nouns.find(cx.text, from..w.start);
+    let nouns = cx.ix.find(&cx.pack.nouns, from..w.start);
     let m = nouns.last()?;
     let row = cx.pack.nouns.rows_of(m).next()?;
     // Only auxiliaries, adverbs or an apposition's closing comma in between ("a
@@ -356,7 +356,7 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Spa
 fn singular_object(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Span, TokRange)> {
     let end = (w.end + 7).min(sent.end);
     let det = (w.end..(w.end + 2).min(end)).find(|&k| SG_DET.contains(&cx.text.tok(k)))?;
-    let m = cx.pack.nouns.find(cx.text, det + 1..end).into_iter().next()?;
+    let m = cx.ix.find(&cx.pack.nouns, det + 1..end).into_iter().next()?;
     let row = cx.pack.nouns.rows_of(&m).next()?;
     if field(row, 2) != Some("sg") || m.toks.start > det + 6 {
         return None;

@@ -6,8 +6,8 @@
 //! parenthetical "…, selon X, …" only covers its own clause. A quoted sentence right
 //! after an attributed quote keeps the same speaker.
 
-use sitrep_core::{Actor, Text, TokRange};
-use sitrep_lexicon::{LangPack, field};
+use sitrep_core::{Actor, TokRange};
+use sitrep_lexicon::{Index, LangPack, field};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CueKind {
@@ -28,11 +28,12 @@ pub struct Claim {
 }
 
 /// Finds claims in every sentence.
-pub fn find_claims(text: &Text<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Claim> {
+pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Claim> {
+    let text = ix.text();
     let mut out: Vec<Claim> = Vec::new();
     for (si, s) in text.sentences.iter().enumerate() {
         let before = out.len();
-        for m in pack.speech.find(text, s.toks.clone()) {
+        for m in ix.find(&pack.speech, s.toks.clone()) {
             let Some(kind) = pack.speech.rows_agreeing(text, &m).into_iter().next().and_then(|r| field(r, 1)) else {
                 continue;
             };

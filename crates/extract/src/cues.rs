@@ -1,7 +1,7 @@
 //! Context cues from the language pack, indexed by kind.
 
-use sitrep_core::{Text, TokRange};
-use sitrep_lexicon::{LangPack, field};
+use sitrep_core::TokRange;
+use sitrep_lexicon::{Index, LangPack, field};
 
 /// Every cue match of one document, by kind.
 #[derive(Default)]
@@ -24,9 +24,9 @@ pub struct Cues {
 }
 
 impl Cues {
-    pub fn find(text: &Text<'_>, pack: &LangPack) -> Cues {
+    pub fn find(ix: &Index<'_>, pack: &LangPack) -> Cues {
         let mut c = Cues::default();
-        for m in pack.cues.find_in_sentences(text) {
+        for m in ix.find_in_sentences(&pack.cues) {
             for row in pack.cues.rows_of(&m) {
                 let list = match field(row, 1) {
                     Some("negation") => &mut c.negation,

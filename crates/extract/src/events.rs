@@ -36,7 +36,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         let sent = s.toks.clone();
         let sporty = any_in(&cx.cues.sport, sent.clone());
         let mut found: Vec<Trigger> = Vec::new();
-        for m in pack.triggers.find(cx.text, sent.clone()) {
+        for m in cx.ix.find(&pack.triggers, sent.clone()) {
             let Some(row) = pack.triggers.rows_agreeing(cx.text, &m).into_iter().next() else {
                 continue;
             };

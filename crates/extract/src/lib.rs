@@ -45,6 +45,8 @@ pub struct Config {
 /// Everything the stages share for one document.
 pub struct Ctx<'t, 'a> {
     pub text: &'t Text<'a>,
+    /// Every table's forms at every token, found in one pass.
+    pub ix: sitrep_lexicon::Index<'t>,
     pub pack: &'static LangPack,
     pub numbers: Vec<NumberMention>,
     pub dates: Vec<DateMention>,
@@ -229,10 +231,11 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
         None => None,
     };
     let text = sitrep_text::prepare(&doc.text, &|s| pack.is_abbreviation(s));
-    let numbers = sitrep_numbers::find_numbers(&text, pack);
-    let dates = sitrep_dates::find_dates(&text, pack, &numbers, published);
-    let places = sitrep_geo::find_places(&text, pack);
-    let actors = actors::find_actors(&text, pack, &places);
+    let ix = pack.index(&text);
+    let numbers = sitrep_numbers::find_numbers(&ix, pack);
+    let dates = sitrep_dates::find_dates(&ix, pack, &numbers, published);
+    let places = sitrep_geo::find_places(&ix, pack);
+    let actors = actors::find_actors(&ix, pack, &places);
     let dominant = dominant_country(&actors, &places);
     // A place inside an actor's name ("le ministère de la Défense", "Union européenne")
     // is not a place mention.
@@ -246,13 +249,14 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
                     && a.toks.len() > p.toks.len()
             })
     });
-    let claims = claims::find_claims(&text, pack, &actors);
-    let cues = cues::Cues::find(&text, pack);
-    let casualty_words = pack.casualty.find_in_sentences(&text).into_iter().map(|m| m.toks).collect();
+    let claims = claims::find_claims(&ix, pack, &actors);
+    let cues = cues::Cues::find(&ix, pack);
+    let casualty_words = ix.find_in_sentences(&pack.casualty).into_iter().map(|m| m.toks).collect();
     let ref_year = published.map(|p| p.y).or_else(|| dates.iter().filter_map(|d| d.year).max()).unwrap_or(i32::MAX);
     let default_date = events::published_date(published.map(|p| p.iso()).as_deref());
     let cx = Ctx {
         text: &text,
+        ix,
         pack,
         numbers,
         dates,

@@ -14,7 +14,7 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
             continue;
         };
         // "2 000 soldats de maintien de la paix", "2,000 troops"
-        let noun = cx.pack.nouns.find(cx.text, n.toks.end..(n.toks.end + 3).min(s.toks.end)).into_iter().next();
+        let noun = cx.ix.find(&cx.pack.nouns, n.toks.end..(n.toks.end + 3).min(s.toks.end)).into_iter().next();
         let Some(noun) = noun else { continue };
         if noun.toks.start > n.toks.end + 1 {
             continue;

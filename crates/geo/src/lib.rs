@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sitrep_core::{PlaceMention, PlaceRef, Text, TokRange, TokenKind};
-use sitrep_lexicon::{LangPack, field, global};
+use sitrep_lexicon::{Index, LangPack, field, global};
 
 /// One candidate place for a name.
 struct Candidate {
@@ -64,12 +64,13 @@ struct Found {
 }
 
 /// Finds and resolves every place name in `text`.
-pub fn find_places(text: &Text<'_>, pack: &LangPack) -> Vec<PlaceMention> {
+pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
+    let text = ix.text();
     let g = global();
     let names = &g.place_names;
     let mut found: Vec<Found> = Vec::new();
     for s in &text.sentences {
-        for m in names.find(text, s.toks.clone()) {
+        for m in ix.find(names, s.toks.clone()) {
             if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end) {
                 continue;
             }
@@ -91,7 +92,7 @@ pub fn find_places(text: &Text<'_>, pack: &LangPack) -> Vec<PlaceMention> {
             }
         }
     }
-    let context = Context::build(text, pack, &found);
+    let context = Context::build(ix, pack, &found);
     found
         .iter()
         .map(|f| {
@@ -113,7 +114,7 @@ struct Context {
 }
 
 impl Context {
-    fn build(text: &Text<'_>, pack: &LangPack, found: &[Found]) -> Context {
+    fn build(ix: &Index<'_>, pack: &LangPack, found: &[Found]) -> Context {
         let mut countries: BTreeMap<&'static str, u32> = BTreeMap::new();
         let mut admin1 = BTreeSet::new();
         for f in found {
@@ -135,7 +136,7 @@ impl Context {
                 }
             }
         }
-        for m in pack.demonyms.find_in_sentences(text) {
+        for m in ix.find_in_sentences(&pack.demonyms) {
             for row in pack.demonyms.rows_of(&m) {
                 *countries.entry(row[1]).or_default() += 1;
             }
@@ -211,7 +212,7 @@ mod tests {
     fn check(lang: &str, input: &str, expected: &[(&str, Option<&str>)]) {
         let pack = sitrep_lexicon::lang_pack(lang).unwrap();
         let text = sitrep_text::prepare(input, &|s| pack.is_abbreviation(s));
-        let got: Vec<(&str, Option<&str>)> = find_places(&text, pack)
+        let got: Vec<(&str, Option<&str>)> = find_places(&pack.index(&text), pack)
             .iter()
             .map(|p| (text.slice(p.span), p.place.as_ref().and_then(|r| r.country)))
             .collect();

@@ -21,20 +21,136 @@ use std::sync::OnceLock;
 use fst::raw::{Fst, Output};
 use sitrep_core::{Text, TokenKind};
 
-pub use packs::{GLOBAL_FILES, LANG_FILES, LANGS};
+pub use packs::{GLOBAL_FILES, INDEXED_GLOBAL, LANG_FILES, LANGS};
 
 /// A compiled data-pack file.
 pub struct Table {
     pub name: &'static str,
+    /// Position in the language's combined automaton (`INDEXED` for none).
+    id: u8,
+    auto: Automaton,
+    post: &'static [u8],
+    content: &'static str,
+    rows: OnceLock<(Vec<&'static str>, Vec<Vec<&'static str>>)>,
+}
+
+/// Tables outside the combined automaton.
+const NOT_INDEXED: u8 = u8::MAX;
+
+/// An fst walked over folded text from token starts.
+struct Automaton {
     fst: &'static Fst<&'static [u8]>,
     /// The fst state after each possible first byte (most walks end within two bytes,
     /// so this saves decoding the root on every token).
     first: Box<[Option<(fst::raw::Node<'static>, Output)>; 256]>,
-    post: &'static [u8],
-    content: &'static str,
-    /// Some form ends in `*` (stem wildcard): only then are wildcard steps tried.
+    /// Some key ends in `*` (stem wildcard): only then are wildcard steps tried.
     wildcard: bool,
-    rows: OnceLock<(Vec<&'static str>, Vec<Vec<&'static str>>)>,
+    /// The state after each two-byte prefix (combined automata only: they are walked
+    /// from every token). Stems of one byte (`a*`) are not supported with it.
+    second: Option<Box<[Option<(fst::raw::Node<'static>, Output)>]>>,
+}
+
+/// A final state reached by a walk: the match ends at token `end` (exclusive); its key
+/// is the folded text up to byte `key_end` (plus `*` for a wildcard); `value` is the
+/// automaton's output.
+struct Final {
+    end: usize,
+    key_end: usize,
+    wildcard: bool,
+    value: u64,
+}
+
+impl Automaton {
+    fn new(name: &str, bytes: &'static [u8], wildcard: bool) -> Automaton {
+        let fst = Fst::new(bytes).unwrap_or_else(|e| panic!("data pack {name}: corrupt fst: {e}"));
+        // Tables live for the whole process (they sit in statics): leaking one small
+        // header per automaton lets the cached nodes borrow it for 'static.
+        let fst: &'static Fst<&'static [u8]> = Box::leak(Box::new(fst));
+        let root = fst.root();
+        let mut first: Box<[Option<(fst::raw::Node<'static>, Output)>; 256]> = Box::new([None; 256]);
+        for t in root.transitions() {
+            first[t.inp as usize] = Some((fst.node(t.addr), t.out));
+        }
+        Automaton { fst, first, wildcard, second: None }
+    }
+
+    /// Adds the two-byte prefix cache.
+    fn with_second_level(mut self) -> Automaton {
+        let mut second: Vec<Option<(fst::raw::Node<'static>, Output)>> = vec![None; 1 << 16];
+        for (b0, slot) in self.first.iter().enumerate() {
+            let Some((node, out)) = slot else { continue };
+            for t in node.transitions() {
+                second[(b0 << 8) | t.inp as usize] = Some((self.fst.node(t.addr), out.cat(t.out)));
+            }
+        }
+        self.second = Some(second.into_boxed_slice());
+        self
+    }
+
+    /// Walks from token `i`, calling `on_final` at every key that ends on a token end at
+    /// or before token `limit` (in increasing length).
+    fn walk(&self, text: &Text<'_>, i: usize, limit: usize, mut on_final: impl FnMut(Final)) {
+        let f = text.folded.as_bytes();
+        let toks = &text.tokens;
+        let Some(first) = toks.get(i) else { return };
+        if first.kind == TokenKind::Punct && !matches!(f[first.start as usize], b'"' | b'\'') {
+            return; // forms start with a word, a number or a quote
+        }
+        let mut pos = first.start as usize;
+        let Some((mut node, mut out)) = self.first[f[pos] as usize] else { return };
+        pos += 1;
+        // Inside a word, jump over the second byte too (no key can end there).
+        if let Some(second) = &self.second
+            && pos < first.end as usize
+        {
+            match second[((f[pos - 1] as usize) << 8) | f[pos] as usize] {
+                Some((n, o)) => {
+                    node = n;
+                    out = o;
+                    pos += 1;
+                }
+                None => return,
+            }
+        }
+        let mut k = i;
+        loop {
+            while k < toks.len() && (toks[k].end as usize) < pos {
+                k += 1;
+            }
+            let ends_here = k < toks.len() && toks[k].end as usize == pos;
+            if ends_here && k < limit && node.is_final() {
+                let value = out.cat(node.final_output()).value();
+                on_final(Final { end: k + 1, key_end: pos, wildcard: false, value });
+            }
+            // Stem wildcard: "bombard*" inside (or at the end of) a word token.
+            if self.wildcard
+                && k < limit
+                && toks[k].kind != TokenKind::Punct
+                && (toks[k].start as usize) < pos
+                && pos <= toks[k].end as usize
+                && let Some(ti) = node.find_input(b'*')
+            {
+                let t = node.transition(ti);
+                let n2 = self.fst.node(t.addr);
+                if n2.is_final() {
+                    let value = out.cat(t.out).cat(n2.final_output()).value();
+                    on_final(Final { end: k + 1, key_end: pos, wildcard: true, value });
+                }
+            }
+            if pos >= f.len() {
+                break;
+            }
+            match node.find_input(f[pos]) {
+                Some(ti) => {
+                    let t = node.transition(ti);
+                    out = out.cat(t.out);
+                    node = self.fst.node(t.addr);
+                    pos += 1;
+                }
+                None => break,
+            }
+        }
+    }
 }
 
 /// A form found in the text: the tokens it covers and where its rows are listed.
@@ -45,19 +161,10 @@ pub struct Match {
 }
 
 impl Table {
-    fn new(name: &'static str, fst: &'static [u8], post: &'static [u8], content: &'static str) -> Table {
-        let fst = Fst::new(fst).unwrap_or_else(|e| panic!("data pack {name}: corrupt fst: {e}"));
-        // Tables live for the whole process (they sit in statics): leaking one small
-        // header per table lets the cached nodes borrow it for 'static.
-        let fst: &'static Fst<&'static [u8]> = Box::leak(Box::new(fst));
-        let root = fst.root();
-        let mut first: Box<[Option<(fst::raw::Node<'static>, Output)>; 256]> = Box::new([None; 256]);
-        for t in root.transitions() {
-            first[t.inp as usize] = Some((fst.node(t.addr), t.out));
-        }
-        let wildcard =
-            content.lines().skip(1).any(|l| l.split('\t').next().is_some_and(|f| f.trim_end().ends_with('*')));
-        Table { name, fst, first, post, content, wildcard, rows: OnceLock::new() }
+    fn new(name: &'static str, id: u8, fst: &'static [u8], post: &'static [u8], content: &'static str) -> Table {
+        // Whether some form ends in `*` (a quick scan of the first column).
+        let wildcard = content.split('\n').skip(1).any(|l| l.split('\t').next().is_some_and(|f| f.ends_with('*')));
+        Table { name, id, auto: Automaton::new(name, fst, wildcard), post, content, rows: OnceLock::new() }
     }
 
     fn parsed(&self) -> &(Vec<&'static str>, Vec<Vec<&'static str>>) {
@@ -86,13 +193,7 @@ impl Table {
 
     /// The row indices listed at a postings offset.
     fn postings(&self, post: u32) -> impl Iterator<Item = usize> + '_ {
-        let at = |k: usize| -> usize {
-            let b = self.post.get(k * 4..k * 4 + 4).unwrap_or(&[0, 0, 0, 0]);
-            u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
-        };
-        let start = post as usize;
-        let n = at(start);
-        (0..n).map(move |j| at(start + 1 + j))
+        postings(self.post, post).map(|r| r as usize)
     }
 
     /// The rows of a match.
@@ -125,7 +226,7 @@ impl Table {
 
     /// Rows whose form folds to exactly `folded_key`.
     pub fn lookup(&self, folded_key: &str) -> Vec<usize> {
-        match self.fst.get(folded_key.as_bytes()) {
+        match self.auto.fst.get(folded_key.as_bytes()) {
             Some(out) => self.postings(out.value() as u32).collect(),
             None => Vec::new(),
         }
@@ -133,70 +234,27 @@ impl Table {
 
     /// Number of distinct folded forms.
     pub fn len(&self) -> usize {
-        self.fst.len()
+        self.auto.fst.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fst.is_empty()
+        self.auto.fst.is_empty()
     }
 
     /// The longest form starting at token `i` and ending at or before token `limit`.
     pub fn longest_at(&self, text: &Text<'_>, i: usize, limit: usize) -> Option<Match> {
-        let f = text.folded.as_bytes();
-        let toks = &text.tokens;
-        let first = toks.get(i)?;
-        if first.kind == TokenKind::Punct && !matches!(f[first.start as usize], b'"' | b'\'') {
-            // forms start with a word, a number or a quote
-            return None;
-        }
-        let mut pos = first.start as usize;
-        let (mut node, mut out) = self.first[f[pos] as usize]?;
-        pos += 1;
-        let mut k = i;
         let mut best: Option<Match> = None;
-        loop {
-            while k < toks.len() && (toks[k].end as usize) < pos {
-                k += 1;
+        self.auto.walk(text, i, limit, |f| {
+            if best.as_ref().is_none_or(|b| b.toks.end <= f.end) {
+                best = Some(Match { toks: i..f.end, post: f.value as u32 });
             }
-            let ends_here = k < toks.len() && toks[k].end as usize == pos;
-            let e = k + 1;
-            if ends_here && e <= limit && node.is_final() {
-                let v = out.cat(node.final_output()).value();
-                best = Some(Match { toks: i..e, post: v as u32 });
-            }
-            // Stem wildcard: "bombard*" inside (or at the end of) a word token.
-            if self.wildcard
-                && k < toks.len()
-                && toks[k].kind != TokenKind::Punct
-                && (toks[k].start as usize) < pos
-                && pos <= toks[k].end as usize
-                && k < limit
-                && let Some(ti) = node.find_input(b'*')
-            {
-                let t = node.transition(ti);
-                let n2 = self.fst.node(t.addr);
-                if n2.is_final() {
-                    let v = out.cat(t.out).cat(n2.final_output()).value();
-                    let cand = Match { toks: i..k + 1, post: v as u32 };
-                    if best.as_ref().is_none_or(|b| b.toks.end <= cand.toks.end) {
-                        best = Some(cand);
-                    }
-                }
-            }
-            if pos >= f.len() {
-                break;
-            }
-            match node.find_input(f[pos]) {
-                Some(ti) => {
-                    let t = node.transition(ti);
-                    out = out.cat(t.out);
-                    node = self.fst.node(t.addr);
-                    pos += 1;
-                }
-                None => break,
-            }
-        }
+        });
         best
+    }
+
+    /// The postings of a key, as a match over `toks`.
+    fn match_key(&self, key: &[u8], toks: Range<usize>) -> Option<Match> {
+        self.auto.fst.get(key).map(|out| Match { toks, post: out.value() as u32 })
     }
 
     /// Leftmost-longest, non-overlapping matches within the token range.
@@ -257,9 +315,10 @@ pub fn field<'a>(row: &[&'a str], i: usize) -> Option<&'a str> {
 }
 
 macro_rules! table {
-    ($dir:literal, $file:literal) => {
+    ($dir:literal, $file:literal, $id:expr) => {
         Table::new(
             concat!($dir, "_", $file),
+            $id,
             include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".fst")),
             include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".post")),
             include_str!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".tsv")),
@@ -281,6 +340,9 @@ pub struct LangPack {
     pub qualifiers: Table,
     pub speech: Table,
     pub triggers: Table,
+    /// One automaton over this language's tables and the indexed global ones.
+    combined: Automaton,
+    combined_post: &'static [u8],
 }
 
 impl LangPack {
@@ -305,25 +367,197 @@ impl LangPack {
     pub fn is_abbreviation(&self, folded: &str) -> bool {
         !self.abbreviations.lookup(folded).is_empty()
     }
+
+    /// Finds every table's longest forms at every token start of `text` in one walk of
+    /// the combined automaton per token (instead of one walk per table).
+    pub fn index<'t>(&'static self, text: &'t Text<'t>) -> Index<'t> {
+        let g = global();
+        let tables: [&'static Table; INDEXED_TABLES] = [
+            &self.abbreviations,
+            &self.actors,
+            &self.casualty,
+            &self.cues,
+            &self.dates,
+            &self.demonyms,
+            &self.nouns,
+            &self.numbers,
+            &self.qualifiers,
+            &self.speech,
+            &self.triggers,
+            &g.organizations,
+            &g.people,
+            &g.place_names,
+        ];
+        let mut hits: Vec<Vec<Match>> = vec![Vec::new(); INDEXED_TABLES];
+        let f = text.folded.as_bytes();
+        for s in &text.sentences {
+            for i in s.toks.clone() {
+                // The longest end (and key) per table.
+                let mut best: [Option<(usize, usize, bool)>; INDEXED_TABLES] = [None; INDEXED_TABLES];
+                self.combined.walk(text, i, s.toks.end, |fin| {
+                    for entry in postings(self.combined_post, fin.value as u32) {
+                        let tid = (entry >> 24) as usize;
+                        if tid < INDEXED_TABLES {
+                            best[tid] = Some((fin.end, fin.key_end, fin.wildcard));
+                        }
+                    }
+                });
+                for (tid, b) in best.iter().enumerate() {
+                    let Some((end, key_end, wildcard)) = *b else { continue };
+                    let start = text.tokens[i].start as usize;
+                    let m = if wildcard {
+                        let mut key = f[start..key_end].to_vec();
+                        key.push(b'*');
+                        tables[tid].match_key(&key, i..end)
+                    } else {
+                        tables[tid].match_key(&f[start..key_end], i..end)
+                    };
+                    if let Some(m) = m {
+                        hits[tid].push(m);
+                    }
+                }
+            }
+        }
+        Index { text, hits }
+    }
+}
+
+/// Number of tables in a combined automaton: the language files, then
+/// `INDEXED_GLOBAL`.
+const INDEXED_TABLES: usize = 14;
+
+/// The postings entries at an offset of a postings file.
+fn postings(post: &'static [u8], at: u32) -> impl Iterator<Item = u32> {
+    let word = move |k: usize| -> u32 {
+        let b = post.get(k * 4..k * 4 + 4).unwrap_or(&[0, 0, 0, 0]);
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    };
+    let start = at as usize;
+    let n = word(start) as usize;
+    (0..n).map(move |j| word(start + 1 + j))
+}
+
+/// The longest forms of every table at every token start of one text (see
+/// [`LangPack::index`]). Its `find`/`longest_at` answer like [`Table`]'s, without walking.
+pub struct Index<'t> {
+    text: &'t Text<'t>,
+    /// Per table id: the longest match at each token start where one exists, in order.
+    hits: Vec<Vec<Match>>,
+}
+
+impl<'t> Index<'t> {
+    /// The text this index was built over.
+    pub fn text(&self) -> &'t Text<'t> {
+        self.text
+    }
+
+    fn hits(&self, table: &Table) -> Option<&[Match]> {
+        self.hits.get(table.id as usize).map(Vec::as_slice)
+    }
+
+    /// As [`Table::longest_at`].
+    pub fn longest_at(&self, table: &Table, i: usize, limit: usize) -> Option<Match> {
+        let Some(hits) = self.hits(table) else { return table.longest_at(self.text, i, limit) };
+        let k = hits.binary_search_by_key(&i, |m| m.toks.start).ok()?;
+        let m = &hits[k];
+        if m.toks.end <= limit { Some(m.clone()) } else { table.longest_at(self.text, i, limit) }
+    }
+
+    /// As [`Table::find`].
+    pub fn find(&self, table: &Table, range: Range<usize>) -> Vec<Match> {
+        let Some(hits) = self.hits(table) else { return table.find(self.text, range) };
+        let mut out = Vec::new();
+        let mut k = hits.partition_point(|m| m.toks.start < range.start);
+        let mut next_free = range.start;
+        while k < hits.len() && hits[k].toks.start < range.end {
+            let m = &hits[k];
+            k += 1;
+            if m.toks.start < next_free {
+                continue;
+            }
+            let m = if m.toks.end <= range.end {
+                m.clone()
+            } else {
+                match table.longest_at(self.text, m.toks.start, range.end) {
+                    Some(m) => m,
+                    None => continue,
+                }
+            };
+            next_free = m.toks.end;
+            out.push(m);
+        }
+        out
+    }
+
+    /// As [`Table::find_in_sentences`].
+    pub fn find_in_sentences(&self, table: &Table) -> Vec<Match> {
+        let Some(hits) = self.hits(table) else { return table.find_in_sentences(self.text) };
+        let mut out = Vec::new();
+        let mut next_free = 0;
+        for m in hits {
+            if m.toks.start >= next_free {
+                next_free = m.toks.end;
+                out.push(m.clone());
+            }
+        }
+        out
+    }
 }
 
 macro_rules! lang_pack {
-    ($code:literal) => {
+    ($code:literal) => {{
+        let abbreviations = table!($code, "abbreviations", 0);
+        let actors = table!($code, "actors", 1);
+        let casualty = table!($code, "casualty", 2);
+        let cues = table!($code, "cues", 3);
+        let dates = table!($code, "dates", 4);
+        let demonyms = table!($code, "demonyms", 5);
+        let nouns = table!($code, "nouns", 6);
+        let numbers = table!($code, "numbers", 7);
+        let qualifiers = table!($code, "qualifiers", 8);
+        let speech = table!($code, "speech", 9);
+        let triggers = table!($code, "triggers", 10);
+        let g = global();
+        let wildcard = [
+            &abbreviations,
+            &actors,
+            &casualty,
+            &cues,
+            &dates,
+            &demonyms,
+            &nouns,
+            &numbers,
+            &qualifiers,
+            &speech,
+            &triggers,
+            &g.organizations,
+            &g.people,
+            &g.place_names,
+        ]
+        .iter()
+        .any(|t| t.auto.wildcard);
         LangPack {
             code: $code,
-            abbreviations: table!($code, "abbreviations"),
-            actors: table!($code, "actors"),
-            casualty: table!($code, "casualty"),
-            cues: table!($code, "cues"),
-            dates: table!($code, "dates"),
-            demonyms: table!($code, "demonyms"),
-            nouns: table!($code, "nouns"),
-            numbers: table!($code, "numbers"),
-            qualifiers: table!($code, "qualifiers"),
-            speech: table!($code, "speech"),
-            triggers: table!($code, "triggers"),
+            abbreviations,
+            actors,
+            casualty,
+            cues,
+            dates,
+            demonyms,
+            nouns,
+            numbers,
+            qualifiers,
+            speech,
+            triggers,
+            combined: Automaton::new(
+                concat!($code, "_combined"),
+                include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.fst")),
+                wildcard,
+            )
+            .with_second_level(),
+            combined_post: include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.post")),
         }
-    };
+    }};
 }
 
 static EN: LazyLock<LangPack> = LazyLock::new(|| lang_pack!("en"));
@@ -344,13 +578,16 @@ pub struct Global {
     pub people: Table,
     pub place_names: Table,
     pub places: Table,
+    /// Place id → row of `places`, built on first use.
+    place_ids: OnceLock<std::collections::HashMap<&'static str, u32>>,
 }
 
 static GLOBAL: LazyLock<Global> = LazyLock::new(|| Global {
-    organizations: table!("actors", "organizations"),
-    people: table!("actors", "people"),
-    place_names: table!("gazetteer", "names"),
-    places: table!("gazetteer", "places"),
+    organizations: table!("actors", "organizations", 11),
+    people: table!("actors", "people", 12),
+    place_names: table!("gazetteer", "names", 13),
+    places: table!("gazetteer", "places", NOT_INDEXED),
+    place_ids: OnceLock::new(),
 });
 
 /// The language-independent tables.
@@ -362,7 +599,8 @@ impl Global {
     /// A gazetteer place row by its id (`places.tsv` is sorted by id).
     pub fn place(&self, id: &str) -> Option<&[&'static str]> {
         let rows = self.places.rows();
-        rows.binary_search_by(|r| r[0].cmp(id)).ok().map(|i| rows[i].as_slice())
+        let ids = self.place_ids.get_or_init(|| rows.iter().enumerate().map(|(i, r)| (r[0], i as u32)).collect());
+        ids.get(id).map(|&i| rows[i as usize].as_slice())
     }
 }
 

@@ -21,3 +21,8 @@ pub const LANG_FILES: &[&str] = &[
 /// Language-independent packs: `(directory, file)`.
 pub const GLOBAL_FILES: &[(&str, &str)] =
     &[("actors", "organizations"), ("actors", "people"), ("gazetteer", "names"), ("gazetteer", "places")];
+
+/// Global tables also indexed in each language's combined automaton, after the
+/// language's own files (their ids follow `LANG_FILES`).
+pub const INDEXED_GLOBAL: &[(&str, &str)] =
+    &[("actors", "organizations"), ("actors", "people"), ("gazetteer", "names")];

@@ -114,3 +114,28 @@ fn finds_multiword_and_stem_forms() {
     let c = fr.casualty.find(&text, 0..text.tokens.len());
     assert!(c.iter().any(|m| text.folded_of(m.toks.clone()) == "tues"));
 }
+
+#[test]
+fn the_index_agrees_with_direct_walks() {
+    assert_eq!(INDEXED_TABLES, LANG_FILES.len() + INDEXED_GLOBAL.len());
+    let fr = lang_pack("fr").unwrap();
+    let text = sitrep_text::prepare(
+        "Le ministère arménien de la Défense a déclaré qu'au moins 49 soldats avaient été tués dans un bombardement par les troupes azerbaïdjanaises à Erevan mardi.",
+        &|s| fr.is_abbreviation(s),
+    );
+    let ix = fr.index(&text);
+    let all = 0..text.tokens.len();
+    let g = global();
+    for t in fr.tables().into_iter().chain([&g.organizations, &g.people, &g.place_names]) {
+        assert_eq!(ix.find(t, all.clone()), t.find(&text, all.clone()), "{}", t.name);
+        for i in all.clone() {
+            assert_eq!(
+                ix.longest_at(t, i, text.tokens.len()),
+                t.longest_at(&text, i, text.tokens.len()),
+                "{} at {i}",
+                t.name
+            );
+            assert_eq!(ix.longest_at(t, i, i + 1), t.longest_at(&text, i, i + 1), "{} at {i} (short limit)", t.name);
+        }
+    }
+}

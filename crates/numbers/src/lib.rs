@@ -8,15 +8,16 @@
 //! position.
 
 use sitrep_core::{NumberMention, Qualifier, Span, Text, TokenKind};
-use sitrep_lexicon::{LangPack, field};
+use sitrep_lexicon::{Index, LangPack, field};
 
 /// Finds every number in `text`.
-pub fn find_numbers(text: &Text<'_>, pack: &LangPack) -> Vec<NumberMention> {
+pub fn find_numbers(ix: &Index<'_>, pack: &LangPack) -> Vec<NumberMention> {
+    let text = ix.text();
     let mut out = Vec::new();
     for s in &text.sentences {
         let mut i = s.toks.start;
         while i < s.toks.end {
-            match number_at(text, pack, i, s.toks.end) {
+            match number_at(ix, pack, i, s.toks.end) {
                 Some((end, value, q, year_like)) => {
                     let mut m = NumberMention {
                         span: text.span(i..end),
@@ -27,7 +28,7 @@ pub fn find_numbers(text: &Text<'_>, pack: &LangPack) -> Vec<NumberMention> {
                         high: None,
                         year_like,
                     };
-                    qualify(text, pack, &mut m, s.toks.start, s.toks.end);
+                    qualify(ix, pack, &mut m, s.toks.start, s.toks.end);
                     i = m.toks.end.max(end);
                     out.push(m);
                 }
@@ -39,12 +40,13 @@ pub fn find_numbers(text: &Text<'_>, pack: &LangPack) -> Vec<NumberMention> {
 }
 
 /// A bare number starting at token `i`: `(end token, value, qualifier, year_like)`.
-fn number_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64, Qualifier, bool)> {
+fn number_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64, Qualifier, bool)> {
+    let text = ix.text();
     let toks = &text.tokens;
     if toks[i].kind == TokenKind::Num {
         let (end, value, decimal) = digits_at(text, i, limit)?;
         // Multiplier word after the digits: "2 millions", "1,5 million".
-        if let Some((mend, mult)) = multiplier_at(text, pack, end, limit) {
+        if let Some((mend, mult)) = multiplier_at(ix, pack, end, limit) {
             let v = (decimal * mult as f64).round() as u64;
             return Some((mend, v, Qualifier::Exact, false));
         }
@@ -55,7 +57,7 @@ fn number_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option
     if toks[i].kind != TokenKind::Word {
         return None;
     }
-    words_at(text, pack, i, limit)
+    words_at(ix, pack, i, limit)
 }
 
 /// Digit groups: returns `(end token, integer value, value as decimal)`.
@@ -111,18 +113,19 @@ fn digits_at(text: &Text<'_>, i: usize, limit: usize) -> Option<(usize, u64, f64
 }
 
 /// A multiplier word (million, milliard, thousand) at token `i`.
-fn multiplier_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64)> {
+fn multiplier_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64)> {
     if i >= limit {
         return None;
     }
-    let m = pack.numbers.longest_at(text, i, limit)?;
+    let m = ix.longest_at(&pack.numbers, i, limit)?;
     let row = pack.numbers.rows_of(&m).next()?;
     let v: u64 = row[1].parse().ok()?;
     (v >= 1000 && field(row, 2) == Some("exact")).then_some((m.toks.end, v))
 }
 
 /// Number words starting at token `i`.
-fn words_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64, Qualifier, bool)> {
+fn words_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(usize, u64, Qualifier, bool)> {
+    let text = ix.text();
     let mut total: u64 = 0;
     let mut current: u64 = 0;
     let mut end = i;
@@ -138,7 +141,7 @@ fn words_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<
             j += 1;
             continue;
         }
-        let Some(m) = pack.numbers.longest_at(text, j, limit) else {
+        let Some(m) = ix.longest_at(&pack.numbers, j, limit) else {
             break;
         };
         let Some(row) = pack.numbers.rows_of(&m).next() else {
@@ -180,10 +183,11 @@ fn words_at(text: &Text<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<
 
 /// Reads a qualifier before the number ("au moins", "more than", "entre") and, for a
 /// range, the upper bound after "et"/"and"; sets `low`/`high`.
-fn qualify(text: &Text<'_>, pack: &LangPack, m: &mut NumberMention, sent_start: usize, limit: usize) {
+fn qualify(ix: &Index<'_>, pack: &LangPack, m: &mut NumberMention, sent_start: usize, limit: usize) {
+    let text = ix.text();
     let from = m.toks.start.saturating_sub(4).max(sent_start);
     for s in from..m.toks.start {
-        let Some(q) = pack.qualifiers.longest_at(text, s, m.toks.start) else {
+        let Some(q) = ix.longest_at(&pack.qualifiers, s, m.toks.start) else {
             continue;
         };
         if q.toks.end != m.toks.start {
@@ -216,7 +220,7 @@ fn qualify(text: &Text<'_>, pack: &LangPack, m: &mut NumberMention, sent_start: 
             let e = m.toks.end;
             if e + 1 < limit
                 && matches!(text.tok(e), "et" | "and" | "a" | "to" | "-")
-                && let Some((end, hi, _, _)) = number_at(text, pack, e + 1, limit)
+                && let Some((end, hi, _, _)) = number_at(ix, pack, e + 1, limit)
             {
                 m.high = Some(hi);
                 m.toks.end = end;

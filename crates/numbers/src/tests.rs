@@ -4,7 +4,7 @@ use super::*;
 fn check(lang: &str, input: &str, expected: &[(u64, &str, &str)]) {
     let pack = sitrep_lexicon::lang_pack(lang).unwrap();
     let text = sitrep_text::prepare(input, &|s| pack.is_abbreviation(s));
-    let got: Vec<(u64, &str, &str)> = find_numbers(&text, pack)
+    let got: Vec<(u64, &str, &str)> = find_numbers(&pack.index(&text), pack)
         .iter()
         .filter(|m| {
             !(m.value == 1
@@ -45,7 +45,7 @@ fn english_digits_words_and_qualifiers() {
 fn years_are_marked() {
     let pack = sitrep_lexicon::lang_pack("en").unwrap();
     let text = sitrep_text::prepare("In 2020, 2,000 troops.", &|s| pack.is_abbreviation(s));
-    let n = find_numbers(&text, pack);
+    let n = find_numbers(&pack.index(&text), pack);
     assert!(n[0].year_like);
     assert_eq!(n[1].value, 2000);
     assert!(!n[1].year_like);
