@@ -23,6 +23,9 @@ use sitrep_core::{Text, TokenKind};
 
 pub use packs::{GLOBAL_FILES, INDEXED_GLOBAL, LANG_FILES, LANGS};
 
+/// A cached automaton state: the node reached and the output so far.
+type State = Option<(fst::raw::Node<'static>, Output)>;
+
 /// A compiled data-pack file.
 pub struct Table {
     pub name: &'static str,
@@ -42,12 +45,12 @@ struct Automaton {
     fst: &'static Fst<&'static [u8]>,
     /// The fst state after each possible first byte (most walks end within two bytes,
     /// so this saves decoding the root on every token).
-    first: Box<[Option<(fst::raw::Node<'static>, Output)>; 256]>,
+    first: Box<[State; 256]>,
     /// Some key ends in `*` (stem wildcard): only then are wildcard steps tried.
     wildcard: bool,
     /// The state after each two-byte prefix (combined automata only: they are walked
     /// from every token). Stems of one byte (`a*`) are not supported with it.
-    second: Option<Box<[Option<(fst::raw::Node<'static>, Output)>]>>,
+    second: Option<Box<[State]>>,
 }
 
 /// A final state reached by a walk: the match ends at token `end` (exclusive); its key
@@ -67,7 +70,7 @@ impl Automaton {
         // header per automaton lets the cached nodes borrow it for 'static.
         let fst: &'static Fst<&'static [u8]> = Box::leak(Box::new(fst));
         let root = fst.root();
-        let mut first: Box<[Option<(fst::raw::Node<'static>, Output)>; 256]> = Box::new([None; 256]);
+        let mut first: Box<[State; 256]> = Box::new([None; 256]);
         for t in root.transitions() {
             first[t.inp as usize] = Some((fst.node(t.addr), t.out));
         }
@@ -76,7 +79,7 @@ impl Automaton {
 
     /// Adds the two-byte prefix cache.
     fn with_second_level(mut self) -> Automaton {
-        let mut second: Vec<Option<(fst::raw::Node<'static>, Output)>> = vec![None; 1 << 16];
+        let mut second: Vec<State> = vec![None; 1 << 16];
         for (b0, slot) in self.first.iter().enumerate() {
             let Some((node, out)) = slot else { continue };
             for t in node.transitions() {
