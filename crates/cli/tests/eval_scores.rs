@@ -79,17 +79,18 @@ fn french_conflict_headlines() {
 #[test]
 fn french_dates() {
     check("fr_timebank_dev", "dates", "f1", 0.84);
-    check("fr_timebank_dev", "dates", "attributes.value.accuracy", 0.78);
+    check("fr_timebank_dev", "dates", "attributes.value.accuracy", 0.8);
 }
 
 #[test]
 fn english_casualties() {
-    check("gvdb_dev", "casualties", "f1", 0.6);
+    check("gvdb_dev", "casualties", "f1", 0.7);
     check("plover_gsr", "casualties", "f1", 0.85);
 }
 
 #[test]
 fn english_events() {
-    check("plover_gsr", "events", "f1", 0.24);
-    check("wikievents_dev", "events", "f1", 0.72);
+    // Below the issue minimum (0.6): a floor against regressions only.
+    check("plover_gsr", "events", "f1", 0.27);
+    check("wikievents_dev", "events", "f1", 0.74);
 }

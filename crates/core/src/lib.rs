@@ -308,6 +308,10 @@ pub struct Event {
     pub evidence: Span,
     pub confidence: f32,
     pub sentence: usize,
+    /// For a statement of intent or refusal (AGREE, THREATEN, REJECT read from "will
+    /// support", "plans to attack", "did not agree"), the event type stated as planned
+    /// or refused.
+    pub planned: Option<&'static str>,
 }
 
 /// A non-casualty number worth keeping (troops deployed, prisoners exchanged...).

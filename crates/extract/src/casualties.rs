@@ -14,7 +14,22 @@ const POSSESSIVE: &[&str] = &["ses", "son", "sa", "leurs", "leur", "its", "their
 /// Finds casualty claims and attaches each to an event of its sentence (creating an
 /// assault event when the sentence has none).
 pub fn attach(cx: &Ctx<'_, '_>, events: &mut Vec<Event>) {
-    let found = collect(cx);
+    let mut deaths = 0;
+    let mut found = collect(cx, &mut deaths);
+    // One person shot, and a death reported without a number: the person died ("X was
+    // shot in the chest ... He was pronounced dead").
+    let shot_once: Vec<usize> = (0..found.len())
+        .filter(|&i| {
+            found[i].weak && found[i].casualty.kind == CasualtyKind::Injured && found[i].casualty.count == Some(1)
+        })
+        .collect();
+    let killed_any = found.iter().any(|f| f.casualty.kind == CasualtyKind::Killed && f.casualty.count.is_some());
+    if deaths > 0 && !killed_any && !shot_once.is_empty() {
+        for &i in &shot_once {
+            found[i].casualty.kind = CasualtyKind::Killed;
+            found[i].weak = false;
+        }
+    }
     // One toll told twice is one claim; an ambiguous "shot" is not an injury when the
     // same number of people is reported killed.
     let killed: std::collections::BTreeSet<u64> =
@@ -63,7 +78,9 @@ struct Found {
     weak: bool,
 }
 
-fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
+/// Casualty claims in text order. `deaths_without_count` counts death words with no
+/// number or victim of their own ("was pronounced dead", "charged with murder").
+fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
     let mut out = Vec::new();
     let mut used_numbers: std::collections::BTreeSet<usize> = Default::default();
     for (si, s) in cx.text.sentences.iter().enumerate() {
@@ -73,7 +90,7 @@ fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
         for m in &words {
             let Some(row) = cx.pack.casualty.rows_agreeing(cx.text, m).into_iter().next() else { continue };
             let Some(kind) = field(row, 1).and_then(CasualtyKind::parse) else { continue };
-            let weak = matches!(field(row, 2), Some("weak") | Some("one"));
+            let weak = matches!(field(row, 2), Some("weak") | Some("one") | Some("nocount"));
             let countable = !matches!(field(row, 2), Some("nocount") | Some("one"));
             let implies_one = field(row, 2) == Some("one");
             let w = m.toks.clone();
@@ -92,7 +109,7 @@ fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
             let (count, qualifier, low, high, span, victims_range) = if let Some((ni, n, vr)) = number {
                 used_numbers.insert(ni);
                 (Some(n.value), Some(n.qualifier), n.low, n.high, n.span.cover(cx.text.span(w.clone())), vr)
-            } else if let Some((one, vr)) = singular_victim(cx, w.clone(), sent.clone()).filter(|_| !negated) {
+            } else if let Some((one, vr)) = singular_victim(cx, w.clone(), sent.clone(), kind).filter(|_| !negated) {
                 (Some(1), Some(Qualifier::Exact), Some(1), Some(1), one.cover(cx.text.span(w.clone())), vr)
             } else if let Some((one, vr)) = singular_object(cx, w.clone(), sent.clone()).filter(|_| !negated) {
                 (Some(1), Some(Qualifier::Exact), Some(1), Some(1), cx.text.span(w.clone()).cover(one), vr)
@@ -112,6 +129,9 @@ fn collect(cx: &Ctx<'_, '_>) -> Vec<Found> {
                 unknown_done = true;
                 (None, None, None, None, cx.text.span(w.clone()), w.end..sent.end)
             } else {
+                if kind == CasualtyKind::Killed && !negated {
+                    *deaths_without_count += 1;
+                }
                 continue;
             };
             let claimant = claim_at(&cx.claims, w.start).and_then(|c| c.speaker.clone());
@@ -323,13 +343,15 @@ const SG_DET: &[&str] =
 /// "a man was killed", "A 42-year-old woman was fatally shot", "Man shot" (headline),
 /// "un policier a été blessé", "he died": one victim, who must be the one hit (passive
 /// or adjectival: only auxiliaries and adverbs between the noun and the casualty word).
-fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Span, TokRange)> {
+fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: CasualtyKind) -> Option<(Span, TokRange)> {
     // A singular pronoun right before: "he died", "she was shot".
     let mut k = w.start;
     while k > sent.start && any_in(&cx.cues.aux, k - 1..k) && !any_in(&cx.cues.pronoun_sg, k - 1..k) {
         k -= 1;
     }
-    if k > sent.start && any_in(&cx.cues.pronoun_sg, k - 1..k) {
+    // "he died", "she was shot" (not "he shot": an active verb's subject is the shooter).
+    let passive = any_in(&cx.cues.aux_sg, k..w.start);
+    if k > sent.start && any_in(&cx.cues.pronoun_sg, k - 1..k) && (passive || kind == CasualtyKind::Killed) {
         return Some((cx.text.span(k - 1..k), k - 1..w.start));
     }
     let from = w.start.saturating_sub(8).max(sent.start);
@@ -455,6 +477,7 @@ fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, by_sentence: &mut BySen
                 trigger: cx.text.span(w),
                 evidence: c.evidence,
                 confidence: 0.6,
+                planned: None,
                 sentence: c.sentence,
                 casualties: vec![c],
             });

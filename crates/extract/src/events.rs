@@ -231,6 +231,7 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
             trigger: cx.text.span(t.toks.clone()),
             evidence: cx.text.sentence_span(t.sentence),
             confidence: if t.weak { 0.5 } else { 0.7 },
+            planned: None,
             sentence: t.sentence,
         };
         if hedged(&cx.claims, t.toks.start) {
@@ -444,7 +445,9 @@ fn nearest_date<'d>(cx: &'d Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<&'d
         .iter()
         .filter(|d| d.year.is_some() || d.precision.is_some())
         .filter(|d| d.kind != sitrep_core::DateKind::Duration)
-        .min_by_key(|d| distance(&d.toks, t))
+        // On a tie the date after the trigger wins ("le génocide de 1994", "the attack
+        // of 2015") over one before it.
+        .min_by_key(|d| (distance(&d.toks, t), d.toks.start < t))
 }
 
 /// The most specific place of the sentence, nearest to the trigger.
@@ -540,6 +543,42 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         // actor read twice.
         let actor_countries: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
         e.recipients.retain(|r| r.country.is_none_or(|c| !actor_countries.contains(&c)));
+    }
+}
+
+/// Drops events named only by a noun with nobody involved ("peace talks", "food aid",
+/// "the civil war" as a topic) when the same sentence has an event with parties: the
+/// noun is that event's topic, not a separate event.
+pub fn drop_topics(events: &mut Vec<Event>, noun_triggers: &std::collections::BTreeSet<usize>) {
+    let with_parties: std::collections::BTreeSet<usize> =
+        events.iter().filter(|e| !e.actors.is_empty() || !e.recipients.is_empty()).map(|e| e.sentence).collect();
+    events.retain(|e| {
+        let partyless = e.actors.is_empty() && e.recipients.is_empty() && e.casualties.is_empty() && !e.two_sided;
+        !(partyless && noun_triggers.contains(&e.trigger.start) && with_parties.contains(&e.sentence))
+    });
+}
+
+/// PLOVER codes statements of intent and refusal as events of their own: "X will
+/// support Y" is X's AGREE (a commitment, made now), "X plans to strike" is THREATEN,
+/// "X did not agree to meet" is REJECT. The intended or refused action is kept in
+/// `planned`. Only events with an actor are recoded (someone must have said it).
+pub fn recode_intent(events: &mut [Event]) {
+    const HOSTILE: &[&str] = &["ASSAULT", "COERCE", "SANCTION"];
+    const COOPERATIVE: &[&str] = &["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "MOBILIZE"];
+    for e in events.iter_mut().filter(|e| !e.actors.is_empty()) {
+        let recoded = match (e.status, e.event_type) {
+            (Status::Future, t) if COOPERATIVE.contains(&t) => "AGREE",
+            (Status::Future, t) if HOSTILE.contains(&t) => "THREATEN",
+            (Status::Negated, t) if COOPERATIVE.contains(&t) && t != "MOBILIZE" => "REJECT",
+            _ => continue,
+        };
+        if recoded != e.event_type {
+            e.planned = Some(e.event_type);
+            e.event_type = recoded;
+            e.mode = None;
+            e.acled = None;
+        }
+        e.status = Status::Current;
     }
 }
 

@@ -167,6 +167,9 @@ struct EventOut<'a> {
     trigger: SpanOut<'a>,
     evidence: SpanOut<'a>,
     confidence: f64,
+    /// The planned or refused action of an intent/refusal event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    planned_event_type: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -329,6 +332,7 @@ fn event<'a>(o: &Offsets<'a>, doc: &Document, i: usize, e: &'a Event) -> EventOu
         trigger: span(o, e.trigger),
         evidence: span(o, e.evidence),
         confidence: (e.confidence as f64 * 100.0).round() / 100.0,
+        planned_event_type: e.planned,
     }
 }
 
