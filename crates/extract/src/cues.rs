@@ -21,6 +21,7 @@ pub struct Cues {
     pub pronoun_sg: Vec<TokRange>,
     pub clause: Vec<TokRange>,
     pub prep: Vec<TokRange>,
+    pub det: Vec<TokRange>,
 }
 
 impl Cues {
@@ -44,6 +45,7 @@ impl Cues {
                     Some("pronoun_sg") => &mut c.pronoun_sg,
                     Some("clause") => &mut c.clause,
                     Some("prep") => &mut c.prep,
+                    Some("det") => &mut c.det,
                     _ => continue,
                 };
                 list.push(m.toks.clone());

@@ -37,7 +37,12 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         let sporty = any_in(&cx.cues.sport, sent.clone());
         let mut found: Vec<Trigger> = Vec::new();
         for m in cx.ix.find(&pack.triggers, sent.clone()) {
-            let Some(row) = pack.triggers.rows_agreeing(cx.text, &m).into_iter().next() else {
+            // A form that is both a noun and a verb ("support", "attaque"): a noun after a
+            // determiner, a verb elsewhere.
+            let rows = pack.triggers.rows_agreeing(cx.text, &m);
+            let after_det = m.toks.start > sent.start && any_in(&cx.cues.det, m.toks.start - 1..m.toks.start);
+            let want = if after_det { "N" } else { "V" };
+            let Some(row) = rows.iter().find(|r| field(r, 5) == Some(want)).or(rows.first()).copied() else {
                 continue;
             };
             let flags = field(row, 6).unwrap_or("");
@@ -304,15 +309,21 @@ fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Acto
     starting_in(&cx.actors, |a| a.toks.start, t..to).iter().find(|a| a.toks.start - t <= max).cloned()
 }
 
-/// The object after token `t`: the first actor within 8 tokens, else the first place
-/// within 10 ("visited Tehran" → IRN).
+/// The object after token `t`: the first actor with a country (or a name) within 8
+/// tokens, else the country of the first place within 10 ("visited Tehran" → IRN, "a
+/// curfew in Algiers" → DZA), else the first actor of any kind.
 fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
-    if let Some(a) = first_after(cx, t, sent.end, 8) {
-        return Some(a);
+    let near = starting_in(&cx.actors, |a| a.toks.start, t..(t + 9).min(sent.end));
+    if let Some(a) = near.iter().find(|a| a.country.is_some() || a.name.is_some()) {
+        return Some(a.clone());
     }
-    let p = starting_in(&cx.places, |p| p.toks.start, t..(t + 10).min(sent.end)).iter().find(|p| p.place.is_some())?;
-    let country = p.place.as_ref().and_then(|r| r.country)?;
-    Some(Actor { span: p.span, toks: p.toks.clone(), country: Some(country), ..Actor::default() })
+    let place = starting_in(&cx.places, |p| p.toks.start, t..(t + 10).min(sent.end))
+        .iter()
+        .find_map(|p| p.place.as_ref().and_then(|r| r.country).map(|c| (p, c)));
+    if let Some((p, country)) = place {
+        return Some(Actor { span: p.span, toks: p.toks.clone(), country: Some(country), ..Actor::default() });
+    }
+    near.first().cloned()
 }
 
 /// Who acts and who is acted upon, from voice and word order.
@@ -486,7 +497,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             for a in e.actors.iter_mut().chain(e.recipients.iter_mut()) {
                 if a.country.is_none()
                     && a.name.is_none()
-                    && matches!(a.sector, Some("GOV") | Some("MIL") | Some("COP"))
+                    && !matches!(a.sector, Some("IGO") | Some("NGO") | Some("PKO"))
                 {
                     a.country = Some(d);
                 }
@@ -539,10 +550,11 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         {
             e.recipients.push(Actor { sector: None, name: None, wikidata: None, ..c.clone() });
         }
-        // Nobody acts on themselves here: a recipient of an actor's own country is the
-        // actor read twice.
-        let actor_countries: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
-        e.recipients.retain(|r| r.country.is_none_or(|c| !actor_countries.contains(&c)));
+        // A recipient with an actor's country and sector is the actor read twice (a
+        // government acting on its own rebels or opposition is kept).
+        let actor_keys: Vec<_> =
+            e.actors.iter().filter(|a| a.country.is_some()).map(|a| (a.country, a.sector)).collect();
+        e.recipients.retain(|r| r.country.is_none() || !actor_keys.contains(&(r.country, r.sector)));
     }
 }
 
