@@ -1,7 +1,7 @@
 //! Casualties: numbers of people killed, hurt, missing, taken, displaced or arrested,
 //! with their qualifier, victims, perpetrator, claimant, status and date.
 
-use sitrep_core::{Actor, Casualty, CasualtyKind, Event, NumberMention, Qualifier, Span, TokRange};
+use sitrep_core::{Actor, Casualty, CasualtyKind, Event, NumberMention, Qualifier, Quantity, Span, TokRange};
 use sitrep_lexicon::field;
 
 use crate::claims::claim_at;
@@ -13,7 +13,8 @@ const POSSESSIVE: &[&str] = &["ses", "son", "sa", "leurs", "leur", "its", "their
 
 /// Finds casualty claims and attaches each to an event of its sentence (creating an
 /// assault event when the sentence has none).
-pub fn attach(cx: &Ctx<'_, '_>, events: &mut Vec<Event>) {
+pub fn attach(cx: &Ctx<'_, '_>, events: &mut Vec<Event>) -> Vec<Quantity> {
+    let mut quantities = Vec::new();
     let mut deaths = 0;
     let mut found = collect(cx, &mut deaths);
     // One person shot, and a death reported without a number: the person died ("X was
@@ -58,8 +59,9 @@ pub fn attach(cx: &Ctx<'_, '_>, events: &mut Vec<Event>) {
         by_sentence.entry(e.sentence).or_default().push(i);
     }
     for f in kept {
-        attach_one(cx, events, &mut by_sentence, f.casualty, f.word);
+        attach_one(cx, events, &mut quantities, &mut by_sentence, f.casualty, f.word);
     }
+    quantities
 }
 
 /// Event indices by sentence.
@@ -425,13 +427,33 @@ fn perpetrator(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Actor> {
     starting_in(&cx.actors, |a| a.toks.start, k + 1..(k + 4).min(sent.end)).first().cloned()
 }
 
-fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, by_sentence: &mut BySentence, c: Casualty, w: TokRange) {
+/// The event a casualty of this kind belongs to, when its sentence has none: people
+/// killed, hurt, missing or taken are an assault's toll; arrests are a coercion;
+/// displacement alone is not an event (it becomes a `displaced` quantity).
+fn event_for(kind: CasualtyKind) -> Option<(&'static str, Option<&'static str>)> {
+    match kind {
+        CasualtyKind::Killed | CasualtyKind::Injured | CasualtyKind::Missing => Some(("ASSAULT", None)),
+        CasualtyKind::Captured => Some(("ASSAULT", Some("abduction"))),
+        CasualtyKind::Arrested => Some(("COERCE", Some("arrest"))),
+        CasualtyKind::Displaced => None,
+    }
+}
+
+fn attach_one(
+    cx: &Ctx<'_, '_>,
+    events: &mut Vec<Event>,
+    quantities: &mut Vec<Quantity>,
+    by_sentence: &mut BySentence,
+    c: Casualty,
+    w: TokRange,
+) {
+    let wanted = event_for(c.kind).map(|e| e.0);
     let target = by_sentence
         .get(&c.sentence)
         .into_iter()
         .flatten()
         .copied()
-        .filter(|&i| events[i].event_type == "ASSAULT")
+        .filter(|&i| Some(events[i].event_type) == wanted || (wanted.is_none() && events[i].event_type == "ASSAULT"))
         .min_by_key(|&i| events[i].trigger.start.abs_diff(c.span.start));
     let victims_actor = (c.victims.country.is_some() || c.victims.sector.is_some()).then(|| c.victims.clone());
     match target {
@@ -453,19 +475,45 @@ fn attach_one(cx: &Ctx<'_, '_>, events: &mut Vec<Event>, by_sentence: &mut BySen
             e.casualties.push(c);
         }
         None => {
+            let Some((event_type, mode)) = event_for(c.kind) else {
+                if let Some(count) = c.count {
+                    quantities.push(Quantity {
+                        kind: "displaced",
+                        count,
+                        qualifier: c.qualifier.unwrap_or_default(),
+                        of: (c.victims.country.is_some() || c.victims.sector.is_some()).then(|| c.victims.clone()),
+                        status: c.status,
+                        date: c.date,
+                        span: c.span,
+                        evidence: c.evidence,
+                    });
+                }
+                return;
+            };
             let sent = cx.text.sentences[c.sentence].toks.clone();
             let mut recipients = Vec::new();
             if let Some(v) = victims_actor.filter(|v| v.country.is_some()) {
                 recipients.push(v);
             }
             let actors: Vec<Actor> = c.perpetrator.iter().cloned().collect();
-            let acled = (c.victims.sector == Some("CVL"))
-                .then_some(sitrep_core::Acled { event_type: "Violence against civilians", sub_event_type: "Attack" });
+            let acled = match (event_type, mode) {
+                ("COERCE", _) => {
+                    Some(sitrep_core::Acled { event_type: "Strategic developments", sub_event_type: "Arrests" })
+                }
+                (_, Some("abduction")) => Some(sitrep_core::Acled {
+                    event_type: "Violence against civilians",
+                    sub_event_type: "Abduction/forced disappearance",
+                }),
+                _ => (c.victims.sector == Some("CVL")).then_some(sitrep_core::Acled {
+                    event_type: "Violence against civilians",
+                    sub_event_type: "Attack",
+                }),
+            };
             let location = starting_in(&cx.places, |p| p.toks.start, sent).iter().find(|p| p.place.is_some()).cloned();
             by_sentence.entry(c.sentence).or_default().push(events.len());
             events.push(Event {
-                event_type: "ASSAULT",
-                mode: None,
+                event_type,
+                mode,
                 acled,
                 status: c.status,
                 actors,

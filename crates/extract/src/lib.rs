@@ -272,14 +272,15 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
 
     let triggers = events::triggers(&cx);
     let mut evs = events::build(&cx, &triggers);
-    casualties::attach(&cx, &mut evs);
+    let displaced = casualties::attach(&cx, &mut evs);
     events::complete(&cx, &mut evs);
     let noun_triggers = triggers.iter().filter(|t| t.pos == "N").map(|t| text.span(t.toks.clone()).start).collect();
     events::drop_topics(&mut evs, &noun_triggers);
     events::recode_intent(&mut evs);
     let mut evs = events::merge_duplicates(evs);
     evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
-    let quantities = quantities::find(&cx, &evs);
+    let mut quantities = quantities::find(&cx, &evs);
+    quantities.extend(displaced);
     analysis.contradictions = contradictions::find(&evs);
     analysis.events = evs;
     analysis.quantities = quantities;
