@@ -313,6 +313,14 @@ fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Acto
 /// tokens, else the country of the first place within 10 ("visited Tehran" → IRN, "a
 /// curfew in Algiers" → DZA), else the first actor of any kind.
 fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
+    // Not past the clause: the next clause cue ("après que", "which") or comma.
+    let clause_end = starting_in(&cx.cues.clause, |c| c.start, t..sent.end).first().map_or(sent.end, |c| c.start);
+    let comma = (t..sent.end)
+        .find(|&k| {
+            matches!(cx.text.tok(k), "," | ";" | ":") && cx.text.tokens.get(k + 1).is_none_or(|n| n.space_before)
+        })
+        .unwrap_or(sent.end);
+    let sent = sent.start..clause_end.min(comma).max(t);
     let near = starting_in(&cx.actors, |a| a.toks.start, t..(t + 9).min(sent.end));
     if let Some(a) = near.iter().find(|a| a.country.is_some() || a.name.is_some()) {
         return Some(a.clone());
