@@ -12,7 +12,8 @@ fn sitrep(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
+        // The program may exit before reading (usage errors): a closed pipe is fine.
+        let _ = child.stdin.take().unwrap().write_all(input);
     } else {
         drop(child.stdin.take());
     }
