@@ -350,7 +350,7 @@ pub struct LangPack {
 
 impl LangPack {
     /// Every table with its file name, for checks.
-    pub fn tables(&self) -> [&Table; 11] {
+    pub fn tables(&self) -> [&Table; LANG_TABLES] {
         [
             &self.abbreviations,
             &self.actors,
@@ -375,22 +375,8 @@ impl LangPack {
     /// the combined automaton per token (instead of one walk per table).
     pub fn index<'t>(&'static self, text: &'t Text<'t>) -> Index<'t> {
         let g = global();
-        let tables: [&'static Table; INDEXED_TABLES] = [
-            &self.abbreviations,
-            &self.actors,
-            &self.casualty,
-            &self.cues,
-            &self.dates,
-            &self.demonyms,
-            &self.nouns,
-            &self.numbers,
-            &self.qualifiers,
-            &self.speech,
-            &self.triggers,
-            &g.organizations,
-            &g.people,
-            &g.place_names,
-        ];
+        let mut tables: Vec<&'static Table> = self.tables().to_vec();
+        tables.extend([&g.organizations, &g.people, &g.place_names]);
         let mut hits: Vec<Vec<Match>> = vec![Vec::new(); INDEXED_TABLES];
         let f = text.folded.as_bytes();
         for s in &text.sentences {
@@ -425,9 +411,12 @@ impl LangPack {
     }
 }
 
+/// Number of files of a language pack (`LANG_FILES`).
+const LANG_TABLES: usize = 11;
+
 /// Number of tables in a combined automaton: the language files, then
 /// `INDEXED_GLOBAL`.
-const INDEXED_TABLES: usize = 14;
+const INDEXED_TABLES: usize = LANG_TABLES + 3;
 
 /// The postings entries at an offset of a postings file.
 fn postings(post: &'static [u8], at: u32) -> impl Iterator<Item = u32> {
