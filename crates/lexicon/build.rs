@@ -35,20 +35,43 @@ fn main() {
     }
 }
 
-/// One automaton over several tables: each key's postings list `(table id << 24) | row`.
+/// One automaton over several tables: each key's postings list, for every table that
+/// has the key, `(table id << 24) | offset of the key's postings in that table`.
 fn combine(paths: &[PathBuf], out: &Path, name: &str) {
-    let mut keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut combined: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (tid, path) in paths.iter().enumerate() {
         let content = std::fs::read_to_string(path).unwrap_or_else(|_| String::from("form\n"));
-        let (_, rows) = tsv::parse(&content);
-        for (i, row) in rows.iter().enumerate() {
-            let key = sitrep_text::fold_key(row[0]);
-            if !key.is_empty() {
-                keys.entry(key).or_default().push(((tid as u32) << 24) | i as u32);
-            }
+        for (key, offset) in offsets(&table_keys(&content)) {
+            assert!(offset < 1 << 24, "{name}: postings offset too large");
+            combined.entry(key).or_default().push(((tid as u32) << 24) | offset as u32);
         }
     }
-    write_fst(keys, out, name);
+    write_fst(combined, out, name);
+}
+
+/// Folded key → rows, for one table.
+fn table_keys(content: &str) -> BTreeMap<String, Vec<u32>> {
+    let (_, rows) = tsv::parse(content);
+    let mut keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        let key = sitrep_text::fold_key(row[0]);
+        if !key.is_empty() {
+            keys.entry(key).or_default().push(i as u32);
+        }
+    }
+    keys
+}
+
+/// The postings offset `write_fst` gives each key.
+fn offsets(keys: &BTreeMap<String, Vec<u32>>) -> Vec<(String, u64)> {
+    let mut at = 0u64;
+    keys.iter()
+        .map(|(k, ids)| {
+            let o = at;
+            at += 1 + ids.len() as u64;
+            (k.clone(), o)
+        })
+        .collect()
 }
 
 fn write_fst(keys: BTreeMap<String, Vec<u32>>, out: &Path, name: &str) {
@@ -76,15 +99,6 @@ fn compile(path: &Path, out: &Path, name: &str) {
             String::from("form\n")
         }
     };
-    let (_, rows) = tsv::parse(&content);
-    let mut keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        let key = sitrep_text::fold_key(row[0]);
-        if key.is_empty() {
-            continue;
-        }
-        keys.entry(key).or_default().push(i as u32);
-    }
-    write_fst(keys, out, name);
+    write_fst(table_keys(&content), out, name);
     std::fs::write(out.join(format!("{name}.tsv")), content).unwrap();
 }

@@ -53,13 +53,10 @@ struct Automaton {
     second: Option<Box<[State]>>,
 }
 
-/// A final state reached by a walk: the match ends at token `end` (exclusive); its key
-/// is the folded text up to byte `key_end` (plus `*` for a wildcard); `value` is the
-/// automaton's output.
+/// A final state reached by a walk: the match ends at token `end` (exclusive); `value`
+/// is the automaton's output for the key.
 struct Final {
     end: usize,
-    key_end: usize,
-    wildcard: bool,
     value: u64,
 }
 
@@ -123,7 +120,7 @@ impl Automaton {
             let ends_here = k < toks.len() && toks[k].end as usize == pos;
             if ends_here && k < limit && node.is_final() {
                 let value = out.cat(node.final_output()).value();
-                on_final(Final { end: k + 1, key_end: pos, wildcard: false, value });
+                on_final(Final { end: k + 1, value });
             }
             // Stem wildcard: "bombard*" inside (or at the end of) a word token.
             if self.wildcard
@@ -137,7 +134,7 @@ impl Automaton {
                 let n2 = self.fst.node(t.addr);
                 if n2.is_final() {
                     let value = out.cat(t.out).cat(n2.final_output()).value();
-                    on_final(Final { end: k + 1, key_end: pos, wildcard: true, value });
+                    on_final(Final { end: k + 1, value });
                 }
             }
             if pos >= f.len() {
@@ -255,11 +252,6 @@ impl Table {
         best
     }
 
-    /// The postings of a key, as a match over `toks`.
-    fn match_key(&self, key: &[u8], toks: Range<usize>) -> Option<Match> {
-        self.auto.fst.get(key).map(|out| Match { toks, post: out.value() as u32 })
-    }
-
     /// Leftmost-longest, non-overlapping matches within the token range.
     pub fn find(&self, text: &Text<'_>, range: Range<usize>) -> Vec<Match> {
         let mut out = Vec::new();
@@ -311,7 +303,8 @@ pub fn opt(field: &str) -> Option<&str> {
 
 /// A field by index, `None` when absent or empty.
 pub fn field<'a>(row: &[&'a str], i: usize) -> Option<&'a str> {
-    row.get(i).and_then(|f| match f.trim() {
+    // Cells carry no padding (the data-pack tests check it), so no trimming here.
+    row.get(i).and_then(|f| match *f {
         "" | "-" => None,
         _ => Some(*f),
     })
@@ -374,35 +367,22 @@ impl LangPack {
     /// Finds every table's longest forms at every token start of `text` in one walk of
     /// the combined automaton per token (instead of one walk per table).
     pub fn index<'t>(&'static self, text: &'t Text<'t>) -> Index<'t> {
-        let g = global();
-        let mut tables: Vec<&'static Table> = self.tables().to_vec();
-        tables.extend([&g.organizations, &g.people, &g.place_names]);
         let mut hits: Vec<Vec<Match>> = vec![Vec::new(); INDEXED_TABLES];
-        let f = text.folded.as_bytes();
         for s in &text.sentences {
             for i in s.toks.clone() {
-                // The longest end (and key) per table.
-                let mut best: [Option<(usize, usize, bool)>; INDEXED_TABLES] = [None; INDEXED_TABLES];
+                // The longest match per table, with its postings offset in that table.
+                let mut best: [Option<(usize, u32)>; INDEXED_TABLES] = [None; INDEXED_TABLES];
                 self.combined.walk(text, i, s.toks.end, |fin| {
                     for entry in postings(self.combined_post, fin.value as u32) {
                         let tid = (entry >> 24) as usize;
                         if tid < INDEXED_TABLES {
-                            best[tid] = Some((fin.end, fin.key_end, fin.wildcard));
+                            best[tid] = Some((fin.end, entry & 0x00FF_FFFF));
                         }
                     }
                 });
                 for (tid, b) in best.iter().enumerate() {
-                    let Some((end, key_end, wildcard)) = *b else { continue };
-                    let start = text.tokens[i].start as usize;
-                    let m = if wildcard {
-                        let mut key = f[start..key_end].to_vec();
-                        key.push(b'*');
-                        tables[tid].match_key(&key, i..end)
-                    } else {
-                        tables[tid].match_key(&f[start..key_end], i..end)
-                    };
-                    if let Some(m) = m {
-                        hits[tid].push(m);
+                    if let Some((end, post)) = *b {
+                        hits[tid].push(Match { toks: i..end, post });
                     }
                 }
             }

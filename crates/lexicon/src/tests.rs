@@ -57,6 +57,9 @@ fn rows_have_the_header_width_and_are_sorted() {
         let width = t.header().len();
         let rows = t.rows();
         for (i, row) in rows.iter().enumerate() {
+            for cell in row {
+                assert_eq!(*cell, cell.trim(), "{}: row {i} has a padded cell {cell:?}", t.name);
+            }
             assert_eq!(row.len(), width, "{}: row {i} {:?} has {} columns, header has {width}", t.name, row, row.len());
         }
         for w in rows.windows(2) {
@@ -118,15 +121,27 @@ fn finds_multiword_and_stem_forms() {
 #[test]
 fn the_index_agrees_with_direct_walks() {
     assert_eq!(INDEXED_TABLES, LANG_FILES.len() + INDEXED_GLOBAL.len());
-    let fr = lang_pack("fr").unwrap();
-    let text = sitrep_text::prepare(
-        "Le ministère arménien de la Défense a déclaré qu'au moins 49 soldats avaient été tués dans un bombardement par les troupes azerbaïdjanaises à Erevan mardi.",
-        &|s| fr.is_abbreviation(s),
-    );
-    let ix = fr.index(&text);
+    for (lang, sample) in [
+        (
+            "fr",
+            "Le ministère arménien de la Défense a déclaré qu'au moins 49 soldats avaient été tués dans un bombardement par les troupes azerbaïdjanaises à Erevan mardi.",
+        ),
+        (
+            "en",
+            "Russian forces shelled Kharkiv on Tuesday, killing at least 12 civilians and wounding dozens, the Ukrainian army said; peace talks in Istanbul stalled.",
+        ),
+    ] {
+        index_agrees(lang, sample);
+    }
+}
+
+fn index_agrees(lang: &str, sample: &str) {
+    let pack = lang_pack(lang).unwrap();
+    let text = sitrep_text::prepare(sample, &|s| pack.is_abbreviation(s));
+    let ix = pack.index(&text);
     let all = 0..text.tokens.len();
     let g = global();
-    for t in fr.tables().into_iter().chain([&g.organizations, &g.people, &g.place_names]) {
+    for t in pack.tables().into_iter().chain([&g.organizations, &g.people, &g.place_names]) {
         assert_eq!(ix.find(t, all.clone()), t.find(&text, all.clone()), "{}", t.name);
         for i in all.clone() {
             assert_eq!(
