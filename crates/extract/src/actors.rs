@@ -143,7 +143,15 @@ fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
             // ("Armenian defence ministry", "Taiwan's Vice Foreign Minister").
             let gap = toks.end..atoms[j].toks.start;
             let words = gap.clone().filter(|&k| !is_link(text.tok(k))).count();
-            let gap_ok = links_only(text, toks.end, atoms[j].toks.start, 3)
+            // "Opposition groups in Zimbabwe", "les rebelles au Mali": a group located in a
+            // country is that country's.
+            let located = actor.sector.is_some()
+                && actor.country.is_none()
+                && matches!(atoms[j].atom, Atom::Country { .. })
+                && atoms[j].toks.start == toks.end + 1
+                && matches!(text.tok(toks.end), "in" | "from" | "en" | "au" | "aux");
+            let gap_ok = located
+                || links_only(text, toks.end, atoms[j].toks.start, 3)
                 || (matches!(atoms[j].atom, Atom::Noun { .. })
                     && !matches!(atoms[i].atom, Atom::Noun { .. })
                     && gap.len() <= 4

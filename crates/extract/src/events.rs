@@ -365,7 +365,15 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
         }
         return (actors, recipients);
     }
-    let passive_aux = t.toks.start > sent.start && PASSIVE_AUX.contains(&text.tok(t.toks.start - 1));
+    // "was shelled", "ont été tués" are passive; "is refusing", "is opposed to", "est prêt
+    // à" are not (a progressive form, or an adjective taking a complement).
+    let first_word = text.tok(t.toks.start);
+    let progressive = first_word.ends_with("ing") || first_word.ends_with("ant");
+    let takes_complement = t.toks.end < sent.end && matches!(text.tok(t.toks.end), "to" | "a");
+    let passive_aux = t.toks.start > sent.start
+        && PASSIVE_AUX.contains(&text.tok(t.toks.start - 1))
+        && !progressive
+        && !takes_complement;
     let agent = next_is(AGENT, 2);
     match t.pos {
         "P" | "V" if t.pos == "P" || passive_aux => {
