@@ -48,7 +48,10 @@ pub fn find_actors(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> 
         }
         kept.push(a);
     }
-    compose(text, &kept)
+    compose(text, &kept, &|k| {
+        ix.longest_at(&pack.cues, k, k + 1)
+            .is_some_and(|m| pack.cues.rows_of(&m).any(|r| field(r, 1) == Some("name_part")))
+    })
 }
 
 fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found> {
@@ -124,7 +127,9 @@ fn links_only(text: &Text<'_>, from: usize, to: usize, max: usize) -> bool {
     to >= from && to - from <= max && (from..to).all(|k| is_link(text.tok(k)))
 }
 
-fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
+/// `name_part(k)`: token `k` is a lower-case word that belongs to an institution's
+/// name ("étrangères" in "ministère des Affaires étrangères").
+fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) -> Vec<Actor> {
     let mut out: Vec<Actor> = Vec::new();
     let mut used = vec![false; atoms.len()];
     for i in 0..atoms.len() {
@@ -179,6 +184,9 @@ fn compose(text: &Text<'_>, atoms: &[Found]) -> Vec<Actor> {
             while e < sent_end
                 && (text.tokens[e].cap || (is_link(text.tok(e)) && e + 1 < sent_end && text.tokens[e + 1].cap))
             {
+                e += 1;
+            }
+            while e < sent_end && !text.tokens[e].cap && name_part(e) {
                 e += 1;
             }
             // Stop short of the next atom (atoms are sorted and do not overlap).

@@ -459,6 +459,12 @@ fn attach_one(
     match target {
         Some(i) => {
             let e = &mut events[i];
+            // The passive subject "49 soldats" is the victims: it takes their country.
+            for r in
+                e.recipients.iter_mut().filter(|r| r.country.is_none() && r.span.overlaps(c.span.cover(c.victims.span)))
+            {
+                r.country = c.victims.country;
+            }
             if let Some(v) = victims_actor
                 && e.recipients.is_empty()
                 && !e.two_sided
