@@ -111,8 +111,8 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
             let (count, qualifier, low, high, span, victims_range) = if let Some((ni, n, vr)) = number {
                 used_numbers.insert(ni);
                 (Some(n.value), Some(n.qualifier), n.low, n.high, n.span.cover(cx.text.span(w.clone())), vr)
-            } else if let Some((one, vr)) = singular_victim(cx, w.clone(), sent.clone(), kind).filter(|_| !negated) {
-                (Some(1), Some(Qualifier::Exact), Some(1), Some(1), one.cover(cx.text.span(w.clone())), vr)
+            } else if let Some((n, who, vr)) = singular_victim(cx, w.clone(), sent.clone(), kind).filter(|_| !negated) {
+                (Some(n), Some(Qualifier::Exact), Some(n), Some(n), who.cover(cx.text.span(w.clone())), vr)
             } else if let Some((one, vr)) = singular_object(cx, w.clone(), sent.clone()).filter(|_| !negated) {
                 (Some(1), Some(Qualifier::Exact), Some(1), Some(1), cx.text.span(w.clone()).cover(one), vr)
             } else if let Some(vr) = singular_passive(cx, w.clone(), sent.clone()).filter(|_| !negated) {
@@ -345,7 +345,7 @@ const SG_DET: &[&str] =
 /// "a man was killed", "A 42-year-old woman was fatally shot", "Man shot" (headline),
 /// "un policier a été blessé", "he died": one victim, who must be the one hit (passive
 /// or adjectival: only auxiliaries and adverbs between the noun and the casualty word).
-fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: CasualtyKind) -> Option<(Span, TokRange)> {
+fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: CasualtyKind) -> Option<(u64, Span, TokRange)> {
     // A singular pronoun right before: "he died", "she was shot".
     let mut k = w.start;
     while k > sent.start && any_in(&cx.cues.aux, k - 1..k) && !any_in(&cx.cues.pronoun_sg, k - 1..k) {
@@ -354,7 +354,7 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: Casualty
     // "he died", "she was shot" (not "he shot": an active verb's subject is the shooter).
     let passive = any_in(&cx.cues.aux_sg, k..w.start);
     if k > sent.start && any_in(&cx.cues.pronoun_sg, k - 1..k) && (passive || kind == CasualtyKind::Killed) {
-        return Some((cx.text.span(k - 1..k), k - 1..w.start));
+        return Some((1, cx.text.span(k - 1..k), k - 1..w.start));
     }
     let from = w.start.saturating_sub(8).max(sent.start);
     let nouns = cx.ix.find(&cx.pack.nouns, from..w.start);
@@ -372,7 +372,19 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: Casualty
         .find(|&k| SG_DET.contains(&cx.text.tok(k)) && !any_in(&cx.cues.aux, k..k + 1));
     let headline = m.toks.start == sent.start && cx.text.tokens[m.toks.start].cap;
     let start = article.or(headline.then_some(m.toks.start))?;
-    Some((cx.text.span(start..m.toks.end), start..w.start))
+    // "a man and a woman were shot", "un homme et une femme ont été tués": two.
+    if start > sent.start + 1 && matches!(cx.text.tok(start - 1), "and" | "et") {
+        let before = start.saturating_sub(8).max(sent.start)..start - 1;
+        let first = cx.ix.find(&cx.pack.nouns, before.clone()).into_iter().last().filter(|n| {
+            n.toks.end == start - 1 && cx.pack.nouns.rows_of(n).next().is_some_and(|r| field(r, 2) == Some("sg"))
+        });
+        if let Some(n) = first {
+            let det = (before.start..n.toks.start).rev().find(|&k| SG_DET.contains(&cx.text.tok(k)));
+            let from = det.unwrap_or(n.toks.start);
+            return Some((2, cx.text.span(from..m.toks.end), from..w.start));
+        }
+    }
+    Some((1, cx.text.span(start..m.toks.end), start..w.start))
 }
 
 /// "shot and killed a 22-year-old man", "killing his stepson": one victim named as the
