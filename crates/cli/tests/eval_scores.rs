@@ -89,6 +89,12 @@ fn english_casualties() {
 }
 
 #[test]
+fn spanish_events() {
+    // The Spanish pack is data only (no Spanish-specific code).
+    check("universalpetrarch_es", "events", "f1", 0.39);
+}
+
+#[test]
 fn english_events() {
     // Below the issue minimum (0.6): a floor against regressions only.
     check("plover_gsr", "events", "f1", 0.38);

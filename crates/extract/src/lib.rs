@@ -30,7 +30,7 @@ use sitrep_dates::Ymd;
 use sitrep_lexicon::LangPack;
 
 /// Languages with a data pack.
-pub const SUPPORTED: &[&str] = &["en", "fr"];
+pub const SUPPORTED: &[&str] = &["en", "es", "fr"];
 
 /// Languages recognised (so that an unsupported one is named in a diagnostic).
 const IDENTIFIED: &[&str] = &["en", "fr", "es", "de", "it", "pt", "ru", "uk", "ar"];

@@ -84,3 +84,8 @@ fn english_cases() {
 fn french_cases() {
     run("fr");
 }
+
+#[test]
+fn spanish_cases() {
+    run("es");
+}

@@ -533,12 +533,14 @@ macro_rules! lang_pack {
 }
 
 static EN: LazyLock<LangPack> = LazyLock::new(|| lang_pack!("en"));
+static ES: LazyLock<LangPack> = LazyLock::new(|| lang_pack!("es"));
 static FR: LazyLock<LangPack> = LazyLock::new(|| lang_pack!("fr"));
 
 /// The data pack for an ISO 639-1 code, if sitrep has one.
 pub fn lang_pack(code: &str) -> Option<&'static LangPack> {
     match code {
         "en" => Some(&EN),
+        "es" => Some(&ES),
         "fr" => Some(&FR),
         _ => None,
     }

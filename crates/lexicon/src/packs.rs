@@ -1,7 +1,7 @@
 //! Which data-pack files exist (shared with the build script).
 
 /// Languages with a data pack under `data/lang/`.
-pub const LANGS: &[&str] = &["en", "fr"];
+pub const LANGS: &[&str] = &["en", "es", "fr"];
 
 /// The files every language pack has.
 pub const LANG_FILES: &[&str] = &[
