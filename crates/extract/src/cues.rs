@@ -22,6 +22,8 @@ pub struct Cues {
     pub clause: Vec<TokRange>,
     pub prep: Vec<TokRange>,
     pub det: Vec<TokRange>,
+    pub prisoner: Vec<TokRange>,
+    pub exchange: Vec<TokRange>,
 }
 
 impl Cues {
@@ -46,6 +48,8 @@ impl Cues {
                     Some("clause") => &mut c.clause,
                     Some("prep") => &mut c.prep,
                     Some("det") => &mut c.det,
+                    Some("prisoner") => &mut c.prisoner,
+                    Some("exchange") => &mut c.exchange,
                     _ => continue,
                 };
                 list.push(m.toks.clone());

@@ -1,10 +1,11 @@
-//! Non-casualty quantities: troops deployed, peacekeepers, durations of wars.
+//! Non-casualty quantities: troops deployed, peacekeepers, prisoners exchanged, durations
+//! of wars (displaced people come from the casualty stage).
 
 use sitrep_core::{DateKind, Event, Quantity};
 use sitrep_lexicon::field;
 
-use crate::Ctx;
 use crate::events::status_at;
+use crate::{Ctx, starting_in};
 
 pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
     let mut out = Vec::new();
@@ -13,6 +14,22 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
         let Some(s) = cx.text.sentences.get(si) else {
             continue;
         };
+        // "un échange de 215 prisonniers", "swapped 95 prisoners each"
+        let prisoners = starting_in(&cx.cues.prisoner, |c| c.start, n.toks.end..(n.toks.end + 2).min(s.toks.end));
+        if !prisoners.is_empty() && !starting_in(&cx.cues.exchange, |c| c.start, s.toks.clone()).is_empty() {
+            let (status, date) = status_at(cx, n.toks.start, s.toks.clone(), "RETREAT");
+            out.push(Quantity {
+                kind: "prisoners_exchanged",
+                count: n.value,
+                qualifier: n.qualifier,
+                of: None,
+                status,
+                date,
+                span: n.span.cover(cx.text.span(prisoners[0].clone())),
+                evidence: cx.text.sentence_span(si),
+            });
+            continue;
+        }
         // "2 000 soldats de maintien de la paix", "2,000 troops"
         let noun = cx.ix.find(&cx.pack.nouns, n.toks.end..(n.toks.end + 3).min(s.toks.end)).into_iter().next();
         let Some(noun) = noun else { continue };
