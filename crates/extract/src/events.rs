@@ -566,11 +566,17 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         {
             e.recipients.push(Actor { sector: None, name: None, wikidata: None, ..c.clone() });
         }
-        // A recipient with an actor's country and sector is the actor read twice (a
-        // government acting on its own rebels or opposition is kept).
-        let actor_keys: Vec<_> =
-            e.actors.iter().filter(|a| a.country.is_some()).map(|a| (a.country, a.sector)).collect();
-        e.recipients.retain(|r| r.country.is_none() || !actor_keys.contains(&(r.country, r.sector)));
+        // A protest with no named target addresses the authorities where it happens.
+        if e.event_type == "PROTEST" && e.recipients.is_empty() {
+            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
+            if let Some(c) = here.or_else(|| e.actors.iter().find_map(|a| a.country)) {
+                e.recipients.push(Actor { span: e.trigger, country: Some(c), sector: Some("GOV"), ..Actor::default() });
+            }
+        }
+        // A recipient that is an actor's own mention is the actor read twice (a
+        // government acting on its own people or capital is kept).
+        let actor_spans: Vec<_> = e.actors.iter().map(|a| a.span).collect();
+        e.recipients.retain(|r| !actor_spans.contains(&r.span));
     }
 }
 
