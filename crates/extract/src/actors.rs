@@ -21,6 +21,11 @@ enum Atom {
     Country {
         country: &'static str,
     },
+    /// A city or region: only locates a group ("demonstrators in Baghdad"), never an
+    /// actor by itself.
+    Place {
+        country: &'static str,
+    },
     Named {
         name: &'static str,
         country: Option<&'static str>,
@@ -109,10 +114,22 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
     }
     for p in places {
         if let Some(r) = &p.place
-            && r.precision == "country"
             && let Some(c) = r.country
         {
-            out.push(Found { toks: p.toks.clone(), atom: Atom::Country { country: c } });
+            let atom = if r.precision == "country" { Atom::Country { country: c } } else { Atom::Place { country: c } };
+            out.push(Found { toks: p.toks.clone(), atom });
+        }
+    }
+    // "ethnic Albanians", "les Turcs ethniques": an ethnic group, not a nationality.
+    let ethnic = |k: usize| {
+        ix.longest_at(&pack.cues, k, k + 1)
+            .is_some_and(|m| pack.cues.rows_of(&m).any(|r| field(r, 1) == Some("ethnic")))
+    };
+    for f in out.iter_mut() {
+        if matches!(f.atom, Atom::Demonym { .. })
+            && ((f.toks.start > 0 && ethnic(f.toks.start - 1)) || ethnic(f.toks.end))
+        {
+            f.atom = Atom::Noun { sector: Some("CVL") };
         }
     }
     out
@@ -137,6 +154,9 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
             continue;
         }
         used[i] = true;
+        if matches!(atoms[i].atom, Atom::Place { .. }) {
+            continue;
+        }
         let mut toks = atoms[i].toks.clone();
         let mut actor = Actor::default();
         apply(&mut actor, &atoms[i].atom);
@@ -150,11 +170,15 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
             let words = gap.clone().filter(|&k| !is_link(text.tok(k))).count();
             // "Opposition groups in Zimbabwe", "les rebelles au Mali": a group located in a
             // country is that country's.
+            // (one word may stand between: "in south Serbia", "dans le nord du Mali").
             let located = actor.sector.is_some()
                 && actor.country.is_none()
-                && matches!(atoms[j].atom, Atom::Country { .. })
-                && atoms[j].toks.start == toks.end + 1
-                && matches!(text.tok(toks.end), "in" | "from" | "en" | "au" | "aux");
+                && matches!(atoms[j].atom, Atom::Country { .. } | Atom::Place { .. })
+                && (atoms[j].toks.start == toks.end + 1 || atoms[j].toks.start == toks.end + 2)
+                && matches!(text.tok(toks.end), "in" | "from" | "en" | "au" | "aux" | "a" | "dans");
+            if matches!(atoms[j].atom, Atom::Place { .. }) && !located {
+                break;
+            }
             let gap_ok = located
                 || links_only(text, toks.end, atoms[j].toks.start, 3)
                 || (matches!(atoms[j].atom, Atom::Noun { .. })
@@ -228,7 +252,9 @@ fn distribute(text: &Text<'_>, actors: &mut [Actor]) {
 fn compatible(actor: &Actor, atom: &Atom) -> bool {
     match atom {
         Atom::Noun { .. } => actor.name.is_none() && actor.sector.is_none() || actor.sector.is_none(),
-        Atom::Demonym { country } | Atom::Country { country } => actor.country.is_none_or(|c| c == *country),
+        Atom::Demonym { country } | Atom::Country { country } | Atom::Place { country } => {
+            actor.country.is_none_or(|c| c == *country)
+        }
         Atom::Named { country, .. } => {
             actor.name.is_none() && (actor.country.is_none() || country.is_none() || actor.country == *country)
         }
@@ -243,7 +269,7 @@ fn apply(actor: &mut Actor, atom: &Atom) {
             }
         }
         Atom::Demonym { country } => actor.country = Some(country),
-        Atom::Country { country } => actor.country = Some(country),
+        Atom::Country { country } | Atom::Place { country } => actor.country = Some(country),
         Atom::Named { name, country, sector, wikidata } => {
             actor.name = Some(name.to_string());
             if country.is_some() {

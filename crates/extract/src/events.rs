@@ -396,7 +396,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     && a.sector.is_none())
                     || (a.toks.end <= t.toks.start && t.toks.start - a.toks.end == 0 && a.country.is_some())
             });
-            let of = next_is(&["par", "by", "de", "du", "des", "d", "of", "from"], 2)
+            let of = next_is(&["par", "by", "de", "du", "des", "d", "of"], 2)
                 .and_then(|k| first_after(cx, k + 1, sent.end, 3));
             let against = next_is(&["contre", "against", "sur", "on", "vers", "into", "with", "avec"], 5)
                 .and_then(|k| first_after(cx, k + 1, sent.end, 3));

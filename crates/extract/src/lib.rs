@@ -240,8 +240,11 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     // A place inside an actor's name ("le ministère de la Défense", "Union européenne")
     // is not a place mention.
     let mut places = places;
+    // A group located somewhere ("demonstrators in Baghdad") keeps its place.
+    let locative = |k: usize| k > 0 && matches!(text.tok(k - 1), "in" | "from" | "en" | "au" | "aux" | "a" | "dans");
     places.retain(|p| {
         p.place.as_ref().is_some_and(|r| r.precision == "country")
+            || locative(p.toks.start)
             || !actors.iter().any(|a| {
                 a.sector.is_some()
                     && a.toks.start <= p.toks.start
