@@ -584,10 +584,14 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
 /// "the civil war" as a topic) when the same sentence has an event with parties: the
 /// noun is that event's topic, not a separate event.
 pub fn drop_topics(events: &mut Vec<Event>, noun_triggers: &std::collections::BTreeSet<usize>) {
+    // Sides filled in from the document (their span is the trigger's) are not parties
+    // read in the sentence.
+    let has_parties = |e: &Event| e.actors.iter().chain(&e.recipients).any(|a| a.span != e.trigger);
     let with_parties: std::collections::BTreeSet<usize> =
-        events.iter().filter(|e| !e.actors.is_empty() || !e.recipients.is_empty()).map(|e| e.sentence).collect();
+        events.iter().filter(|e| has_parties(e)).map(|e| e.sentence).collect();
     events.retain(|e| {
-        let partyless = e.actors.is_empty() && e.recipients.is_empty() && e.casualties.is_empty() && !e.two_sided;
+        // (a protest is rarely a mere topic: "thousands marched to demand ...")
+        let partyless = !has_parties(e) && e.casualties.is_empty() && e.event_type != "PROTEST";
         !(partyless && noun_triggers.contains(&e.trigger.start) && with_parties.contains(&e.sentence))
     });
 }
