@@ -171,8 +171,14 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
             // "Opposition groups in Zimbabwe", "les rebelles au Mali": a group located in a
             // country is that country's.
             // (one word may stand between: "in south Serbia", "dans le nord du Mali").
+            let possessed = toks.start > 0
+                && matches!(
+                    text.tok(toks.start - 1),
+                    "its" | "their" | "his" | "her" | "ses" | "leurs" | "son" | "sa" | "sus" | "su"
+                );
             let located = actor.sector.is_some()
                 && actor.country.is_none()
+                && !possessed
                 && matches!(atoms[j].atom, Atom::Country { .. } | Atom::Place { .. })
                 && (atoms[j].toks.start == toks.end + 1 || atoms[j].toks.start == toks.end + 2)
                 && matches!(text.tok(toks.end), "in" | "from" | "en" | "au" | "aux" | "a" | "dans");

@@ -398,8 +398,14 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             });
             let of = next_is(&["par", "by", "de", "du", "des", "d", "of"], 2)
                 .and_then(|k| first_after(cx, k + 1, sent.end, 3));
-            let against = next_is(&["contre", "against", "sur", "on", "vers", "into", "with", "avec"], 5)
-                .and_then(|k| first_after(cx, k + 1, sent.end, 3));
+            let against = next_is(
+                &[
+                    "contre", "against", "sur", "on", "vers", "into", "with", "avec", "to", "for", "between", "pour",
+                    "entre",
+                ],
+                5,
+            )
+            .and_then(|k| object(cx, k + 1, sent.clone()));
             if t.event_type == "ACCUSE" {
                 if let Some(a) = of.or(adjacent.cloned()) {
                     recipients.push(a);
@@ -565,6 +571,15 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             && !e.actors.is_empty()
         {
             e.recipients.push(Actor { sector: None, name: None, wikidata: None, ..c.clone() });
+        }
+        // A visit, aid or support with no named recipient goes to where it happens
+        // ("arrived in Amman on a visit").
+        if e.recipients.is_empty() && matches!(e.event_type, "CONSULT" | "AID" | "SUPPORT" | "COOPERATE") {
+            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
+            if let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c))) {
+                let span = e.location.as_ref().map_or(e.trigger, |l| l.span);
+                e.recipients.push(Actor { span, country: Some(c), ..Actor::default() });
+            }
         }
         // A protest with no named target addresses the authorities where it happens.
         if e.event_type == "PROTEST" && e.recipients.is_empty() {
