@@ -193,26 +193,16 @@ impl Scanner<'_, '_> {
                 };
                 return Some(self.day_mention(i..end, y, m, d));
             }
-            if let Some(y) = self.year_num(e, limit) {
-                return Some(self.mention(
-                    i..e + 1,
-                    DateKind::Date,
-                    Some(format!("{y:04}-{m:02}")),
-                    Some(Precision::Month),
-                    Some(y),
-                ));
-            }
-            // "octobre 98"
-            if e < limit && self.text.tokens[e].kind == TokenKind::Num && self.text.tok(e).len() == 2 {
+            // "mai 2021", "octobre 98"
+            let short_year = || {
                 let yy: i32 = self.text.tok(e).parse().ok()?;
-                let y = if yy >= 50 { 1900 + yy } else { 2000 + yy };
-                return Some(self.mention(
-                    i..e + 1,
-                    DateKind::Date,
-                    Some(format!("{y:04}-{m:02}")),
-                    Some(Precision::Month),
-                    Some(y),
-                ));
+                let two_digits = self.text.tokens[e].kind == TokenKind::Num && self.text.tok(e).len() == 2;
+                two_digits.then_some(if yy >= 50 { 1900 + yy } else { 2000 + yy })
+            };
+            let year = self.year_num(e, limit).or_else(|| if e < limit { short_year() } else { None });
+            if let Some(y) = year {
+                let value = Some(format!("{y:04}-{m:02}"));
+                return Some(self.mention(i..e + 1, DateKind::Date, value, Some(Precision::Month), Some(y)));
             }
             if !weekday && self.month_alone_ok(j, e) {
                 // The nearest such month to publication.

@@ -136,53 +136,45 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
                 }
                 continue;
             };
-            let claimant = claim_at(&cx.claims, w.start).and_then(|c| c.speaker.clone());
-            let victims = victims(cx, victims_range, claimant.as_ref(), span);
             let perpetrator = perpetrator(cx, w.clone(), sent.clone());
-            let (status, date) = status_at(cx, w.start, sent.clone(), "ASSAULT");
-            let casualty = Casualty {
-                kind,
-                count,
-                qualifier,
-                low,
-                high,
-                victims,
-                perpetrator,
-                claimant,
-                status,
-                date,
-                span,
-                evidence: cx.text.sentence_span(si),
-                sentence: si,
-            };
+            let mut casualty = claim(cx, si, w.start, kind, span, victims_range);
+            (casualty.count, casualty.qualifier, casualty.low, casualty.high) = (count, qualifier, low, high);
+            casualty.perpetrator = perpetrator;
             out.push(Found { casualty, word: w, weak });
         }
         // "le nombre de victimes ... reste inconnu": a toll stated as unknown.
         if !unknown_done && any_in(&cx.cues.unknown_toll, sent.clone()) {
             let Some(toll) = starting_in(&cx.cues.toll, |t| t.start, sent.clone()).first().cloned() else { continue };
-            let claimant = claim_at(&cx.claims, toll.start).and_then(|c| c.speaker.clone());
-            let (status, date) = status_at(cx, toll.start, sent.clone(), "ASSAULT");
-            let span = cx.text.span(toll.clone());
-            let victims = victims(cx, toll.end..sent.end, claimant.as_ref(), span);
-            let casualty = Casualty {
-                kind: CasualtyKind::Killed,
-                count: None,
-                qualifier: None,
-                low: None,
-                high: None,
-                victims,
-                perpetrator: None,
-                claimant,
-                status,
-                date,
-                span,
-                evidence: cx.text.sentence_span(si),
-                sentence: si,
-            };
+            let casualty =
+                claim(cx, si, toll.start, CasualtyKind::Killed, cx.text.span(toll.clone()), toll.end..sent.end);
             out.push(Found { casualty, word: toll, weak: false });
         }
     }
     out
+}
+
+/// A casualty claim read at token `at` of sentence `si`, with its claimant, victims
+/// (named in `victims_range`), status and date; no count yet.
+fn claim(cx: &Ctx<'_, '_>, si: usize, at: usize, kind: CasualtyKind, span: Span, victims_range: TokRange) -> Casualty {
+    let sent = cx.text.sentences[si].toks.clone();
+    let claimant = claim_at(&cx.claims, at).and_then(|c| c.speaker.clone());
+    let victims = victims(cx, victims_range, claimant.as_ref(), span);
+    let (status, date) = status_at(cx, at, sent, "ASSAULT");
+    Casualty {
+        kind,
+        count: None,
+        qualifier: None,
+        low: None,
+        high: None,
+        victims,
+        perpetrator: None,
+        claimant,
+        status,
+        date,
+        span,
+        evidence: cx.text.sentence_span(si),
+        sentence: si,
+    }
 }
 
 /// "X was shot and killed", "il a été tué": a singular passive names one victim, the
