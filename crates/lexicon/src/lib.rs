@@ -372,7 +372,9 @@ impl LangPack {
             for i in s.toks.clone() {
                 // The longest match per table, with its postings offset in that table.
                 let mut best: [Option<(usize, u32)>; INDEXED_TABLES] = [None; INDEXED_TABLES];
+                let mut any = false;
                 self.combined.walk(text, i, s.toks.end, |fin| {
+                    any = true;
                     for entry in postings(self.combined_post, fin.value as u32) {
                         let tid = (entry >> 24) as usize;
                         if tid < INDEXED_TABLES {
@@ -380,6 +382,9 @@ impl LangPack {
                         }
                     }
                 });
+                if !any {
+                    continue;
+                }
                 for (tid, b) in best.iter().enumerate() {
                     if let Some((end, post)) = *b {
                         hits[tid].push(Match { toks: i..end, post });
