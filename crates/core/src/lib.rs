@@ -339,6 +339,14 @@ pub struct Contradiction {
     pub explanation: String,
 }
 
+/// A quotation and who said it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quote {
+    /// The quoted words, without the quotation marks.
+    pub span: Span,
+    pub speaker: Option<Actor>,
+}
+
 /// A document as received.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Document {
@@ -362,6 +370,8 @@ pub struct Analysis {
     /// Every actor mention (states, forces, groups, people), whether or not an event
     /// uses it.
     pub actors: Vec<Actor>,
+    /// Quotations with their speaker.
+    pub quotes: Vec<Quote>,
     pub contradictions: Vec<Contradiction>,
     pub diagnostics: Vec<Diagnostic>,
 }

@@ -84,7 +84,15 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
                         }
                         sent.end.saturating_sub(k) <= 4
                     };
-                    let inverted = before_actor.is_none() || (rest_is_short && after_actor.is_some());
+                    // Right after a closing quote ("“…”, a déclaré X") the speaker follows.
+                    let mut q = m.toks.start;
+                    while q > sent.start && text.tok(q - 1) == "," {
+                        q -= 1;
+                    }
+                    let after_quote = q > sent.start && text.tok(q - 1) == "\"";
+                    let inverted = before_actor.is_none()
+                        || (rest_is_short && after_actor.is_some())
+                        || (after_quote && after_actor.is_some());
                     if inverted {
                         // "“…”, a déclaré Dmitri Peskov", "…, officials said."
                         let speaker = after_actor.or(before_actor).cloned();

@@ -22,6 +22,7 @@ pub mod contradictions;
 pub mod cues;
 pub mod events;
 pub mod quantities;
+pub mod quotes;
 
 use sitrep_core::{
     Actor, Analysis, DateMention, Diagnostic, Document, EventDate, NumberMention, PlaceMention, Text, TokRange,
@@ -89,6 +90,7 @@ pub fn analyze(doc: &Document, config: &Config) -> Analysis {
         total.places.extend(a.places);
         total.dates.extend(a.dates);
         total.actors.extend(a.actors);
+        total.quotes.extend(a.quotes);
         total.contradictions.extend(a.contradictions);
         for d in a.diagnostics {
             if !total.diagnostics.contains(&d) {
@@ -172,6 +174,10 @@ fn shift(a: &mut Analysis, base: usize, events: usize) {
     }
     a.places.iter_mut().for_each(|p| s(&mut p.span));
     a.actors.iter_mut().for_each(|x| actor(x, base));
+    for q in &mut a.quotes {
+        s(&mut q.span);
+        q.speaker.iter_mut().for_each(|x| actor(x, base));
+    }
     a.dates.iter_mut().for_each(|d| s(&mut d.span));
     for c in &mut a.contradictions {
         c.a.0 += events;
@@ -285,6 +291,7 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     let mut quantities = quantities::find(&cx, &evs);
     quantities.extend(displaced);
     analysis.contradictions = contradictions::find(&evs);
+    analysis.quotes = quotes::find(&cx);
     analysis.events = evs;
     analysis.quantities = quantities;
     let Ctx { places, dates, actors, .. } = cx;

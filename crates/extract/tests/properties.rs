@@ -20,6 +20,7 @@ fn spans(a: &Analysis) -> Vec<Span> {
     out.extend(a.places.iter().map(|p| p.span));
     out.extend(a.dates.iter().map(|d| d.span));
     out.extend(a.actors.iter().map(|x| x.span));
+    out.extend(a.quotes.iter().flat_map(|q| std::iter::once(q.span).chain(q.speaker.iter().map(|s| s.span))));
     out.extend(a.quantities.iter().flat_map(|q| [q.span, q.evidence]));
     out
 }

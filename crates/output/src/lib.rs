@@ -58,6 +58,7 @@ pub struct Record<'a> {
     places: Vec<PlaceOut<'a>>,
     dates: Vec<DateMentionOut<'a>>,
     actors: Vec<ActorOut<'a>>,
+    quotes: Vec<QuoteOut<'a>>,
     contradictions: Vec<ContradictionOut<'a>>,
     diagnostics: Vec<DiagnosticOut<'a>>,
 }
@@ -194,6 +195,13 @@ struct ContradictionOut<'a> {
 }
 
 #[derive(Serialize)]
+struct QuoteOut<'a> {
+    text: &'a str,
+    span: SpanOut<'a>,
+    speaker: Option<ActorOut<'a>>,
+}
+
+#[derive(Serialize)]
 struct DiagnosticOut<'a> {
     stage: &'a str,
     message: &'a str,
@@ -216,6 +224,15 @@ pub fn record<'a>(doc: &'a Document, a: &'a Analysis) -> Record<'a> {
         places: a.places.iter().map(|p| place(&o, p)).collect(),
         dates: a.dates.iter().map(|d| date(&o, d)).collect(),
         actors: a.actors.iter().map(|x| actor(&o, x)).collect(),
+        quotes: a
+            .quotes
+            .iter()
+            .map(|q| QuoteOut {
+                text: slice(&o, q.span),
+                span: span(&o, q.span),
+                speaker: q.speaker.as_ref().map(|x| actor(&o, x)),
+            })
+            .collect(),
         contradictions: a
             .contradictions
             .iter()
