@@ -179,7 +179,12 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
             let located = actor.sector.is_some()
                 && actor.country.is_none()
                 && !possessed
-                && matches!(atoms[j].atom, Atom::Country { .. } | Atom::Place { .. })
+                && matches!(
+                    atoms[j].atom,
+                    Atom::Country { .. }
+                        | Atom::Place { .. }
+                        | Atom::Named { country: Some(_), sector: Some("GOV"), .. }
+                )
                 && (atoms[j].toks.start == toks.end + 1 || atoms[j].toks.start == toks.end + 2)
                 && matches!(text.tok(toks.end), "in" | "from" | "en" | "au" | "aux" | "a" | "dans");
             if matches!(atoms[j].atom, Atom::Place { .. }) && !located {
@@ -198,7 +203,11 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
             if !gap_ok || !same_sentence || !compatible(&actor, &atoms[j].atom) {
                 break;
             }
-            apply(&mut actor, &atoms[j].atom);
+            match (&atoms[j].atom, located) {
+                // "demonstrators in Baghdad": the capital only locates them.
+                (Atom::Named { country, .. }, true) => actor.country = *country,
+                (atom, _) => apply(&mut actor, atom),
+            }
             toks.end = atoms[j].toks.end;
             used[j] = true;
             j += 1;
