@@ -114,7 +114,7 @@ pub fn find(events: &[Event]) -> Vec<Contradiction> {
                 o.kind == a.kind
                     && o.victims.country.is_some()
                     && o.victims.country != a.victims.country
-                    && o.count.is_some_and(|n| n + sc == bc)
+                    && o.count.is_some_and(|n| n.checked_add(sc) == Some(bc))
             }) {
                 explanation.push_str(&format!(
                     "; {sc} + {} = {bc}: the larger figure may add both sides' tolls ({} and {})",

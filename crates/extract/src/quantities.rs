@@ -87,7 +87,7 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
         };
         out.push(Quantity {
             kind: "duration_days",
-            count: count * days_per,
+            count: count.saturating_mul(days_per),
             qualifier: sitrep_core::Qualifier::Approx,
             of: None,
             status: e.status,

@@ -159,14 +159,14 @@ fn words_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(
         }
         article = v == 1 && (tok == "un" || tok == "une" || tok == "one") && end == i;
         if v == 100 {
-            current = current.max(1) * 100;
+            current = current.max(1).saturating_mul(100);
         } else if v >= 1000 {
-            total += current.max(1) * v;
+            total = total.saturating_add(current.max(1).saturating_mul(v));
             current = 0;
         } else if v == 20 && last == 4 && current % 100 == 4 {
             current = current - 4 + 80; // quatre-vingt(s)
         } else {
-            current += v;
+            current = current.saturating_add(v);
         }
         last = v;
         end = m.toks.end;
@@ -178,7 +178,7 @@ fn words_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(
     if let Some((v, q)) = approx {
         return Some((end, v, q, false));
     }
-    Some((end, total + current, Qualifier::Exact, false))
+    Some((end, total.saturating_add(current), Qualifier::Exact, false))
 }
 
 /// Reads a qualifier before the number ("au moins", "more than", "entre") and, for a

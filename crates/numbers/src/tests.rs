@@ -50,3 +50,14 @@ fn years_are_marked() {
     assert_eq!(n[1].value, 2000);
     assert!(!n[1].year_like);
 }
+
+#[test]
+fn huge_numbers_do_not_overflow() {
+    let pack = sitrep_lexicon::lang_pack("en").unwrap();
+    let text = sitrep_text::prepare(
+        "million million million million million million million million people and 99999999999999999999999 more",
+        &|s| pack.is_abbreviation(s),
+    );
+    let n = find_numbers(&pack.index(&text), pack);
+    assert!(!n.is_empty());
+}
