@@ -97,6 +97,6 @@ fn spanish_events() {
 #[test]
 fn english_events() {
     // Below the issue minimum (0.6): a floor against regressions only.
-    check("plover_gsr", "events", "f1", 0.42);
+    check("plover_gsr", "events", "f1", 0.44);
     check("wikievents_dev", "events", "f1", 0.72);
 }

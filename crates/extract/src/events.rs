@@ -60,6 +60,10 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 sentence: si,
                 obj_from: m.toks.end,
             };
+            // A modal of obligation is a demand only in someone's reported words.
+            if t.pos == "M" && crate::claims::claim_at(&cx.claims, t.toks.start).is_none() {
+                continue;
+            }
             if any_in(&cx.cues.metaphor, t.toks.clone()) {
                 continue;
             }
@@ -137,13 +141,16 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             let (a, b) = (&found[k], &found[k + 1]);
             let between = a.toks.end..b.toks.start;
             let ends_to = matches!(cx.text.tok(a.toks.end - 1), "to" | "a" | "de" | "d");
-            let complement = a.pos == "V"
-                && b.toks.start >= a.toks.end
-                && between.len() <= 3
-                && (ends_to || between.clone().any(|i| matches!(cx.text.tok(i), "to" | "a" | "de" | "d")))
-                && between
-                    .clone()
-                    .all(|i| matches!(cx.text.tok(i), "to" | "a" | "de" | "d" | "'" | "be" | "not" | "ne" | "pas"));
+            // "must withdraw", "doit libérer": the demanded action is the demand's content.
+            let demanded = a.pos == "M" && b.toks.start >= a.toks.end && between.len() <= 2;
+            let complement = demanded
+                || a.pos == "V"
+                    && b.toks.start >= a.toks.end
+                    && between.len() <= 3
+                    && (ends_to || between.clone().any(|i| matches!(cx.text.tok(i), "to" | "a" | "de" | "d")))
+                    && between
+                        .clone()
+                        .all(|i| matches!(cx.text.tok(i), "to" | "a" | "de" | "d" | "'" | "be" | "not" | "ne" | "pas"));
             if complement {
                 let b = found.remove(k + 1);
                 let a = &mut found[k];
@@ -384,6 +391,18 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             }
             if let Some(r) = nearest_before(cx, t.toks.start, sent.start, 8) {
                 recipients.push(r);
+            }
+        }
+        // A modal of obligation inside reported speech ("X said China must drop its
+        // barriers"): the speaker demands, the subject is asked. Outside reported speech
+        // it is no event.
+        "M" => {
+            let claim = crate::claims::claim_at(&cx.claims, t.toks.start);
+            if let Some(speaker) = claim.and_then(|c| c.speaker.clone()) {
+                actors.push(speaker);
+                if let Some(r) = nearest_before(cx, t.toks.start, sent.start, 6) {
+                    recipients.push(r);
+                }
             }
         }
         "N" => {

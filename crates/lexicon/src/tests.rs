@@ -82,7 +82,7 @@ fn codes_are_from_the_allowed_sets() {
     for code in LANGS {
         let p = lang_pack(code).unwrap();
         check_column(&p.triggers, "event_type", EVENT_TYPES);
-        check_column(&p.triggers, "pos", &["V", "P", "N"]);
+        check_column(&p.triggers, "pos", &["V", "P", "N", "M"]);
         check_column(&p.triggers, "flags", &["two_sided", "weak", "infinitive"]);
         check_column(&p.casualty, "kind", CASUALTY_KINDS);
         check_column(&p.nouns, "sector", SECTORS);
