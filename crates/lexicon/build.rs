@@ -99,6 +99,10 @@ fn compile(path: &Path, out: &Path, name: &str) {
             String::from("form\n")
         }
     };
-    write_fst(table_keys(&content), out, name);
+    let keys = table_keys(&content);
+    // Whether some form is a stem wildcard (`bombard*`): the walk only then tries `*`.
+    let wildcard = keys.keys().any(|k| k.ends_with('*'));
+    std::fs::write(out.join(format!("{name}.wild")), [u8::from(wildcard)]).unwrap();
+    write_fst(keys, out, name);
     std::fs::write(out.join(format!("{name}.tsv")), content).unwrap();
 }

@@ -87,9 +87,9 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
     let mut used_numbers: std::collections::BTreeSet<usize> = Default::default();
     for (si, s) in cx.text.sentences.iter().enumerate() {
         let sent = s.toks.clone();
-        let words: Vec<_> = cx.ix.find(&cx.pack.casualty, sent.clone());
+        let words = starting_in(&cx.casualty_words, |m| m.toks.start, sent.clone());
         let mut unknown_done = false;
-        for m in &words {
+        for m in words {
             let Some(row) = cx.pack.casualty.rows_agreeing(cx.text, m).into_iter().next() else { continue };
             let Some(kind) = field(row, 1).and_then(CasualtyKind::parse) else { continue };
             let weak = matches!(field(row, 2), Some("weak") | Some("one") | Some("nocount"));
@@ -101,13 +101,13 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
             // "Man shot, killed", "Girl shot at party dies": the later word tells.
             if let Some(prev) =
                 out.last_mut().filter(|p: &&mut Found| p.weak && p.casualty.sentence == si && p.casualty.kind != kind)
-                && number_for(cx, w.clone(), sent.clone(), &words, &used_numbers).is_none()
+                && number_for(cx, w.clone(), sent.clone(), words, &used_numbers).is_none()
             {
                 prev.casualty.kind = kind;
                 prev.weak = false;
                 continue;
             }
-            let number = if countable { number_for(cx, w.clone(), sent.clone(), &words, &used_numbers) } else { None };
+            let number = if countable { number_for(cx, w.clone(), sent.clone(), words, &used_numbers) } else { None };
             let (count, qualifier, low, high, span, victims_range) = if let Some((ni, n, vr)) = number {
                 used_numbers.insert(ni);
                 (Some(n.value), Some(n.qualifier), n.low, n.high, n.span.cover(cx.text.span(w.clone())), vr)

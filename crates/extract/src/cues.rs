@@ -59,11 +59,6 @@ impl Cues {
     }
 }
 
-/// Whether every token of `range` is covered by one of `cues`.
-pub fn all_in(cues: &[TokRange], range: TokRange) -> bool {
-    range.clone().all(|k| cues.iter().any(|c| c.contains(&k)))
-}
-
 /// Whether any cue lies in `range` (overlapping it).
 pub fn any_in(cues: &[TokRange], range: TokRange) -> bool {
     cues.iter().any(|c| c.start < range.end && range.start < c.end)

@@ -185,7 +185,7 @@ fn conflict_context(cx: &Ctx<'_, '_>, sent: TokRange) -> bool {
     starting_in(&cx.actors, |a| a.toks.start, sent.clone())
         .iter()
         .any(|a| a.country.is_some() || a.sector.is_some_and(|s| MILITARY.contains(&s)))
-        || !starting_in(&cx.casualty_words, |c| c.start, sent).is_empty()
+        || !starting_in(&cx.casualty_words, |c| c.toks.start, sent).is_empty()
 }
 
 /// Builds one event per trigger, merging triggers of one type in one sentence.

@@ -30,8 +30,8 @@ use sitrep_core::{
 use sitrep_dates::Ymd;
 use sitrep_lexicon::LangPack;
 
-/// Languages with a data pack.
-pub const SUPPORTED: &[&str] = &["en", "es", "fr"];
+/// Languages with a data pack (registered in the lexicon).
+pub const SUPPORTED: &[&str] = sitrep_lexicon::LANGS;
 
 /// Languages recognised (so that an unsupported one is named in a diagnostic).
 const IDENTIFIED: &[&str] = &["en", "fr", "es", "de", "it", "pt", "ru", "uk", "ar"];
@@ -55,7 +55,9 @@ pub struct Ctx<'t, 'a> {
     pub actors: Vec<Actor>,
     pub claims: Vec<claims::Claim>,
     pub cues: cues::Cues,
-    pub casualty_words: Vec<TokRange>,
+    /// Casualty words of the text (one list for the conflict-context test and the
+    /// casualty stage).
+    pub casualty_words: Vec<sitrep_lexicon::Match>,
     /// Year against which "historical" is judged (publication year, else the latest
     /// year the text mentions).
     pub ref_year: i32,
@@ -260,7 +262,7 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     });
     let claims = claims::find_claims(&ix, pack, &actors);
     let cues = cues::Cues::find(&ix, pack);
-    let casualty_words = ix.find_in_sentences(&pack.casualty).into_iter().map(|m| m.toks).collect();
+    let casualty_words = ix.find_in_sentences(&pack.casualty);
     let ref_year = published.map(|p| p.y).or_else(|| dates.iter().filter_map(|d| d.year).max()).unwrap_or(i32::MAX);
     let default_date = events::published_date(published.map(|p| p.iso()).as_deref());
     let cx = Ctx {

@@ -161,9 +161,15 @@ pub struct Match {
 }
 
 impl Table {
-    fn new(name: &'static str, id: u8, fst: &'static [u8], post: &'static [u8], content: &'static str) -> Table {
-        // Whether some form ends in `*` (a quick scan of the first column).
-        let wildcard = content.split('\n').skip(1).any(|l| l.split('\t').next().is_some_and(|f| f.ends_with('*')));
+    fn new(
+        name: &'static str,
+        id: u8,
+        fst: &'static [u8],
+        post: &'static [u8],
+        content: &'static str,
+        wildcard: &'static [u8],
+    ) -> Table {
+        let wildcard = wildcard == [1];
         Table { name, id, auto: Automaton::new(name, fst, wildcard), post, content, rows: OnceLock::new() }
     }
 
@@ -217,11 +223,6 @@ impl Table {
             }
         };
         rows.into_iter().filter(|r| agrees(r[0])).collect()
-    }
-
-    /// The row indices of a match.
-    pub fn ids_of(&self, m: &Match) -> impl Iterator<Item = usize> + '_ {
-        self.postings(m.post)
     }
 
     /// Rows whose form folds to exactly `folded_key`.
@@ -293,14 +294,6 @@ fn lite(s: &str) -> String {
         .replace('œ', "oe")
 }
 
-/// `None` for the empty markers `-` and ``.
-pub fn opt(field: &str) -> Option<&str> {
-    match field.trim() {
-        "" | "-" => None,
-        f => Some(f),
-    }
-}
-
 /// A field by index, `None` when absent or empty.
 pub fn field<'a>(row: &[&'a str], i: usize) -> Option<&'a str> {
     // Cells carry no padding (the data-pack tests check it), so no trimming here.
@@ -318,6 +311,7 @@ macro_rules! table {
             include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".fst")),
             include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".post")),
             include_str!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".tsv")),
+            include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".wild")),
         )
     };
 }
