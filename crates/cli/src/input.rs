@@ -116,7 +116,15 @@ pub fn parse_record(line: &str, where_: &str) -> std::result::Result<Document, S
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => where_.to_string(),
     };
-    Ok(Document { id, text, lang: s("lang"), published: s("published"), title: s("title"), url: s("url") })
+    Ok(Document {
+        id,
+        text,
+        lang: s("lang"),
+        published: s("published"),
+        title: s("title"),
+        url: s("url"),
+        source: s("source"),
+    })
 }
 
 #[cfg(test)]

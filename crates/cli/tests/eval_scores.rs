@@ -22,6 +22,7 @@ fn scores_dir() -> &'static PathBuf {
     DIR.get_or_init(|| {
         let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("eval");
         let status = Command::new(env!("CARGO_BIN_EXE_sitrep"))
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
             .arg("eval")
             .arg("--shared")
             .arg(shared())
@@ -49,6 +50,26 @@ fn check(set: &str, facet_name: &str, path: &str, floor: f64) {
     }
     let got = v.as_f64().unwrap_or_else(|| panic!("{set}/{facet_name}/{path} missing"));
     assert!(got >= floor, "{set} {facet_name} {path} = {got:.3}, below the floor {floor}");
+}
+
+/// Clustering quality of event fusion (`sitrep eval`'s fusion table).
+fn fusion(set: &str, metric: &str, key: &str, floor: f64) {
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(scores_dir().join("fusion.score.json")).unwrap()).unwrap();
+    let got = v[set][metric][key].as_f64().unwrap_or_else(|| panic!("fusion {set} {metric} {key} missing"));
+    assert!(got >= floor, "fusion {set} {metric} {key} = {got:.3}, below the floor {floor}");
+}
+
+#[test]
+fn event_fusion() {
+    // Own articles: one clash reported in French, English and Spanish.
+    fusion("examples", "pairwise", "f1", 1.0);
+    // GVDB: hand-labelled same-incident groups (data/eval/fusion/gvdb_incidents.tsv).
+    fusion("gvdb_dev", "pairwise", "precision", 0.6);
+    fusion("gvdb_dev", "pairwise", "f1", 0.38);
+    fusion("gvdb_dev", "b3", "f1", 0.97);
+    // UCDP: every headline a different event, so merges are errors.
+    fusion("ucdp_car_fr_dev", "b3", "precision", 0.98);
 }
 
 #[test]

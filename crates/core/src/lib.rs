@@ -357,6 +357,8 @@ pub struct Document {
     pub published: Option<String>,
     pub title: Option<String>,
     pub url: Option<String>,
+    /// Who published it (outlet or feed name), where known.
+    pub source: Option<String>,
 }
 
 /// Everything extracted from one document.
@@ -374,4 +376,91 @@ pub struct Analysis {
     pub quotes: Vec<Quote>,
     pub contradictions: Vec<Contradiction>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What event fusion knows of one event mention: language-independent features only, so
+/// mentions from articles in different languages compare directly.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MentionFeatures {
+    /// Stable key of the mention (`<document content hash>-<event index>`).
+    pub key: String,
+    /// Key of the document the mention comes from.
+    pub doc: String,
+    pub event_type: String,
+    pub status: Status,
+    /// ISO 8601 date value of the event (`2022-09-13`, `2022-09`, `2022`), or null.
+    pub date: Option<String>,
+    /// Publication date of the document, used when the event has no date.
+    pub published: Option<String>,
+    pub country: Option<String>,
+    pub admin1: Option<String>,
+    pub geonameid: Option<u64>,
+    pub lat_lon: Option<(f64, f64)>,
+    /// Countries (ISO 3166-1 alpha-3) of the actors and recipients.
+    pub parties: Vec<String>,
+    /// Bounds of the largest killed figure the mention carries.
+    pub killed: Option<(u64, u64)>,
+    /// Proper names in the mention's article (people, units), written the same way in
+    /// most languages.
+    pub names: Vec<String>,
+}
+
+/// An analyst's decision that fusion must honour.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Decision {
+    /// These two mentions describe the same event.
+    Merge(String, String),
+    /// These two mentions describe different events.
+    Split(String, String),
+}
+
+/// One member of a fused event: the mention's index in the input, the score with which it
+/// joined, and the features that matched (or the decision that put it there).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FusedMember {
+    pub mention: usize,
+    pub score: f64,
+    pub reasons: Vec<(&'static str, String)>,
+}
+
+/// A real-world event: the mentions that describe it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FusedEvent {
+    /// Sorted by mention key; the first member's key names the event.
+    pub members: Vec<FusedMember>,
+}
+
+/// Filters over fused events (store queries, the HTTP API and exports). Empty fields
+/// do not filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventQuery {
+    /// First and last day (`YYYY-MM-DD`), inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// ISO 3166-1 alpha-3.
+    pub country: Option<String>,
+    pub event_type: Option<String>,
+    pub status: Option<Status>,
+    /// Words in an actor's or recipient's name, text or country code.
+    pub actor: Option<String>,
+    pub min_fatalities: Option<u64>,
+    /// Full-text search over the reporting articles.
+    pub text: Option<String>,
+    /// `(lat, lon, km)`: events located within this radius.
+    pub near: Option<(f64, f64, f64)>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Status {
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "current" => Status::Current,
+            "historical" => Status::Historical,
+            "future" => Status::Future,
+            "hypothetical" => Status::Hypothetical,
+            "negated" => Status::Negated,
+            _ => return None,
+        })
+    }
 }

@@ -11,7 +11,7 @@
 
 mod civil;
 
-pub use civil::Ymd;
+pub use civil::{Ymd, days_in_month};
 use sitrep_core::{DateKind, DateMention, NumberMention, Precision, Text, TokenKind};
 use sitrep_lexicon::{Index, LangPack, field};
 

@@ -1,0 +1,309 @@
+//! `sitrep ingest`, `sitrep query`, `sitrep serve`: the dataset commands.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+use sitrep_core::{Document, EventQuery, Status};
+use sitrep_ingest::{Item, Walker};
+use sitrep_store::{Format, FuseParams, NewDocument, Put, Store};
+
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// Files or directories: plain text, JSON Lines, HTML, RSS/Atom, WARC (`-`: standard input).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The database (created when missing).
+    #[arg(long, default_value = "sitrep.db")]
+    db: PathBuf,
+    /// Force the language (ISO 639-1) instead of detecting it.
+    #[arg(long)]
+    lang: Option<String>,
+    /// Publication date (YYYY-MM-DD) for articles that carry none.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    published: Option<String>,
+    /// Worker threads for extraction (default: all cores).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// Articles per transaction.
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+/// The analysis the store keeps for a document: content hash and result record. Names a
+/// document without an id after its hash.
+pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, Value) {
+    let hash = sitrep_ingest::content_hash(&doc.text);
+    if doc.id.is_empty() {
+        doc.id = format!("doc-{}", &hash[..16.min(hash.len())]);
+    }
+    let a = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sitrep_extract::analyze(doc, config)))
+        .unwrap_or_else(|_| {
+            let mut a = sitrep_core::Analysis::default();
+            a.diagnostics.push(sitrep_core::Diagnostic::new(
+                "internal",
+                "analysis failed on this document (a bug: please report it)",
+            ));
+            a
+        });
+    (hash, sitrep_output::to_json(doc, &a))
+}
+
+fn check_day(p: &Option<String>, what: &str) -> Result<()> {
+    if let Some(p) = p
+        && sitrep_fuse::interval(p).is_none_or(|(a, b)| a != b || p.len() != 10)
+    {
+        anyhow::bail!("{what} {p:?}: expected a date YYYY-MM-DD");
+    }
+    Ok(())
+}
+
+/// Runs `sitrep ingest`. `Ok(false)` when some input had problems.
+pub fn ingest(args: IngestArgs) -> Result<bool> {
+    check_day(&args.published, "--published")?;
+    let mut store = Store::open(&args.db).with_context(|| format!("cannot open the database {}", args.db.display()))?;
+    let config = sitrep_extract::Config { lang: args.lang.clone() };
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let mut walker = Walker::new(&args.paths);
+    let show = !args.quiet && std::io::stderr().is_terminal();
+    let bar = if show {
+        let b = indicatif::ProgressBar::new(walker.total_bytes());
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = Instant::now();
+    let (mut read, mut added, mut dups, mut problems) = (0u64, 0u64, 0u64, 0u64);
+    let mut batch: Vec<(Document, String)> = Vec::new();
+    let flush = |batch: &mut Vec<(Document, String)>, store: &mut Store| -> Result<(u64, u64)> {
+        if batch.is_empty() {
+            return Ok((0, 0));
+        }
+        let analysed = analyse_all(batch, &config, jobs);
+        let docs: Vec<NewDocument<'_>> = batch
+            .iter()
+            .zip(&analysed)
+            .map(|((d, origin), (hash, record))| NewDocument { doc: d, origin, content_hash: hash, record })
+            .collect();
+        let puts = store.put(&docs).context("cannot write to the database")?;
+        batch.clear();
+        let a = puts.iter().filter(|p| **p == Put::Added).count() as u64;
+        Ok((a, puts.len() as u64 - a))
+    };
+    while let Some(item) = walker.next() {
+        match item {
+            Item::Article(a) => {
+                read += 1;
+                let mut doc = a.doc;
+                if doc.published.is_none() {
+                    doc.published = args.published.clone();
+                }
+                if args.lang.is_some() {
+                    doc.lang = args.lang.clone();
+                }
+                let hash = sitrep_ingest::content_hash(&doc.text);
+                if store.contains(&hash, doc.url.as_deref())? {
+                    dups += 1;
+                } else {
+                    batch.push((doc, a.origin));
+                }
+            }
+            Item::Problem(p) => {
+                problems += 1;
+                bar.suspend(|| eprintln!("sitrep: {p}"));
+            }
+        }
+        if batch.len() >= args.batch.max(1) {
+            let (a, d) = flush(&mut batch, &mut store)?;
+            added += a;
+            dups += d;
+        }
+        if show {
+            bar.set_position(walker.bytes_done());
+            let secs = started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!("{read} articles, {:.0}/s", read as f64 / secs));
+        }
+    }
+    let (a, d) = flush(&mut batch, &mut store)?;
+    added += a;
+    dups += d;
+    bar.finish_and_clear();
+    let fuse_started = Instant::now();
+    let fused = if store.fusion_due()? { Some(store.fuse(&FuseParams::default())?) } else { None };
+    let fuse_secs = fuse_started.elapsed().as_secs_f64();
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    let c = store.counts()?;
+    if !args.quiet {
+        eprintln!(
+            "sitrep: {read} articles read in {secs:.2} s ({:.0}/s): {added} added, {dups} already stored, {problems} problems; \
+             {} documents, {} event mentions, {} events in {}{}",
+            read as f64 / secs,
+            c.documents,
+            c.mentions,
+            c.events,
+            args.db.display(),
+            if fused.is_some() { format!(" (fused in {fuse_secs:.2} s)") } else { " (nothing new to fuse)".into() }
+        );
+    }
+    Ok(problems == 0)
+}
+
+fn analyse_all(batch: &mut [(Document, String)], config: &sitrep_extract::Config, jobs: usize) -> Vec<(String, Value)> {
+    if jobs <= 1 || batch.len() < 2 {
+        return batch.iter_mut().map(|(d, _)| analyse(d, config)).collect();
+    }
+    let chunk = batch.len().div_ceil(jobs);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = batch
+            .chunks_mut(chunk)
+            .map(|c| s.spawn(move || c.iter_mut().map(|(d, _)| analyse(d, config)).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
+
+#[derive(clap::Args)]
+pub struct QueryArgs {
+    /// The database.
+    #[arg(long, default_value = "sitrep.db")]
+    db: PathBuf,
+    /// jsonl (fused events), csv (ACLED column names), plover (PLOVER JSON Lines), geojson.
+    #[arg(long, default_value = "jsonl")]
+    format: String,
+    /// First day (YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day (YYYY-MM-DD).
+    #[arg(long)]
+    to: Option<String>,
+    /// ISO 3166-1 alpha-3 country of the event.
+    #[arg(long)]
+    country: Option<String>,
+    /// PLOVER event type (ASSAULT, PROTEST, ...).
+    #[arg(long = "type")]
+    event_type: Option<String>,
+    /// current, historical, future, hypothetical, negated, any (default: any).
+    #[arg(long)]
+    status: Option<String>,
+    /// Words in an actor's name or its country code.
+    #[arg(long)]
+    actor: Option<String>,
+    /// Smallest best fatality estimate.
+    #[arg(long)]
+    min_fatalities: Option<u64>,
+    /// Full-text search in the reporting articles.
+    #[arg(long = "text", short = 'q')]
+    text: Option<String>,
+    /// LAT,LON,KM: events within KM of the point.
+    #[arg(long)]
+    near: Option<String>,
+    /// One event by id, in full (tolls, contradictions, mentions with evidence).
+    #[arg(long)]
+    event: Option<String>,
+    /// Write here instead of standard output.
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+}
+
+/// Runs `sitrep query`.
+pub fn query(args: QueryArgs) -> Result<bool> {
+    if !args.db.exists() {
+        anyhow::bail!("{}: no such database (create it with `sitrep ingest`)", args.db.display());
+    }
+    let store = Store::open_read_only(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?;
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    if let Some(id) = &args.event {
+        let e = store.event(id)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&e)?)?;
+        out.flush()?;
+        return Ok(true);
+    }
+    let format = Format::parse(&args.format)
+        .ok_or_else(|| anyhow::anyhow!("--format {:?}: expected jsonl, csv, plover or geojson", args.format))?;
+    check_day(&args.from, "--from")?;
+    check_day(&args.to, "--to")?;
+    let status = match args.status.as_deref() {
+        None | Some("any") => None,
+        Some(s) => Some(Status::parse(s).ok_or_else(|| {
+            anyhow::anyhow!("--status {s:?}: expected current, historical, future, hypothetical, negated or any")
+        })?),
+    };
+    let near = match &args.near {
+        None => None,
+        Some(n) => {
+            let v: Vec<f64> = n.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            if v.len() != 3 || v[2] <= 0.0 {
+                anyhow::bail!("--near {n:?}: expected LAT,LON,KM");
+            }
+            Some((v[0], v[1], v[2]))
+        }
+    };
+    let q = EventQuery {
+        from: args.from,
+        to: args.to,
+        country: args.country,
+        event_type: args.event_type,
+        status,
+        actor: args.actor,
+        min_fatalities: args.min_fatalities,
+        text: args.text,
+        near,
+        limit: 0,
+        offset: 0,
+    };
+    let n = store.export(&q, format, &mut out).context("cannot write the export")?;
+    out.flush().context("cannot write the export")?;
+    eprintln!("sitrep: {n} events");
+    Ok(true)
+}
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The database (created when missing).
+    #[arg(long, default_value = "sitrep.db")]
+    db: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Bearer token that enables the write endpoints (or env SITREP_TOKEN). Without it the
+    /// API is read-only.
+    #[arg(long, env = "SITREP_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Largest request body, in bytes.
+    #[arg(long, default_value_t = 2 << 20)]
+    max_body: usize,
+    /// Time limit per request, in seconds.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+}
+
+/// Runs `sitrep serve` until Ctrl-C.
+pub fn serve(args: ServeArgs) -> Result<bool> {
+    let config = sitrep_extract::Config::default();
+    let analyze: Arc<sitrep_server::Analyze> = Arc::new(move |d: &mut Document| analyse(d, &config));
+    let mut c = sitrep_server::Config::new(args.db.clone(), analyze);
+    c.token = args.token.filter(|t| !t.is_empty());
+    c.max_body = args.max_body;
+    c.timeout = std::time::Duration::from_secs(args.timeout.max(1));
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    rt.block_on(sitrep_server::serve(c, args.addr))
+        .with_context(|| format!("cannot serve on {} with {}", args.addr, args.db.display()))?;
+    Ok(true)
+}

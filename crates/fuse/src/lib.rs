@@ -1,0 +1,563 @@
+//! Event fusion: which event mentions describe the same real-world event.
+//!
+//! Input: the language-independent features of every mention ([`MentionFeatures`]: type,
+//! status, date, place, parties, killed figure) and the analysts' [`Decision`]s. Output:
+//! [`FusedEvent`]s, each listing its mentions with the score and the reasons that put them
+//! there. A pure, deterministic function: the same mentions in any order give the same
+//! events.
+//!
+//! How it decides:
+//! - **Blocking.** Only mentions of the same event type and the same status class meet
+//!   (a historical mention joins only historical mentions, so background never attaches to
+//!   today's news). Dated mentions meet only when their date intervals are at most
+//!   [`Params::window_days`] apart; undated mentions (no event date, no publication date)
+//!   meet only mentions of their own document.
+//! - **Scoring.** A mention joins the best-scoring event whose score reaches
+//!   [`Params::threshold`]: same day, same place (geonameid) or distance, same admin1 or
+//!   country, overlapping parties, compatible killed figures, same document each add; a
+//!   different country, disjoint parties or incompatible figures subtract.
+//! - **Decisions.** `Merge` pairs are joined before anything else; no event ever holds the
+//!   two mentions of a `Split` pair.
+//!
+//! Mentions are taken in (date, key) order and each compared with the events still open
+//! within the window, so the work is close to linear in the number of mentions.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use sitrep_core::{Decision, FusedEvent, FusedMember, MentionFeatures, Status};
+use sitrep_dates::Ymd;
+
+/// Tuning of the fusion rules.
+#[derive(Clone, Debug)]
+pub struct Params {
+    /// Largest gap in days between two mentions' date intervals.
+    pub window_days: i64,
+    /// Smallest score for a mention to join an event.
+    pub threshold: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params { window_days: 1, threshold: 1.6 }
+    }
+}
+
+/// The date interval `[first day, last day]` (days since 1970-01-01) of an ISO value:
+/// `2022-09-13`, `2022-09`, `2022`, `2022-W37`.
+pub fn interval(value: &str) -> Option<(i64, i64)> {
+    let v = value.trim();
+    if let Some(d) = Ymd::parse(v) {
+        return Some((d.days(), d.days()));
+    }
+    let y: i32 = v.get(0..4)?.parse().ok()?;
+    match v.len() {
+        4 => Some((Ymd::new(y, 1, 1)?.days(), Ymd::new(y, 12, 31)?.days())),
+        7 if v.as_bytes()[4] == b'-' => {
+            let m: u32 = v.get(5..7)?.parse().ok()?;
+            let first = Ymd::new(y, m, 1)?;
+            Some((first.days(), first.days() + sitrep_dates::days_in_month(y, m) as i64 - 1))
+        }
+        8 if v.get(4..6) == Some("-W") => {
+            let w: i64 = v.get(6..8)?.parse().ok()?;
+            // ISO week 1 holds 4 January.
+            let jan4 = Ymd::new(y, 1, 4)?;
+            let monday = jan4.days() - (jan4.weekday() as i64 - 1) + (w - 1) * 7;
+            Some((monday, monday + 6))
+        }
+        _ => None,
+    }
+}
+
+/// Runs of two or more capitalised words not at the start of the sentence ("Jassely
+/// Lupoe", "Nikol Pachinian"): names that identify an incident across reports and
+/// languages. Lowercased, at most 16.
+pub fn names(sentence: &str) -> Vec<String> {
+    let words: Vec<&str> = sentence
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let cap = |w: &str| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(char::is_uppercase)
+            && w.chars().count() >= 2
+            && cs.any(char::is_lowercase)
+            && !CALENDAR.contains(&w.to_lowercase().trim_end_matches('.'))
+    };
+    let mut out = Vec::new();
+    let mut i = 1;
+    while i < words.len() && out.len() < 16 {
+        if cap(words[i]) && i + 1 < words.len() && cap(words[i + 1]) {
+            let mut j = i;
+            while j < words.len() && cap(words[j]) {
+                j += 1;
+            }
+            out.push(words[i..j].join(" ").to_lowercase());
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Day and month words (en, fr, es), capitalised in English but no names.
+const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+/// Why a mention joined an event: `(feature, what matched)`.
+type Reasons = Vec<(&'static str, String)>;
+
+/// What an event (a growing cluster) offers for comparison.
+#[derive(Default)]
+struct Profile {
+    span: Option<(i64, i64)>,
+    days: BTreeSet<i64>,
+    docs: BTreeSet<usize>,
+    geonameids: BTreeSet<u64>,
+    points: Vec<(f64, f64)>,
+    countries: BTreeSet<String>,
+    admin1: BTreeSet<String>,
+    parties: BTreeSet<String>,
+    killed: Option<(u64, u64)>,
+    names: BTreeSet<String>,
+    members: Vec<usize>,
+}
+
+impl Profile {
+    fn add(
+        &mut self,
+        m: &MentionFeatures,
+        i: usize,
+        doc: usize,
+        span: Option<(i64, i64)>,
+        rare: &dyn Fn(&str) -> bool,
+    ) {
+        self.names.extend(m.names.iter().filter(|n| rare(n)).cloned());
+        if let Some((a, b)) = span {
+            self.span = Some(self.span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+            if a == b {
+                self.days.insert(a);
+            }
+        }
+        self.docs.insert(doc);
+        self.geonameids.extend(m.geonameid);
+        if let Some(p) = m.lat_lon
+            && self.points.len() < 16
+        {
+            self.points.push(p);
+        }
+        self.countries.extend(m.country.clone());
+        self.admin1.extend(m.admin1.clone());
+        self.parties.extend(m.parties.iter().cloned());
+        if let Some((lo, hi)) = m.killed {
+            self.killed = Some(self.killed.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+        }
+        self.members.push(i);
+    }
+
+    fn absorb(&mut self, other: Profile) {
+        if let Some((a, b)) = other.span {
+            self.span = Some(self.span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+        }
+        self.days.extend(other.days);
+        self.docs.extend(other.docs);
+        self.geonameids.extend(other.geonameids);
+        for p in other.points {
+            if self.points.len() < 16 {
+                self.points.push(p);
+            }
+        }
+        self.countries.extend(other.countries);
+        self.admin1.extend(other.admin1);
+        self.parties.extend(other.parties);
+        self.names.extend(other.names);
+        if let Some((lo, hi)) = other.killed {
+            self.killed = Some(self.killed.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+        }
+        self.members.extend(other.members);
+    }
+}
+
+/// Scores how well `u` (one mention or a decided group) fits event `c`; `None` when they
+/// cannot be the same event.
+fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
+    let mut s = 0.0;
+    let mut why = Vec::new();
+    let same_doc = u.docs.iter().any(|d| c.docs.contains(d));
+    match (u.span, c.span) {
+        (Some((a1, b1)), Some((a2, b2))) => {
+            let gap = (a1.max(a2) - b1.min(b2)).max(0);
+            if gap > p.window_days {
+                return None;
+            }
+            if u.days.iter().any(|d| c.days.contains(d)) {
+                s += 1.0;
+                why.push(("date", "same day".to_string()));
+            } else if gap == 0 {
+                s += 0.4;
+                why.push(("date", "overlapping dates".to_string()));
+            } else {
+                s += 0.5;
+                why.push(("date", format!("{gap} day apart")));
+            }
+        }
+        _ if same_doc => {}
+        _ => return None,
+    }
+    if same_doc {
+        s += 0.5;
+        why.push(("document", "same article".to_string()));
+    }
+    if u.geonameids.iter().any(|g| c.geonameids.contains(g)) {
+        s += 1.0;
+        why.push(("place", "same place".to_string()));
+    } else {
+        let d = u
+            .points
+            .iter()
+            .flat_map(|a| c.points.iter().map(move |b| distance_km(*a, *b)))
+            .fold(f64::INFINITY, f64::min);
+        if d <= 30.0 {
+            s += 0.8;
+            why.push(("place", format!("{d:.0} km")));
+        } else if d <= 100.0 {
+            s += 0.4;
+            why.push(("place", format!("{d:.0} km")));
+        } else if u.admin1.iter().any(|a| c.admin1.contains(a)) {
+            s += 0.4;
+            why.push(("place", "same region".to_string()));
+        } else if u.countries.iter().any(|a| c.countries.contains(a)) {
+            s += 0.3;
+            why.push(("place", "same country".to_string()));
+        } else if u.countries.iter().any(|a| c.parties.contains(a)) || c.countries.iter().any(|a| u.parties.contains(a))
+        {
+            // Each side reports the fighting on its own territory.
+            s += 0.3;
+            why.push(("place", "a party's country".to_string()));
+        } else if !u.countries.is_empty() && !c.countries.is_empty() {
+            s -= 1.0;
+            why.push(("place", "different country".to_string()));
+        }
+    }
+    // Parties tell events apart only beyond the country where they happen: "USA" acting
+    // in the USA says nothing; Azerbaijan shelling Armenia does.
+    let foreign = |p: &Profile, other: &Profile| -> BTreeSet<String> {
+        if p.countries.is_empty() && other.countries.is_empty() && p.parties.len() < 2 {
+            return BTreeSet::new();
+        }
+        if p.parties.len() >= 2 {
+            // Two or more countries involved: who fights whom identifies the conflict.
+            return p.parties.clone();
+        }
+        p.parties.iter().filter(|x| !p.countries.contains(*x) && !other.countries.contains(*x)).cloned().collect()
+    };
+    let (up, cp) = (foreign(u, c), foreign(c, u));
+    if !up.is_empty() && !cp.is_empty() {
+        let common = up.intersection(&cp).count();
+        let all = up.union(&cp).count();
+        if common == 0 {
+            s -= 0.4;
+            why.push(("parties", "disjoint".to_string()));
+        } else {
+            let j = common as f64 / all as f64;
+            s += if j >= 0.5 { 0.6 } else { 0.3 };
+            why.push(("parties", format!("{common} of {all} shared")));
+        }
+    }
+    if let (Some((l1, h1)), Some((l2, h2))) = (u.killed, c.killed) {
+        let (small, large) = (h1.min(h2).max(1) as f64, l1.max(l2).max(1) as f64);
+        if l1 == h1 && l2 == h2 && l1 != l2 && large < 10.0 {
+            // Exact small figures that differ ("one dead", "two dead") are two incidents.
+            s -= 0.6;
+            why.push(("killed", "different exact figures".to_string()));
+        } else if l1 <= h2 && l2 <= h1 || large / small <= 2.0 {
+            // One or two dead is what most incidents report: weak evidence.
+            s += if large >= 3.0 { 0.5 } else { 0.2 };
+            why.push(("killed", "compatible figures".to_string()));
+        } else if large / small > 4.0 {
+            s -= 0.6;
+            why.push(("killed", "incompatible figures".to_string()));
+        }
+    }
+    if !same_doc && !u.names.is_empty() && !c.names.is_empty() {
+        let common: Vec<&String> = u.names.intersection(&c.names).collect();
+        if common.is_empty() {
+            s -= 0.8;
+            why.push(("names", "different people named".to_string()));
+        } else {
+            s += 0.8;
+            why.push(("names", common.iter().take(3).map(|x| x.as_str()).collect::<Vec<_>>().join(", ")));
+        }
+    }
+    Some((s, why))
+}
+
+fn status_class(s: Status) -> u8 {
+    match s {
+        Status::Current | Status::Future => 0,
+        Status::Historical => 1,
+        Status::Hypothetical => 2,
+        Status::Negated => 3,
+    }
+}
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.0[i] != i {
+            self.0[i] = self.0[self.0[i]];
+            i = self.0[i];
+        }
+        i
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            self.0[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// Clusters mentions into events.
+pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Params) -> Vec<FusedEvent> {
+    let n = mentions.len();
+    let by_key: HashMap<&str, usize> = mentions.iter().enumerate().map(|(i, m)| (m.key.as_str(), i)).collect();
+    let mut doc_ids: HashMap<&str, usize> = HashMap::new();
+    let docs: Vec<usize> = mentions
+        .iter()
+        .map(|m| {
+            let next = doc_ids.len();
+            *doc_ids.entry(m.doc.as_str()).or_insert(next)
+        })
+        .collect();
+    let spans: Vec<Option<(i64, i64)>> =
+        mentions.iter().map(|m| m.date.as_deref().or(m.published.as_deref()).and_then(interval)).collect();
+
+    // Names in many articles (outlets, cities, agencies) tell nothing apart.
+    let mut df: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        for n in &m.names {
+            df.entry(n.as_str()).or_default().insert(docs[i]);
+        }
+    }
+    // A name is informative when few articles carry it, or when the articles that do all
+    // fall within a few days (one story); a name spread over many days is an outlet or a
+    // city.
+    let mut doc_days: HashMap<usize, i64> = HashMap::new();
+    for (i, sp) in spans.iter().enumerate() {
+        if let Some((a, _)) = sp {
+            let e = doc_days.entry(docs[i]).or_insert(*a);
+            *e = (*e).min(*a);
+        }
+    }
+    let rare = |n: &str| {
+        df.get(n).is_some_and(|d| {
+            let days: BTreeSet<i64> = d.iter().filter_map(|x| doc_days.get(x).copied()).collect();
+            let spread = days.last().copied().unwrap_or(0) - days.first().copied().unwrap_or(0);
+            d.len() <= 3 || (d.len() <= 30 && spread <= 3)
+        })
+    };
+
+    // Decided groups first.
+    let mut uf = UnionFind((0..n).collect());
+    let mut split: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for d in decisions {
+        let (Decision::Merge(a, b) | Decision::Split(a, b)) = d;
+        let (Some(&a), Some(&b)) = (by_key.get(a.as_str()), by_key.get(b.as_str())) else { continue };
+        match d {
+            Decision::Merge(..) => uf.union(a, b),
+            Decision::Split(..) => {
+                split.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..n {
+        let r = uf.find(i);
+        groups.entry(r).or_default().push(i);
+    }
+    // Units in (first day, smallest key) order; undated ones last.
+    let mut units: Vec<Vec<usize>> = groups.into_values().collect();
+    for u in &mut units {
+        u.sort_by(|&a, &b| mentions[a].key.cmp(&mentions[b].key));
+    }
+    let start = |u: &Vec<usize>| u.iter().filter_map(|&i| spans[i].map(|s| s.0)).min().unwrap_or(i64::MAX);
+    units.sort_by(|a, b| start(a).cmp(&start(b)).then_with(|| mentions[a[0]].key.cmp(&mentions[b[0]].key)));
+
+    let cannot = |a: &[usize], b: &[usize]| {
+        !split.is_empty() && a.iter().any(|&x| b.iter().any(|&y| split.contains(&(x.min(y), x.max(y)))))
+    };
+
+    let mut events: Vec<Profile> = Vec::new();
+    let mut reasons: Vec<(f64, Reasons)> = vec![(0.0, Vec::new()); n];
+    // Open events per block, by the last day they cover.
+    let mut open: HashMap<(String, u8), Vec<usize>> = HashMap::new();
+    let mut block_of: Vec<(String, u8)> = Vec::new();
+    let mut by_doc: HashMap<usize, Vec<usize>> = HashMap::new();
+    for unit in units {
+        let first = &mentions[unit[0]];
+        let block = (first.event_type.clone(), status_class(first.status));
+        let mut profile = Profile::default();
+        for &i in &unit {
+            profile.add(&mentions[i], i, docs[i], spans[i], &rare);
+        }
+        let decided = unit.len() > 1;
+        for &i in &unit[1..] {
+            reasons[i] = (0.0, vec![("decision", "merged by an analyst".to_string())]);
+        }
+        let cands = open.entry(block.clone()).or_default();
+        if let Some((a, _)) = profile.span {
+            cands.retain(|&e| events[e].span.is_none_or(|(_, b)| b + params.window_days >= a));
+        }
+        // Undated mentions meet only the events of their own articles.
+        let local: Vec<usize>;
+        let pool: &[usize] = if profile.span.is_none() {
+            local = profile
+                .docs
+                .iter()
+                .flat_map(|d| by_doc.get(d).into_iter().flatten())
+                .copied()
+                .filter(|&e| block_of[e] == block)
+                .collect::<BTreeSet<usize>>()
+                .into_iter()
+                .collect();
+            &local
+        } else {
+            cands
+        };
+        let mut best: Option<(usize, f64, Reasons)> = None;
+        for &e in pool {
+            if cannot(&unit, &events[e].members) {
+                continue;
+            }
+            if let Some((s, why)) = score(&profile, &events[e], params)
+                && s >= params.threshold
+                && best.as_ref().is_none_or(|b| s > b.1)
+            {
+                best = Some((e, s, why));
+            }
+        }
+        let docs_of_unit: Vec<usize> = profile.docs.iter().copied().collect();
+        let e = match best {
+            Some((e, s, why)) => {
+                reasons[unit[0]] = (s, why);
+                events[e].absorb(profile);
+                e
+            }
+            None => {
+                if decided {
+                    reasons[unit[0]] = (0.0, vec![("decision", "merged by an analyst".to_string())]);
+                }
+                let dated = profile.span.is_some();
+                events.push(profile);
+                block_of.push(block.clone());
+                if dated && let Some(c) = open.get_mut(&block) {
+                    c.push(events.len() - 1);
+                }
+                events.len() - 1
+            }
+        };
+        for d in docs_of_unit {
+            let v = by_doc.entry(d).or_default();
+            if !v.contains(&e) {
+                v.push(e);
+            }
+        }
+    }
+    let mut out: Vec<FusedEvent> = events
+        .into_iter()
+        .map(|p| {
+            let mut members: Vec<FusedMember> = p
+                .members
+                .into_iter()
+                .map(|i| FusedMember { mention: i, score: reasons[i].0, reasons: std::mem::take(&mut reasons[i].1) })
+                .collect();
+            members.sort_by(|a, b| mentions[a.mention].key.cmp(&mentions[b.mention].key));
+            FusedEvent { members }
+        })
+        .collect();
+    out.sort_by(|a, b| mentions[a.members[0].mention].key.cmp(&mentions[b.members[0].mention].key));
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,169 @@
+use super::*;
+
+/// A mention: `key doc type status date country geonameid parties killed`, `-` for none.
+fn m(spec: &str) -> MentionFeatures {
+    let f: Vec<&str> = spec.split_whitespace().collect();
+    let opt = |s: &str| (s != "-").then(|| s.to_string());
+    MentionFeatures {
+        key: f[0].into(),
+        doc: f[1].into(),
+        event_type: f[2].into(),
+        status: match f[3] {
+            "historical" => Status::Historical,
+            "negated" => Status::Negated,
+            _ => Status::Current,
+        },
+        date: opt(f[4]),
+        published: None,
+        country: opt(f[5]),
+        admin1: None,
+        geonameid: f[6].parse().ok(),
+        lat_lon: None,
+        parties: if f[7] == "-" { vec![] } else { f[7].split(',').map(str::to_string).collect() },
+        killed: f[8].parse().ok().map(|k| (k, k)),
+        names: f.get(9).map(|n| n.split(',').map(|x| x.replace('_', " ")).collect()).unwrap_or_default(),
+    }
+}
+
+/// Fuses the mentions and returns the events as groups of keys, e.g. `a b | c`.
+fn check(specs: &[&str], decisions: &[Decision], expected: &str) {
+    let ms: Vec<MentionFeatures> = specs.iter().map(|s| m(s)).collect();
+    let events = fuse(&ms, decisions, &Params::default());
+    let got: Vec<String> = events
+        .iter()
+        .map(|e| e.members.iter().map(|x| ms[x.mention].key.as_str()).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(got.join(" | "), expected, "{specs:#?}");
+    // Same result whatever the input order.
+    let mut rev = ms.clone();
+    rev.reverse();
+    let again = fuse(&rev, decisions, &Params::default());
+    let got2: Vec<String> = again
+        .iter()
+        .map(|e| e.members.iter().map(|x| rev[x.mention].key.as_str()).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(got2.join(" | "), expected, "order dependence");
+}
+
+#[test]
+fn same_event_two_articles_two_languages() {
+    // fr and en reports of the same shelling: same day, same country, same parties.
+    check(
+        &[
+            "fr-0 fr ASSAULT current 2022-09-13 ARM 616052 ARM,AZE 49",
+            "en-0 en ASSAULT current 2022-09-13 ARM - ARM,AZE 49",
+        ],
+        &[],
+        "en-0 fr-0",
+    );
+}
+
+#[test]
+fn different_events_stay_apart() {
+    check(
+        &[
+            // a week apart
+            "a a ASSAULT current 2022-09-13 ARM - ARM,AZE 49",
+            "b b ASSAULT current 2022-09-20 ARM - ARM,AZE 49",
+            // same day, other type
+            "c c PROTEST current 2022-09-13 ARM - ARM -",
+            // same day, other country and parties
+            "d d ASSAULT current 2022-09-13 UKR - RUS,UKR -",
+        ],
+        &[],
+        "a | b | c | d",
+    );
+}
+
+#[test]
+fn history_never_joins_today() {
+    check(
+        &[
+            "now now ASSAULT current 2022-09-13 ARM - ARM,AZE 49",
+            "bg now ASSAULT historical 2020 ARM - ARM,AZE 6600",
+            "bg2 other ASSAULT historical 2020 AZE - ARM,AZE 6500",
+            "now2 other ASSAULT current 2022-09-13 AZE - ARM,AZE 50",
+        ],
+        &[],
+        "bg bg2 | now now2",
+    );
+}
+
+#[test]
+fn one_country_one_day_is_not_enough() {
+    // Two unrelated incidents in one country on one day, no shared place or parties.
+    check(&["x x ASSAULT current 2011-03-20 CAF - - -", "y y ASSAULT current 2011-03-20 CAF - - -"], &[], "x | y");
+}
+
+#[test]
+fn incompatible_tolls_split() {
+    check(
+        &[
+            "p p ASSAULT current 2016-01-23 USA 4887398 - 1",
+            "q q ASSAULT current 2016-01-23 USA 4887398 - 14",
+            "r r ASSAULT current 2016-01-23 USA 4887398 - 1",
+        ],
+        &[],
+        "p r | q",
+    );
+}
+
+#[test]
+fn analyst_decisions_win() {
+    let specs = [
+        "fr-0 fr ASSAULT current 2022-09-13 ARM 616052 ARM,AZE 49",
+        "en-0 en ASSAULT current 2022-09-13 ARM - ARM,AZE 49",
+        "z z ASSAULT current 2022-09-14 UKR - UKR -",
+    ];
+    check(&specs, &[Decision::Split("en-0".into(), "fr-0".into())], "en-0 | fr-0 | z");
+    check(&specs, &[Decision::Merge("z".into(), "fr-0".into())], "en-0 fr-0 z");
+    // A split between members of a merged group leaves the other joins alone.
+    check(
+        &specs,
+        &[Decision::Merge("z".into(), "fr-0".into()), Decision::Split("en-0".into(), "z".into())],
+        "en-0 | fr-0 z",
+    );
+}
+
+#[test]
+fn undated_mentions_meet_only_their_own_article() {
+    check(
+        &[
+            "a1 a ASSAULT current - ARM 616052 ARM,AZE 49",
+            "a2 a ASSAULT current - ARM 616052 ARM,AZE 49",
+            "b1 b ASSAULT current - ARM 616052 ARM,AZE 49",
+        ],
+        &[],
+        "a1 a2 | b1",
+    );
+}
+
+#[test]
+fn names_tell_same_city_incidents_apart() {
+    check(
+        &[
+            "la1 la1 ASSAULT current 2016-01-13 USA 5368361 USA 1 joel_gonzalez",
+            "la2 la2 ASSAULT current 2016-01-13 USA 5368361 USA 1 maria_lopez",
+            "la3 la3 ASSAULT current 2016-01-13 USA 5368361 USA 1 joel_gonzalez,lapd_south",
+        ],
+        &[],
+        "la1 la3 | la2",
+    );
+    assert_eq!(
+        names("Police said Jassely Lupoe, 5, was shot by Officer John Smith-Jones on Main St."),
+        ["jassely lupoe", "main st", "officer john smith-jones"]
+    );
+    assert_eq!(names("Nikol Pachinian a parlé."), Vec::<String>::new());
+}
+
+#[test]
+fn intervals() {
+    assert_eq!(interval("1970-01-02"), Some((1, 1)));
+    assert_eq!(interval("1970-02"), Some((31, 58)));
+    assert_eq!(interval("1970"), Some((0, 364)));
+    assert_eq!(interval("1970-W01"), Some((-3, 3)));
+    assert_eq!(interval("1970-13"), None);
+    assert_eq!(interval("x"), None);
+    assert_eq!(interval("é"), None);
+    assert!((distance_km((40.18, 44.51), (40.41, 49.87)) - 455.0).abs() < 10.0);
+}

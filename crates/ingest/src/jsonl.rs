@@ -1,0 +1,163 @@
+//! JSON Lines: one article per line, streamed.
+
+use std::io::{BufRead, Read};
+
+use sitrep_core::Document;
+
+use crate::date::normalize_date;
+use crate::decode::{decode_note, decode_utf8ish, utf16_kind};
+use crate::{Article, Error, Item, Problem};
+
+/// The longest line read; longer ones are skipped (and reported).
+pub(crate) const MAX_LINE: usize = 256 << 20;
+
+/// Reads JSON Lines from memory (UTF-16 is decoded first).
+pub(crate) fn read_jsonl_bytes(bytes: &[u8], name: &str) -> Vec<Item> {
+    if utf16_kind(bytes).is_some() {
+        let (text, note) = decode_note(bytes);
+        let mut items: Vec<Item> =
+            note.map(|n| Item::Problem(crate::text::note_problem(name, n))).into_iter().collect();
+        items.extend(JsonlReader::new(std::io::Cursor::new(text.into_bytes()), name));
+        return items;
+    }
+    JsonlReader::new(bytes, name).collect()
+}
+
+/// Iterates over the records of a JSON Lines stream, reading one line at a time. A line
+/// that cannot be read as a record is a problem at `name:LINE`; blank lines are skipped.
+pub(crate) struct JsonlReader<R> {
+    name: String,
+    reader: R,
+    line: usize,
+    buf: Vec<u8>,
+    pending: Option<Item>,
+    done: bool,
+}
+
+impl<R: BufRead> JsonlReader<R> {
+    pub fn new(reader: R, name: &str) -> JsonlReader<R> {
+        JsonlReader { name: name.to_string(), reader, line: 0, buf: Vec::new(), pending: None, done: false }
+    }
+
+    /// Skips the rest of an over-long line.
+    fn skip_line(&mut self) -> std::io::Result<()> {
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => {
+                    self.reader.consume(i + 1);
+                    return Ok(());
+                }
+                None => {
+                    let n = chunk.len();
+                    self.reader.consume(n);
+                }
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlReader<R> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        if let Some(item) = self.pending.take() {
+            return Some(item);
+        }
+        loop {
+            if self.done {
+                return None;
+            }
+            self.buf.clear();
+            self.line += 1;
+            let origin = format!("{}:{}", self.name, self.line);
+            let limit = u64::try_from(MAX_LINE).unwrap_or(u64::MAX);
+            match (&mut self.reader).take(limit + 1).read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(Item::Problem(Problem::new(origin, Error::Io(e))));
+                }
+            }
+            if self.buf.len() > MAX_LINE {
+                if let Err(e) = self.skip_line() {
+                    self.done = true;
+                    self.pending = Some(Item::Problem(Problem::new(origin.clone(), Error::Io(e))));
+                }
+                let p = Problem::new(origin, Error::LineTooLong(MAX_LINE));
+                return Some(Item::Problem(p));
+            }
+            let mut bytes = &self.buf[..];
+            if self.line == 1 {
+                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let (line, note) = decode_utf8ish(bytes);
+            let record = match parse_record(&line, &origin) {
+                Ok(doc) => Item::Article(Article { doc, origin: origin.clone() }),
+                Err(e) => Item::Problem(Problem::new(origin.clone(), e)),
+            };
+            return match note {
+                Some(n) => {
+                    self.pending = Some(record);
+                    Some(Item::Problem(Problem::new(origin, n.message)))
+                }
+                None => Some(record),
+            };
+        }
+    }
+}
+
+/// One JSON Lines record as a document: `"text"` (a string) is required; `"id"` (string
+/// or number, default `where_`), `"published"`, `"title"`, `"url"`, `"source"`, `"lang"`
+/// (strings) are optional. A publication date is normalised to `YYYY-MM-DD`
+/// (`2022-09-13T10:00:00Z` → `2022-09-13`) or dropped when it is not a real date.
+pub(crate) fn parse_record(line: &str, where_: &str) -> Result<Document, Error> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(Error::Json)?;
+    let serde_json::Value::Object(obj) = v else { return Err(Error::NotObject) };
+    let text = match obj.get("text") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(_) => return Err(Error::TextNotString),
+        None => return Err(Error::NoTextField),
+    };
+    let s = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let id = match obj.get("id") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => where_.to_string(),
+    };
+    Ok(Document {
+        id,
+        text,
+        lang: s("lang"),
+        published: obj.get("published").and_then(|v| v.as_str()).and_then(normalize_date),
+        title: s("title"),
+        url: s("url"),
+        source: s("source"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_problems() {
+        let d = parse_record(r#"{"id": 7, "text": "x", "published": "2022-09-13"}"#, "f:1").unwrap();
+        assert_eq!((d.id.as_str(), d.published.as_deref()), ("7", Some("2022-09-13")));
+        let d = parse_record(r#"{"text": "x", "published": "2022-09-13T10:00:00+02:00"}"#, "f:1").unwrap();
+        assert_eq!((d.id.as_str(), d.published.as_deref()), ("f:1", Some("2022-09-13")));
+        let d = parse_record(r#"{"text": "x", "published": "2022-02-30"}"#, "f:1").unwrap();
+        assert_eq!(d.published, None);
+        assert!(parse_record("{not json", "f:2").unwrap_err().to_string().starts_with("not valid JSON"));
+        assert!(parse_record(r#"{"id": "a"}"#, "f:3").unwrap_err().to_string().contains("no \"text\""));
+        assert!(parse_record("[1]", "f:4").unwrap_err().to_string().contains("not a JSON object"));
+        assert!(parse_record(r#"{"text": 1}"#, "f:5").unwrap_err().to_string().contains("not a string"));
+    }
+}

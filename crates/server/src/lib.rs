@@ -1,0 +1,454 @@
+//! The HTTP server: the JSON API under `/api/` and the offline dashboard at `/`.
+//!
+//! - Reads go to a small pool of read-only SQLite connections, on blocking threads, so a
+//!   slow query never stalls the async workers.
+//! - Writes (POST a document, split, merge) need `Authorization: Bearer <token>`; without
+//!   a configured token the server is read-only (403). Documents posted are analysed by the
+//!   function the caller provides ([`Config::analyze`]), so this crate does no extraction.
+//! - Every error is JSON: `{"error": {"status": 400, "message": "..."}}`. Unknown or
+//!   repeated query parameters are errors, not silently ignored.
+//! - Limits: request bodies (default 2 MiB, 413 beyond), a time limit per request (408),
+//!   at most 1000 items a page. Responses carry a strict Content-Security-Policy.
+//! - The dashboard's files (`web/`) are compiled into the binary (rust-embed); only
+//!   embedded paths are served, so `..` and absolute paths find nothing.
+//!
+//! Routes and parameters are published as OpenAPI at `/api/openapi.json` ([`openapi`]).
+
+mod openapi;
+mod params;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use sitrep_core::Document;
+use sitrep_store::{Error as StoreError, NewDocument, Put, Store};
+
+pub use openapi::openapi;
+
+/// Turns a document into (content hash, result record) for the store; names a document
+/// that has no id (empty) after its content hash.
+pub type Analyze = dyn Fn(&mut Document) -> (String, Value) + Send + Sync;
+
+/// Server settings.
+pub struct Config {
+    pub db: PathBuf,
+    /// Bearer token for write endpoints; `None` makes the server read-only.
+    pub token: Option<String>,
+    pub analyze: Arc<Analyze>,
+    /// Largest request body in bytes.
+    pub max_body: usize,
+    /// Time limit per request.
+    pub timeout: Duration,
+    /// Read connections kept open.
+    pub readers: usize,
+}
+
+impl Config {
+    pub fn new(db: PathBuf, analyze: Arc<Analyze>) -> Config {
+        Config { db, token: None, analyze, max_body: 2 << 20, timeout: Duration::from_secs(10), readers: 4 }
+    }
+}
+
+struct AppState {
+    config: Config,
+    /// At most `config.readers` reads at once, each on a pooled connection.
+    permits: tokio::sync::Semaphore,
+    readers: Mutex<Vec<Store>>,
+    writer: Mutex<Option<Store>>,
+    cache: Mutex<Cache>,
+}
+
+/// Rendered GET responses by path and query, kept for [`CACHE_TTL`] or until this server
+/// writes (another process writing the database is seen within the TTL).
+#[derive(Default)]
+struct Cache {
+    generation: u64,
+    entries: std::collections::HashMap<String, (std::time::Instant, u64, Bytes)>,
+}
+
+const CACHE_TTL: Duration = Duration::from_secs(1);
+const CACHE_ENTRIES: usize = 4096;
+
+/// An API error: status and message, rendered as JSON.
+#[derive(Debug)]
+pub struct ApiError(StatusCode, String);
+
+impl ApiError {
+    fn bad(msg: impl Into<String>) -> ApiError {
+        ApiError(StatusCode::BAD_REQUEST, msg.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({"error": {"status": self.0.as_u16(), "message": self.1}}))).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound(m) => ApiError(StatusCode::NOT_FOUND, format!("not found: {m}")),
+            StoreError::Invalid(m) => ApiError::bad(m),
+            e => {
+                let msg = e.to_string();
+                if msg.contains("database is locked") || msg.contains("busy") {
+                    ApiError(StatusCode::SERVICE_UNAVAILABLE, "the database is busy; retry".into())
+                } else {
+                    eprintln!("sitrep serve: {msg}");
+                    ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into())
+                }
+            }
+        }
+    }
+}
+
+type ApiResult = Result<Json<Value>, ApiError>;
+
+impl AppState {
+    /// Runs a read on a pooled connection, on a blocking thread.
+    async fn read<F>(self: &Arc<Self>, f: F) -> ApiResult
+    where
+        F: FnOnce(&Store) -> Result<Value, StoreError> + Send + 'static,
+    {
+        let st = self.clone();
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ApiError(StatusCode::SERVICE_UNAVAILABLE, "shutting down".into()))?;
+        tokio::task::spawn_blocking(move || {
+            let store = match st.readers.lock().ok().and_then(|mut p| p.pop()) {
+                Some(s) => s,
+                None => Store::open_read_only(&st.config.db)?,
+            };
+            let out = f(&store);
+            if let Ok(mut p) = st.readers.lock()
+                && p.len() < st.config.readers
+            {
+                p.push(store);
+            }
+            out
+        })
+        .await
+        .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()))?
+        .map(Json)
+        .map_err(ApiError::from)
+    }
+
+    /// A read whose rendered JSON is cached under `key` (the request's path and query).
+    async fn cached<F>(self: &Arc<Self>, key: String, f: F) -> Result<Response, ApiError>
+    where
+        F: FnOnce(&Store) -> Result<Value, StoreError> + Send + 'static,
+    {
+        let now = std::time::Instant::now();
+        let generation = {
+            let mut c =
+                self.cache.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()))?;
+            let current = c.generation;
+            if let Some((t, g, body)) = c.entries.get_mut(&key)
+                && *g == current
+            {
+                if now.duration_since(*t) < CACHE_TTL {
+                    return Ok(json_bytes(body.clone()));
+                }
+                // Stale: this request refreshes it; the others keep getting the old
+                // body meanwhile (no stampede on expiry).
+                let stale = body.clone();
+                *t = now;
+                let st = self.clone();
+                let k = key.clone();
+                tokio::spawn(async move {
+                    let _ = st.refresh(k, current, f).await;
+                });
+                return Ok(json_bytes(stale));
+            }
+            current
+        };
+        self.refresh(key, generation, f).await.map(json_bytes)
+    }
+
+    /// Computes a response and caches it unless a write happened meanwhile.
+    async fn refresh<F>(self: &Arc<Self>, key: String, generation: u64, f: F) -> Result<Bytes, ApiError>
+    where
+        F: FnOnce(&Store) -> Result<Value, StoreError> + Send + 'static,
+    {
+        let Json(v) = self.read(f).await?;
+        let body = Bytes::from(serde_json::to_vec(&v).unwrap_or_default());
+        if let Ok(mut c) = self.cache.lock()
+            && c.generation == generation
+        {
+            if c.entries.len() >= CACHE_ENTRIES {
+                c.entries.clear();
+            }
+            c.entries.insert(key, (std::time::Instant::now(), generation, body.clone()));
+        }
+        Ok(body)
+    }
+
+    /// Forgets every cached response (after a write).
+    fn invalidate(&self) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.generation += 1;
+            c.entries.clear();
+        }
+    }
+
+    /// Runs a write on the single writer connection.
+    async fn write<F>(self: &Arc<Self>, f: F) -> Result<Value, ApiError>
+    where
+        F: FnOnce(&mut Store) -> Result<Value, ApiError> + Send + 'static,
+    {
+        let st = self.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            let mut guard =
+                st.writer.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()))?;
+            if guard.is_none() {
+                *guard = Some(Store::open(&st.config.db)?);
+            }
+            match guard.as_mut() {
+                Some(store) => f(store),
+                None => Err(ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into())),
+            }
+        })
+        .await
+        .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()));
+        self.invalidate();
+        out?
+    }
+
+    fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        let Some(token) = self.config.token.as_deref() else {
+            return Err(ApiError(StatusCode::FORBIDDEN, "this server is read-only (start it with --token)".into()));
+        };
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        // Constant-time comparison.
+        let ok =
+            given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if ok { Ok(()) } else { Err(ApiError(StatusCode::UNAUTHORIZED, "missing or wrong bearer token".into())) }
+    }
+}
+
+/// The router (for tests and embedding).
+pub fn router(config: Config) -> Result<Router, StoreError> {
+    // Create or migrate the database before serving.
+    drop(Store::open(&config.db)?);
+    let max_body = config.max_body;
+    let timeout = config.timeout;
+    let permits = tokio::sync::Semaphore::new(config.readers.max(1));
+    let state = Arc::new(AppState {
+        config,
+        permits,
+        readers: Mutex::new(Vec::new()),
+        writer: Mutex::new(None),
+        cache: Mutex::new(Cache::default()),
+    });
+    let api = Router::new()
+        .route("/api/events", get(list_events))
+        .route("/api/events/merge", post(merge_events))
+        .route("/api/events/{id}", get(one_event))
+        .route("/api/events/{id}/split", post(split_event))
+        .route("/api/stats", get(stats))
+        .route("/api/documents", get(list_documents).post(post_document))
+        .route("/api/documents/{id}", get(one_document))
+        .route("/api/openapi.json", get(|| async { Json(openapi()) }))
+        .route("/api/health", get(|| async { Json(json!({"ok": true})) }))
+        .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::map_response(json_errors));
+    Ok(Router::new()
+        .merge(api)
+        .route("/", get(|| async { asset("index.html") }))
+        .route("/{*path}", get(|Path(p): Path<String>| async move { asset(&p) }))
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)))
+}
+
+/// Errors raised outside the handlers (body too large, bad path encoding...) as JSON too.
+async fn json_errors(res: Response) -> Response {
+    let s = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if (s.is_client_error() || s.is_server_error()) && !is_json {
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&body).trim().to_string();
+        let msg = if text.is_empty() { s.canonical_reason().unwrap_or("error").to_string() } else { text };
+        return ApiError(s, msg).into_response();
+    }
+    res
+}
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}
+
+#[derive(rust_embed::Embed)]
+#[folder = "../../web"]
+struct Web;
+
+fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn asset(path: &str) -> Response {
+    match Web::get(path) {
+        Some(f) => {
+            let mime = match path.rsplit('.').next() {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") | Some("mjs") => "text/javascript; charset=utf-8",
+                Some("css") => "text/css; charset=utf-8",
+                Some("json") => "application/json",
+                Some("svg") => "image/svg+xml",
+                Some("png") => "image/png",
+                _ => "application/octet-stream",
+            };
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-cache")], f.data.into_owned()).into_response()
+        }
+        None => {
+            (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "not found").into_response()
+        }
+    }
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError(StatusCode::NOT_FOUND, "no such endpoint; see /api/openapi.json".into())
+}
+
+type Cached = Result<Response, ApiError>;
+
+async fn list_events(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Cached {
+    let query = params::event_query(q.as_deref(), &["limit", "offset"])?;
+    st.cached(format!("events?{}", q.unwrap_or_default()), move |s| s.events(&query)).await
+}
+
+async fn stats(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Cached {
+    let by = params::take(q.as_deref(), "by")?.unwrap_or_else(|| "day".into());
+    if !["day", "country", "type"].contains(&by.as_str()) {
+        return Err(ApiError::bad(format!("by must be day, country or type, not {by:?}")));
+    }
+    let query = params::event_query(q.as_deref(), &["by"])?;
+    st.cached(format!("stats?{}", q.unwrap_or_default()), move |s| s.stats(&by, &query)).await
+}
+
+async fn one_event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Cached {
+    params::check_id(&id)?;
+    st.cached(format!("event/{id}"), move |s| s.event(&id)).await
+}
+
+async fn list_documents(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> ApiResult {
+    let pairs = params::pairs(q.as_deref(), &["limit", "offset"])?;
+    let limit = params::number(&pairs, "limit")?.unwrap_or(50);
+    let offset = params::number(&pairs, "offset")?.unwrap_or(0);
+    if limit == 0 || limit > 1000 {
+        return Err(ApiError::bad("limit must be between 1 and 1000"));
+    }
+    st.read(move |s| s.documents(limit as usize, offset as usize)).await
+}
+
+async fn one_document(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult {
+    params::check_id(&id)?;
+    st.read(move |s| s.document(&id)).await
+}
+
+fn json_body(body: &Bytes) -> Result<Value, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad(format!("body is not valid JSON: {e}")))
+}
+
+async fn post_document(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    st.authorize(&headers)?;
+    let v = json_body(&body)?;
+    let line = serde_json::to_string(&v).unwrap_or_default();
+    let mut doc = params::document(&v).map_err(|m| ApiError::bad(format!("{m} ({} bytes)", line.len())))?;
+    let analyze = st.config.analyze.clone();
+    let out = st
+        .write(move |store| {
+            let (hash, record) = analyze(&mut doc);
+            let put = store.put(&[NewDocument { doc: &doc, origin: "api", content_hash: &hash, record: &record }])?;
+            if put.first() == Some(&Put::Added) {
+                store.fuse(&sitrep_fuse_params())?;
+            }
+            Ok(json!({"document": doc.id, "created": put.first() == Some(&Put::Added), "content_hash": hash,
+                      "events": record.get("events").and_then(Value::as_array).map_or(0, Vec::len)}))
+        })
+        .await?;
+    let status = if out["created"] == json!(true) { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(out)).into_response())
+}
+
+fn sitrep_fuse_params() -> sitrep_store::FuseParams {
+    sitrep_store::FuseParams::default()
+}
+
+fn string_list(v: &Value, key: &str) -> Result<Vec<String>, ApiError> {
+    let list = v
+        .get(key)
+        .and_then(Value::as_array)
+        .ok_or_else(|| ApiError::bad(format!("body needs \"{key}\": a list of ids")))?;
+    let mut out = Vec::new();
+    for x in list.iter().take(1000) {
+        let s = x.as_str().ok_or_else(|| ApiError::bad(format!("\"{key}\" must hold strings")))?;
+        params::check_id(s)?;
+        out.push(s.to_string());
+    }
+    Ok(out)
+}
+
+async fn split_event(
+    State(st): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    st.authorize(&headers)?;
+    params::check_id(&id)?;
+    let mentions = string_list(&json_body(&body)?, "mentions")?;
+    st.write(move |s| Ok(json!({"events": s.split(&id, &mentions)?}))).await.map(Json)
+}
+
+async fn merge_events(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    st.authorize(&headers)?;
+    let events = string_list(&json_body(&body)?, "events")?;
+    st.write(move |s| Ok(json!({"event": s.merge(&events)?}))).await.map(Json)
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(config: Config, addr: SocketAddr) -> std::io::Result<()> {
+    let app = router(config).map_err(std::io::Error::other)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    eprintln!("sitrep: serving http://{} (dashboard at /, API at /api/)", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests;

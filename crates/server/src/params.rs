@@ -1,0 +1,178 @@
+//! Query-string and body parsing with clear errors.
+
+use serde_json::Value;
+use sitrep_core::{Document, EventQuery, Status};
+
+use crate::ApiError;
+
+/// The event filters every listing endpoint accepts.
+pub const FILTERS: &[&str] = &["from", "to", "country", "type", "status", "actor", "min_fatalities", "q", "near"];
+
+/// Decoded `key=value` pairs; unknown keys, repeated keys and over-long values are errors.
+pub fn pairs(raw: Option<&str>, extra: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
+    let raw = raw.unwrap_or("");
+    if raw.len() > 4096 {
+        return Err(ApiError::bad("query string longer than 4096 bytes"));
+    }
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw).map_err(|e| ApiError::bad(format!("malformed query string: {e}")))?;
+    let mut seen: Vec<&str> = Vec::new();
+    for (k, _) in &pairs {
+        if !extra.contains(&k.as_str()) && !FILTERS.contains(&k.as_str()) {
+            let mut allowed: Vec<&str> = FILTERS.iter().chain(extra).copied().collect();
+            allowed.sort();
+            return Err(ApiError::bad(format!("unknown parameter {k:?}; allowed: {}", allowed.join(", "))));
+        }
+        if seen.contains(&k.as_str()) {
+            return Err(ApiError::bad(format!("parameter {k:?} given twice")));
+        }
+        seen.push(k);
+    }
+    Ok(pairs)
+}
+
+/// One parameter's value (for endpoint-specific ones such as `by`).
+pub fn take(raw: Option<&str>, key: &str) -> Result<Option<String>, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+        .map_err(|e| ApiError::bad(format!("malformed query string: {e}")))?;
+    Ok(pairs.into_iter().find(|(k, _)| k == key).map(|(_, v)| v))
+}
+
+fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+}
+
+pub fn number(pairs: &[(String, String)], key: &str) -> Result<Option<u64>, ApiError> {
+    get(pairs, key)
+        .map(|v| {
+            v.parse::<u64>().map_err(|_| ApiError::bad(format!("{key} must be a non-negative integer, not {v:?}")))
+        })
+        .transpose()
+}
+
+fn day(pairs: &[(String, String)], key: &str) -> Result<Option<String>, ApiError> {
+    let Some(v) = get(pairs, key) else { return Ok(None) };
+    let b = v.as_bytes();
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && sitrep_fuse::interval(v).is_some();
+    if ok { Ok(Some(v.to_string())) } else { Err(ApiError::bad(format!("{key} must be a date YYYY-MM-DD, not {v:?}"))) }
+}
+
+/// The filters of an event listing.
+pub fn event_query(raw: Option<&str>, extra: &[&str]) -> Result<EventQuery, ApiError> {
+    let p = pairs(raw, extra)?;
+    let mut q = EventQuery { limit: 50, ..EventQuery::default() };
+    q.from = day(&p, "from")?;
+    q.to = day(&p, "to")?;
+    if let (Some(a), Some(b)) = (&q.from, &q.to)
+        && a > b
+    {
+        return Err(ApiError::bad(format!("from ({a}) is after to ({b})")));
+    }
+    if let Some(c) = get(&p, "country") {
+        if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(ApiError::bad(format!("country must be an ISO 3166-1 alpha-3 code such as ARM, not {c:?}")));
+        }
+        q.country = Some(c.to_ascii_uppercase());
+    }
+    if let Some(t) = get(&p, "type") {
+        if t.len() > 32 || !t.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(ApiError::bad(format!("type must be a PLOVER event type such as ASSAULT, not {t:?}")));
+        }
+        q.event_type = Some(t.to_ascii_uppercase());
+    }
+    if let Some(s) = get(&p, "status").filter(|s| *s != "any") {
+        q.status = Some(Status::parse(s).ok_or_else(|| {
+            ApiError::bad(format!(
+                "status must be current, historical, future, hypothetical, negated or any, not {s:?}"
+            ))
+        })?);
+    }
+    if let Some(a) = get(&p, "actor") {
+        if a.chars().count() > 200 {
+            return Err(ApiError::bad("actor longer than 200 characters"));
+        }
+        q.actor = Some(a.to_string());
+    }
+    q.min_fatalities = number(&p, "min_fatalities")?;
+    if let Some(t) = get(&p, "q") {
+        if t.chars().count() > 500 {
+            return Err(ApiError::bad("q longer than 500 characters"));
+        }
+        q.text = Some(t.to_string());
+    }
+    if let Some(n) = get(&p, "near") {
+        let parts: Vec<f64> = n.split(',').filter_map(|x| x.trim().parse::<f64>().ok()).collect();
+        let ok = parts.len() == 3
+            && n.split(',').count() == 3
+            && parts.iter().all(|x| x.is_finite())
+            && (-90.0..=90.0).contains(&parts[0])
+            && (-180.0..=180.0).contains(&parts[1])
+            && parts[2] > 0.0
+            && parts[2] <= 20_000.0;
+        if !ok {
+            return Err(ApiError::bad(format!("near must be LAT,LON,KM (e.g. 40.0,45.0,50), not {n:?}")));
+        }
+        q.near = Some((parts[0], parts[1], parts[2]));
+    }
+    if let Some(l) = number(&p, "limit")? {
+        if l == 0 || l > 1000 {
+            return Err(ApiError::bad("limit must be between 1 and 1000"));
+        }
+        q.limit = l as usize;
+    }
+    q.offset = number(&p, "offset")?.unwrap_or(0).min(1 << 40) as usize;
+    Ok(q)
+}
+
+/// Ids in paths and bodies: printable, no control characters, at most 512 bytes.
+pub fn check_id(id: &str) -> Result<(), ApiError> {
+    if id.is_empty() || id.len() > 512 || id.chars().any(char::is_control) {
+        return Err(ApiError::bad("malformed id"));
+    }
+    Ok(())
+}
+
+/// A posted document: `{"text": ..., "id", "published", "title", "url", "source", "lang"}`.
+pub fn document(v: &Value) -> Result<Document, String> {
+    let o = v.as_object().ok_or("body must be a JSON object")?;
+    let text = o.get("text").and_then(Value::as_str).ok_or("body needs \"text\": a string")?;
+    if text.trim().is_empty() {
+        return Err("\"text\" is empty".into());
+    }
+    let s = |k: &str| -> Result<Option<String>, String> {
+        match o.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("\"{k}\" must be a string")),
+        }
+    };
+    let published = s("published")?;
+    if let Some(p) = &published
+        && (p.len() < 10 || sitrep_fuse::interval(&p[..p.len().min(10)]).is_none() || !p.is_char_boundary(10))
+    {
+        return Err(format!("\"published\" must be YYYY-MM-DD, not {p:?}"));
+    }
+    let id = match o.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        // Named from the content hash by the analyser.
+        None | Some(Value::Null) => String::new(),
+        Some(_) => return Err("\"id\" must be a string or a number".into()),
+    };
+    if !id.is_empty() {
+        check_id(&id).map_err(|_| "malformed id".to_string())?;
+    }
+    Ok(Document {
+        id,
+        text: text.to_string(),
+        lang: s("lang")?,
+        published: published.map(|p| p[..10].to_string()),
+        title: s("title")?,
+        url: s("url")?,
+        source: s("source")?,
+    })
+}

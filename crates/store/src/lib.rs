@@ -1,0 +1,565 @@
+//! The event store: documents, event mentions, casualty claims, fused events and the
+//! analysts' merge/split decisions, in an embedded SQLite database.
+//!
+//! - **Input** is the result record of `shared/spec/output.md` (a `serde_json::Value`
+//!   made by `sitrep-output`), so offsets are already code points and the store never
+//!   re-derives anything the extractor decided.
+//! - **Idempotent.** A document is keyed by the hash of its whitespace-normalised text
+//!   and by its URL; putting it again adds nothing. Each batch is one transaction, so a
+//!   killed ingest leaves whole documents or nothing, and the next run puts what is
+//!   missing.
+//! - **Fusion** ([`Store::fuse`]) recomputes the fused events from every mention and every
+//!   decision in one transaction (`sitrep-fuse` decides; this crate aggregates tolls,
+//!   contradictions and summaries). A `dirty` flag, set in the same transaction as new
+//!   documents, says whether fusion is due, so an ingest killed between the two is
+//!   finished by the next one.
+//! - **Narrow interface.** Callers use [`Store`]: put, fuse, query, decide. The views it
+//!   returns are JSON values in the API's shape, so a PostgreSQL backend can implement the
+//!   same methods without touching extraction or the server.
+//!
+//! Schema: `schema.rs` (versioned with `PRAGMA user_version`, migrated on open). WAL mode,
+//! foreign keys on, a 5 s busy timeout.
+
+mod fusion;
+mod query;
+mod schema;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Value, json};
+use sitrep_core::{Decision, EventQuery};
+
+pub use query::Format;
+pub use sitrep_fuse::Params as FuseParams;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored JSON is invalid: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the database has schema version {found}, newer than this sitrep knows ({known}); upgrade sitrep")]
+    TooNew { found: i64, known: i64 },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A document ready to be stored: the article, where it came from, and its result record.
+pub struct NewDocument<'a> {
+    pub doc: &'a sitrep_core::Document,
+    /// File, line or record it was read from.
+    pub origin: &'a str,
+    /// Hash of the normalised text (`sitrep_ingest::content_hash`).
+    pub content_hash: &'a str,
+    /// The result record (`sitrep_output::to_json`).
+    pub record: &'a Value,
+}
+
+/// What putting one document did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Put {
+    Added,
+    /// Same content hash or URL already stored.
+    Duplicate,
+}
+
+/// `(document id, event id, event type, status, largest killed figure)` of one mention.
+pub type MentionEvent = (String, String, String, String, Option<u64>);
+
+/// What a fusion run did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FusionReport {
+    pub mentions: usize,
+    pub events: usize,
+}
+
+/// Counts for progress and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub documents: u64,
+    pub mentions: u64,
+    pub claims: u64,
+    pub events: u64,
+    pub decisions: u64,
+}
+
+/// The event store (SQLite backend).
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating and migrating) the database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::setup(Connection::open(path)?)
+    }
+
+    /// A private in-memory store (tests, evaluation).
+    pub fn in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    /// Opens an existing database for reading only.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        query::register_functions(&conn)?;
+        let store = Store { conn };
+        let v = store.version()?;
+        if v != schema::MIGRATIONS.len() as i64 {
+            return Err(Error::Invalid(format!(
+                "{}: schema version {v}, expected {}; run `sitrep ingest` once to migrate it",
+                path.display(),
+                schema::MIGRATIONS.len()
+            )));
+        }
+        Ok(store)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A 64 MiB page cache and memory-mapped reads: fusion rereads every mention.
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "mmap_size", 268435456)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        query::register_functions(&conn)?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let known = schema::MIGRATIONS.len() as i64;
+        let found = self.version()?;
+        if found > known {
+            return Err(Error::TooNew { found, known });
+        }
+        for (v, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", v as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Schema version of this database.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.version()
+    }
+
+    /// Whether a document with this content hash or URL is stored.
+    pub fn contains(&self, content_hash: &str, url: Option<&str>) -> Result<bool> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE content_hash = ?1 OR (?2 IS NOT NULL AND url = ?2)")?;
+        Ok(st.exists(params![content_hash, url])?)
+    }
+
+    /// Stores documents with their mentions and claims, all in one transaction; marks
+    /// fusion as due when anything was added.
+    pub fn put(&mut self, docs: &[NewDocument<'_>]) -> Result<Vec<Put>> {
+        let tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(docs.len());
+        for d in docs {
+            out.push(put_one(&tx, d)?);
+        }
+        if out.contains(&Put::Added) {
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '1')", [])?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Whether documents were added since the last fusion.
+    pub fn fusion_due(&self) -> Result<bool> {
+        let v: Option<String> =
+            self.conn.query_row("SELECT value FROM meta WHERE key = 'fusion_due'", [], |r| r.get(0)).optional()?;
+        Ok(v.as_deref() == Some("1"))
+    }
+
+    /// Recomputes every fused event from the mentions and decisions.
+    pub fn fuse(&mut self, params: &sitrep_fuse::Params) -> Result<FusionReport> {
+        let tx = self.conn.transaction()?;
+        let report = fusion::refuse(&tx, params)?;
+        tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '0')", [])?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Records analyst decisions (kept across re-ingest and re-fusion), then re-fuses.
+    fn decide(&mut self, decisions: &[Decision], note: Option<&str>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for d in decisions {
+            let (kind, a, b) = match d {
+                Decision::Merge(a, b) => ("merge", a, b),
+                Decision::Split(a, b) => ("split", a, b),
+            };
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            // A new decision replaces its opposite.
+            let opposite = if kind == "merge" { "split" } else { "merge" };
+            tx.execute("DELETE FROM decisions WHERE kind = ?1 AND a = ?2 AND b = ?3", params![opposite, a, b])?;
+            tx.execute(
+                "INSERT OR IGNORE INTO decisions(kind, a, b, note) VALUES (?1, ?2, ?3, ?4)",
+                params![kind, a, b, note],
+            )?;
+        }
+        tx.commit()?;
+        self.fuse(&sitrep_fuse::Params::default())?;
+        Ok(())
+    }
+
+    /// Splits the given mentions out of an event into an event of their own. Returns the
+    /// ids of the resulting events.
+    pub fn split(&mut self, event: &str, mentions: &[String]) -> Result<Vec<String>> {
+        let members = self.member_keys(event)?;
+        if members.is_empty() {
+            return Err(Error::NotFound(format!("event {event}")));
+        }
+        if mentions.is_empty() {
+            return Err(Error::Invalid("give at least one mention to split off".into()));
+        }
+        for m in mentions {
+            if !members.contains(m) {
+                return Err(Error::Invalid(format!("mention {m} is not in event {event}")));
+            }
+        }
+        let rest: Vec<&String> = members.iter().filter(|m| !mentions.contains(m)).collect();
+        if rest.is_empty() {
+            return Err(Error::Invalid("cannot split off every mention of an event".into()));
+        }
+        let mut ds = Vec::new();
+        for m in mentions {
+            for r in &rest {
+                ds.push(Decision::Split(m.clone(), (*r).clone()));
+            }
+        }
+        // The split-off mentions stay together.
+        for w in mentions.windows(2) {
+            ds.push(Decision::Merge(w[0].clone(), w[1].clone()));
+        }
+        self.decide(&ds, Some("split"))?;
+        let mut ids = vec![self.event_of(&mentions[0])?, self.event_of(rest[0])?];
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Merges events into one. Returns its id.
+    pub fn merge(&mut self, events: &[String]) -> Result<String> {
+        if events.len() < 2 {
+            return Err(Error::Invalid("give at least two events to merge".into()));
+        }
+        let mut firsts = Vec::new();
+        let mut all = Vec::new();
+        for e in events {
+            let keys = self.member_keys(e)?;
+            let Some(first) = keys.first() else { return Err(Error::NotFound(format!("event {e}"))) };
+            firsts.push(first.clone());
+            all.extend(keys);
+        }
+        let mut ds: Vec<Decision> = firsts.windows(2).map(|w| Decision::Merge(w[0].clone(), w[1].clone())).collect();
+        // Merging overrides earlier splits between these mentions.
+        let tx = self.conn.transaction()?;
+        for a in &all {
+            for b in &all {
+                if a < b {
+                    tx.execute("DELETE FROM decisions WHERE kind = 'split' AND a = ?1 AND b = ?2", params![a, b])?;
+                }
+            }
+        }
+        tx.commit()?;
+        ds.sort();
+        self.decide(&ds, Some("merge"))?;
+        self.event_of(&firsts[0])
+    }
+
+    fn member_keys(&self, event: &str) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT m.key FROM event_members em JOIN mentions m ON m.id = em.mention WHERE em.event = ?1 ORDER BY m.key",
+        )?;
+        let keys = st.query_map([event], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(keys)
+    }
+
+    fn event_of(&self, mention: &str) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT em.event FROM event_members em JOIN mentions m ON m.id = em.mention WHERE m.key = ?1",
+                [mention],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("mention {mention}")))
+    }
+
+    /// Every decision, as `(kind, a, b)`.
+    pub fn decisions(&self) -> Result<Vec<(String, String, String)>> {
+        let mut st = self.conn.prepare("SELECT kind, a, b FROM decisions ORDER BY kind, a, b")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every mention with its document id, event, type, status and largest killed figure,
+    /// in document order (for evaluation and diagnostics).
+    pub fn mention_events(&self) -> Result<Vec<MentionEvent>> {
+        let mut st = self.conn.prepare(
+            "SELECT d.ext_id, em.event, m.event_type, m.status, m.killed_high FROM mentions m
+             JOIN documents d ON d.id = m.doc JOIN event_members em ON em.mention = m.id ORDER BY d.id, m.idx",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, Option<i64>>(4)?.map(|x| x as u64)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Row counts.
+    pub fn counts(&self) -> Result<Counts> {
+        let c = |t: &str| -> Result<u64> {
+            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(Counts {
+            documents: c("documents")?,
+            mentions: c("mentions")?,
+            claims: c("claims")?,
+            events: c("events")?,
+            decisions: c("decisions")?,
+        })
+    }
+
+    /// SQLite's integrity check plus the store's own invariants (every mention in exactly
+    /// one event after fusion, FTS in step with documents). Returns the problems found.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        for r in st.query_map([], |r| r.get::<_, String>(0))? {
+            let r = r?;
+            if r != "ok" {
+                problems.push(r);
+            }
+        }
+        let fk: i64 = self.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if fk > 0 {
+            problems.push(format!("{fk} foreign-key violations"));
+        }
+        if !self.fusion_due()? {
+            let orphans: i64 = self.conn.query_row(
+                "SELECT count(*) FROM mentions WHERE id NOT IN (SELECT mention FROM event_members)",
+                [],
+                |r| r.get(0),
+            )?;
+            if orphans > 0 {
+                problems.push(format!("{orphans} mentions in no event"));
+            }
+        }
+        if let Err(e) = self.conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')", []) {
+            problems.push(format!("full-text index: {e}"));
+        }
+        Ok(problems)
+    }
+
+    /// Fused events matching the query, one page.
+    pub fn events(&self, q: &EventQuery) -> Result<Value> {
+        query::events(&self.conn, q)
+    }
+
+    /// Every matching event (no paging), in export order, passed to `f` one at a time.
+    pub fn each_event(&self, q: &EventQuery, f: &mut dyn FnMut(&Value) -> Result<()>) -> Result<()> {
+        query::each_event(&self.conn, q, f)
+    }
+
+    /// One event with its tolls, contradictions and mentions (evidence and highlights).
+    pub fn event(&self, id: &str) -> Result<Value> {
+        query::event(&self.conn, id)
+    }
+
+    /// Events and fatalities per day, country or type.
+    pub fn stats(&self, by: &str, q: &EventQuery) -> Result<Value> {
+        query::stats(&self.conn, by, q)
+    }
+
+    /// Documents, one page (newest first).
+    pub fn documents(&self, limit: usize, offset: usize) -> Result<Value> {
+        query::documents(&self.conn, limit, offset)
+    }
+
+    /// One document with its text and result record.
+    pub fn document(&self, id: &str) -> Result<Value> {
+        query::document(&self.conn, id)
+    }
+
+    /// Writes every matching event in an export format.
+    pub fn export(&self, q: &EventQuery, format: Format, out: &mut dyn std::io::Write) -> Result<u64> {
+        query::export(&self.conn, q, format, out)
+    }
+}
+
+fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_string)
+}
+
+/// The article's proper names (see `sitrep_fuse::names`), sentence by sentence, at most 64.
+fn doc_names(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text.split(['.', '!', '?', '\n']).flat_map(sitrep_fuse::names).collect();
+    out.sort();
+    out.dedup();
+    out.truncate(64);
+    out
+}
+
+fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
+    let doc = d.doc;
+    let mut st = tx.prepare_cached(
+        "INSERT OR IGNORE INTO documents(ext_id, content_hash, url, source, title, published, lang, origin, text, result, names,
+            contradictions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let lang = d.record.get("doc").and_then(|x| s(x, "lang")).or_else(|| doc.lang.clone());
+    let url = doc.url.as_deref().filter(|u| !u.is_empty());
+    // A URL already stored for other content: keep the first version.
+    if let Some(u) = url {
+        let mut q = tx.prepare_cached("SELECT 1 FROM documents WHERE url = ?1")?;
+        if q.exists([u])? {
+            return Ok(Put::Duplicate);
+        }
+    }
+    let n = st.execute(params![
+        doc.id,
+        d.content_hash,
+        url,
+        doc.source,
+        doc.title,
+        doc.published,
+        lang,
+        d.origin,
+        doc.text,
+        serde_json::to_string(d.record)?,
+        doc_names(&doc.text).join("\t"),
+        d.record
+            .get("contradictions")
+            .and_then(Value::as_array)
+            .filter(|a| !a.is_empty())
+            .map(|a| Value::Array(a.clone()).to_string()),
+    ])?;
+    if n == 0 {
+        return Ok(Put::Duplicate);
+    }
+    let doc_row = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO documents_fts(rowid, title, text) VALUES (?1, ?2, ?3)")?
+        .execute(params![doc_row, doc.title, doc.text])?;
+    let empty = Vec::new();
+    let events = d.record.get("events").and_then(Value::as_array).unwrap_or(&empty);
+    for (i, e) in events.iter().enumerate() {
+        let key = format!("{}-{i}", d.content_hash);
+        let loc = e.get("location").filter(|l| !l.is_null());
+        let date = e.get("date");
+        let mut parties: Vec<String> = ["actors", "recipients"]
+            .iter()
+            .flat_map(|k| e.get(*k).and_then(Value::as_array).into_iter().flatten())
+            .filter_map(|a| s(a, "country"))
+            .collect();
+        parties.sort();
+        parties.dedup();
+        let killed = e
+            .get("casualties")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|c| c.get("kind").and_then(Value::as_str) == Some("killed"))
+            .filter_map(|c| {
+                let count = c.get("count").and_then(Value::as_u64)?;
+                let low = c.get("low").and_then(Value::as_u64).unwrap_or(count);
+                let high = c.get("high").and_then(Value::as_u64).unwrap_or(count);
+                Some((low.min(count), high.max(count)))
+            })
+            .max_by_key(|x| x.1);
+        tx.prepare_cached(
+            "INSERT INTO mentions(doc, idx, key, event_type, status, date, date_precision, country, admin1, place,
+                geonameid, lat, lon, precision, parties, killed_low, killed_high, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        )?
+        .execute(params![
+            doc_row,
+            i as i64,
+            key,
+            s(e, "event_type").unwrap_or_default(),
+            s(e, "status").unwrap_or_else(|| "current".into()),
+            // A time of day ("2022-09-13TMO") does not split events: the day is kept.
+            date.and_then(|x| s(x, "value")).map(|v| if v.len() > 10 && v.as_bytes()[10] == b'T' {
+                v[..10].to_string()
+            } else {
+                v
+            }),
+            date.and_then(|x| s(x, "precision")),
+            loc.and_then(|l| s(l, "country")),
+            loc.and_then(|l| s(l, "admin1")),
+            loc.and_then(|l| s(l, "name").or_else(|| s(l, "text"))),
+            loc.and_then(|l| l.get("geonameid")).and_then(Value::as_i64),
+            loc.and_then(|l| l.get("lat")).and_then(Value::as_f64),
+            loc.and_then(|l| l.get("lon")).and_then(Value::as_f64),
+            loc.and_then(|l| s(l, "precision")),
+            parties.join(","),
+            killed.map(|k| k.0 as i64),
+            killed.map(|k| k.1 as i64),
+            serde_json::to_string(e)?,
+        ])?;
+        let mention_row = tx.last_insert_rowid();
+        let cas = e.get("casualties").and_then(Value::as_array).unwrap_or(&empty);
+        for (j, c) in cas.iter().enumerate() {
+            let v = c.get("victims");
+            let cl = c.get("claimant").filter(|x| !x.is_null());
+            let span = c.get("span");
+            let n = |k: &str| c.get(k).and_then(Value::as_u64).map(|x| x.min(i64::MAX as u64) as i64);
+            tx.prepare_cached(
+                "INSERT INTO claims(mention, idx, kind, count, qualifier, low, high, victims_text, victims_country,
+                    victims_sector, claimant, claimant_country, claimant_sector, status, span_start, span_end)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?
+            .execute(params![
+                mention_row,
+                j as i64,
+                s(c, "kind").unwrap_or_default(),
+                n("count"),
+                s(c, "qualifier"),
+                n("low"),
+                n("high"),
+                v.and_then(|x| s(x, "text")),
+                v.and_then(|x| s(x, "country")),
+                v.and_then(|x| s(x, "sector")),
+                cl.and_then(|x| s(x, "name").or_else(|| s(x, "text"))),
+                cl.and_then(|x| s(x, "country")),
+                cl.and_then(|x| s(x, "sector")),
+                s(c, "status").unwrap_or_else(|| "current".into()),
+                span.and_then(|x| x.get("start")).and_then(Value::as_i64).unwrap_or(0),
+                span.and_then(|x| x.get("end")).and_then(Value::as_i64).unwrap_or(0),
+            ])?;
+        }
+    }
+    Ok(Put::Added)
+}
+
+/// The JSON error body used by the API for a store error.
+pub fn error_json(status: u16, message: &str) -> Value {
+    json!({"error": {"status": status, "message": message}})
+}
+
+#[cfg(test)]
+mod tests;

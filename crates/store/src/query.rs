@@ -1,0 +1,474 @@
+//! Reading the store: filtered event pages, one event with its evidence, statistics,
+//! documents, and the export formats.
+
+use std::io::Write;
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags, params_from_iter};
+use serde_json::{Value, json};
+use sitrep_core::EventQuery;
+
+use crate::{Error, Result};
+
+/// Export formats of `sitrep query`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Jsonl,
+    /// CSV with ACLED's column names.
+    Csv,
+    /// PLOVER-style JSON Lines.
+    Plover,
+    GeoJson,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "jsonl" | "json" => Format::Jsonl,
+            "csv" | "acled" => Format::Csv,
+            "plover" => Format::Plover,
+            "geojson" => Format::GeoJson,
+            _ => return None,
+        })
+    }
+}
+
+pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function("dist_km", 4, FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_UTF8, |c| {
+        let (a, b, x, y): (Option<f64>, Option<f64>, f64, f64) = (c.get(0)?, c.get(1)?, c.get(2)?, c.get(3)?);
+        Ok(a.zip(b).map(|p| sitrep_fuse::distance_km(p, (x, y))))
+    })
+}
+
+/// A full-text query from user words: each word quoted (so FTS5 syntax in the input is
+/// inert), all required.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The WHERE clause and its parameters for a query.
+fn filter(q: &EventQuery) -> (String, Vec<Sql>) {
+    let mut w: Vec<&str> = Vec::new();
+    let mut p: Vec<Sql> = Vec::new();
+    let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if let Some(from) = text(&q.from) {
+        w.push("e.date >= ?");
+        p.push(Sql::Text(from));
+    }
+    if let Some(to) = text(&q.to) {
+        // `to` is a day: every value that starts with it or sorts before it.
+        w.push("substr(e.date, 1, 10) <= ?");
+        p.push(Sql::Text(to));
+    }
+    if let Some(c) = text(&q.country) {
+        w.push("e.country = ?");
+        p.push(Sql::Text(c.to_uppercase()));
+    }
+    if let Some(t) = text(&q.event_type) {
+        w.push("e.event_type = ?");
+        p.push(Sql::Text(t.to_uppercase()));
+    }
+    if let Some(s) = q.status {
+        w.push("e.status = ?");
+        p.push(Sql::Text(s.as_str().into()));
+    }
+    if let Some(a) = text(&q.actor) {
+        w.push("instr(lower(e.parties_text), lower(?)) > 0");
+        p.push(Sql::Text(a));
+    }
+    if let Some(n) = q.min_fatalities {
+        w.push("coalesce(e.fatalities_best, 0) >= ?");
+        p.push(Sql::Integer(n.min(i64::MAX as u64) as i64));
+    }
+    if let Some(fts) = q.text.as_deref().and_then(fts_query) {
+        w.push(
+            "e.id IN (SELECT em.event FROM event_members em JOIN mentions m ON m.id = em.mention
+              WHERE m.doc IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))",
+        );
+        p.push(Sql::Text(fts));
+    }
+    if let Some((lat, lon, km)) = q.near {
+        w.push("dist_km(e.lat, e.lon, ?, ?) <= ?");
+        p.extend([Sql::Real(lat), Sql::Real(lon), Sql::Real(km)]);
+    }
+    let clause = if w.is_empty() { String::new() } else { format!("WHERE {}", w.join(" AND ")) };
+    (clause, p)
+}
+
+const SUMMARY_COLUMNS: &str = "e.id, e.event_type, e.mode, e.acled_type, e.acled_sub_type, e.status, e.date,
+    e.date_precision, e.country, e.admin1, e.place, e.lat, e.lon, e.fatalities_low, e.fatalities_best,
+    e.fatalities_high, e.injured_low, e.injured_best, e.injured_high, e.n_mentions, e.n_documents, e.langs,
+    e.actors, e.recipients, e.headline, e.has_contradictions, e.precision";
+
+fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
+    let bounds = |i: usize| -> rusqlite::Result<Value> {
+        let (l, b, h): (Option<i64>, Option<i64>, Option<i64>) = (r.get(i)?, r.get(i + 1)?, r.get(i + 2)?);
+        Ok(if b.is_none() { Value::Null } else { json!({"low": l, "best": b, "high": h}) })
+    };
+    let acled_type: Option<String> = r.get(3)?;
+    let acled_sub: Option<String> = r.get(4)?;
+    let langs: String = r.get(21)?;
+    let js = |i: usize| -> rusqlite::Result<Value> {
+        Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or(Value::Array(vec![])))
+    };
+    Ok(json!({
+        "id": r.get::<_, String>(0)?,
+        "event_type": r.get::<_, String>(1)?,
+        "mode": r.get::<_, Option<String>>(2)?,
+        "acled": acled_type.map(|t| json!({"event_type": t, "sub_event_type": acled_sub})),
+        "status": r.get::<_, String>(5)?,
+        "date": r.get::<_, Option<String>>(6)?,
+        "date_precision": r.get::<_, Option<String>>(7)?,
+        "country": r.get::<_, Option<String>>(8)?,
+        "admin1": r.get::<_, Option<String>>(9)?,
+        "place": r.get::<_, Option<String>>(10)?,
+        "lat": r.get::<_, Option<f64>>(11)?,
+        "lon": r.get::<_, Option<f64>>(12)?,
+        "geo_precision": r.get::<_, Option<String>>(26)?,
+        "fatalities": bounds(13)?,
+        "injured": bounds(16)?,
+        "n_mentions": r.get::<_, i64>(19)?,
+        "n_documents": r.get::<_, i64>(20)?,
+        "langs": langs.split(',').filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+        "actors": js(22)?,
+        "recipients": js(23)?,
+        "headline": r.get::<_, String>(24)?,
+        "has_contradictions": r.get::<_, bool>(25)?,
+    }))
+}
+
+/// Newest first (undated last: SQLite sorts NULL lowest), served by the `events_order`
+/// indexes without a sort.
+const ORDER: &str = "ORDER BY e.date DESC, e.id DESC";
+
+pub fn events(conn: &Connection, q: &EventQuery) -> Result<Value> {
+    let (w, p) = filter(q);
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM events e {w}"))?
+        .query_row(params_from_iter(&p), |r| r.get(0))?;
+    let limit = q.limit.clamp(1, 1000);
+    let mut p2 = p.clone();
+    p2.push(Sql::Integer(limit as i64));
+    p2.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
+    let mut st =
+        conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM events e {w} {ORDER} LIMIT ? OFFSET ?"))?;
+    let items = st.query_map(params_from_iter(&p2), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(json!({"total": total, "limit": limit, "offset": q.offset, "items": items}))
+}
+
+pub fn each_event(conn: &Connection, q: &EventQuery, f: &mut dyn FnMut(&Value) -> Result<()>) -> Result<()> {
+    let (w, p) = filter(q);
+    let mut st = conn.prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM events e {w} {ORDER}"))?;
+    let mut rows = st.query(params_from_iter(&p))?;
+    while let Some(r) = rows.next()? {
+        f(&summary(r)?)?;
+    }
+    Ok(())
+}
+
+/// Clamps a span of the record to the evidence sentence, relative to it.
+fn relative(span: &Value, ev_start: i64, ev_len: i64, kind: &str, out: &mut Vec<Value>) {
+    let (Some(s), Some(e)) = (span.get("start").and_then(Value::as_i64), span.get("end").and_then(Value::as_i64))
+    else {
+        return;
+    };
+    let (s, e) = ((s - ev_start).clamp(0, ev_len), (e - ev_start).clamp(0, ev_len));
+    if s < e {
+        out.push(json!({"start": s, "end": e, "kind": kind}));
+    }
+}
+
+pub fn event(conn: &Connection, id: &str) -> Result<Value> {
+    let mut ev = conn
+        .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS}, e.detail FROM events e WHERE e.id = ?1"))?
+        .query_row([id], |r| Ok((summary(r)?, r.get::<_, String>(27)?)))
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("event {id}")))
+        .and_then(|(mut s, detail)| {
+            let d: Value = serde_json::from_str(&detail)?;
+            if let (Some(o), Value::Object(d)) = (s.as_object_mut(), d) {
+                o.extend(d);
+            }
+            Ok(s)
+        })?;
+    let mut st = conn.prepare_cached(
+        "SELECT m.key, m.record, em.score, em.reasons, d.ext_id, d.title, d.url, d.source, d.published, d.lang
+         FROM event_members em JOIN mentions m ON m.id = em.mention JOIN documents d ON d.id = m.doc
+         WHERE em.event = ?1 ORDER BY d.published, m.key",
+    )?;
+    let mentions = st
+        .query_map([id], |r| {
+            let record: Value = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or(Value::Null);
+            let reasons: Value = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(Value::Null);
+            let evidence = record.get("evidence").cloned().unwrap_or(Value::Null);
+            let ev_start = evidence.get("start").and_then(Value::as_i64).unwrap_or(0);
+            let ev_text = evidence.get("text").and_then(Value::as_str).unwrap_or("");
+            let ev_len = ev_text.chars().count() as i64;
+            let mut hl = Vec::new();
+            let null = Value::Null;
+            relative(record.get("trigger").unwrap_or(&null), ev_start, ev_len, "trigger", &mut hl);
+            for c in record.get("casualties").and_then(Value::as_array).into_iter().flatten() {
+                relative(c.get("span").unwrap_or(&null), ev_start, ev_len, "number", &mut hl);
+            }
+            if let Some(c) = record.get("claimant").filter(|c| !c.is_null()) {
+                relative(c.get("span").unwrap_or(&null), ev_start, ev_len, "claimant", &mut hl);
+            }
+            for k in ["actors", "recipients"] {
+                for a in record.get(k).and_then(Value::as_array).into_iter().flatten() {
+                    relative(a.get("span").unwrap_or(&null), ev_start, ev_len, "actor", &mut hl);
+                }
+            }
+            if let Some(l) = record.get("location").filter(|l| !l.is_null()) {
+                relative(l.get("span").unwrap_or(&null), ev_start, ev_len, "place", &mut hl);
+            }
+            hl.sort_by_key(|h| (h["start"].as_i64(), h["end"].as_i64()));
+            let casualties: Vec<Value> = record
+                .get("casualties")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    let g = |k: &str| c.get(k).and_then(Value::as_u64);
+                    let q = c.get("qualifier").and_then(Value::as_str).unwrap_or("exact");
+                    json!({"kind": c.get("kind"), "count": c.get("count"), "qualifier": q,
+                           "label": crate::fusion::label(q, g("count"), g("low"), g("high")),
+                           "victims": c.get("victims"), "claimant": c.get("claimant").and_then(|x| x.get("name").or(x.get("text")))})
+                })
+                .collect();
+            let claimant = record.get("claimant").and_then(|c| c.get("name").filter(|n| !n.is_null()).or(c.get("text")));
+            Ok(json!({
+                "id": r.get::<_, String>(0)?,
+                "document": {"id": r.get::<_, String>(4)?, "title": r.get::<_, Option<String>>(5)?,
+                             "url": r.get::<_, Option<String>>(6)?, "source": r.get::<_, Option<String>>(7)?,
+                             "published": r.get::<_, Option<String>>(8)?, "lang": r.get::<_, Option<String>>(9)?},
+                "event_type": record.get("event_type"),
+                "status": record.get("status"),
+                "date": record.get("date").and_then(|d| d.get("value")),
+                "claimant": claimant,
+                "trigger": record.get("trigger"),
+                "evidence": evidence,
+                "highlights": hl,
+                "casualties": casualties,
+                "actors": record.get("actors"),
+                "recipients": record.get("recipients"),
+                "location": record.get("location"),
+                "score": r.get::<_, f64>(2)?,
+                "reasons": reasons,
+            }))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if let Some(o) = ev.as_object_mut() {
+        o.insert("mentions".into(), Value::Array(mentions));
+    }
+    Ok(ev)
+}
+
+pub fn stats(conn: &Connection, by: &str, q: &EventQuery) -> Result<Value> {
+    let key = match by {
+        "day" => "e.date",
+        "country" => "e.country",
+        "type" => "e.event_type",
+        other => return Err(Error::Invalid(format!("by must be day, country or type, not {other:?}"))),
+    };
+    let (w, p) = filter(q);
+    let extra = if by == "day" {
+        if w.is_empty() { "WHERE length(e.date) = 10" } else { "AND length(e.date) = 10" }
+    } else {
+        ""
+    };
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {key}, count(*), sum(coalesce(e.fatalities_best, 0)) FROM events e {w} {extra}
+         GROUP BY {key} ORDER BY {}",
+        if by == "day" { "1" } else { "2 DESC, 1" }
+    ))?;
+    let rows = st
+        .query_map(params_from_iter(&p), |r| {
+            Ok(json!({"key": r.get::<_, Option<String>>(0)?, "events": r.get::<_, i64>(1)?, "fatalities": r.get::<_, i64>(2)?}))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(json!({"by": by, "rows": rows}))
+}
+
+pub fn documents(conn: &Connection, limit: usize, offset: usize) -> Result<Value> {
+    let total: i64 = conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?;
+    let limit = limit.clamp(1, 1000);
+    let mut st = conn.prepare_cached(
+        "SELECT d.ext_id, d.title, d.url, d.source, d.published, d.lang, (SELECT count(*) FROM mentions m WHERE m.doc = d.id)
+         FROM documents d ORDER BY d.published IS NULL, d.published DESC, d.id DESC LIMIT ?1 OFFSET ?2",
+    )?;
+    let items = st
+        .query_map([limit as i64, offset.min(i64::MAX as usize) as i64], |r| {
+            Ok(json!({"id": r.get::<_, String>(0)?, "title": r.get::<_, Option<String>>(1)?,
+                      "url": r.get::<_, Option<String>>(2)?, "source": r.get::<_, Option<String>>(3)?,
+                      "published": r.get::<_, Option<String>>(4)?, "lang": r.get::<_, Option<String>>(5)?,
+                      "n_mentions": r.get::<_, i64>(6)?}))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(json!({"total": total, "limit": limit, "offset": offset, "items": items}))
+}
+
+pub fn document(conn: &Connection, id: &str) -> Result<Value> {
+    conn.prepare_cached(
+        "SELECT ext_id, title, url, source, published, lang, origin, text, result, content_hash FROM documents
+         WHERE ext_id = ?1 ORDER BY id LIMIT 1",
+    )?
+    .query_row([id], |r| {
+        let result: Value = serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or(Value::Null);
+        Ok(json!({"id": r.get::<_, String>(0)?, "title": r.get::<_, Option<String>>(1)?,
+                  "url": r.get::<_, Option<String>>(2)?, "source": r.get::<_, Option<String>>(3)?,
+                  "published": r.get::<_, Option<String>>(4)?, "lang": r.get::<_, Option<String>>(5)?,
+                  "origin": r.get::<_, String>(6)?, "content_hash": r.get::<_, String>(9)?,
+                  "text": r.get::<_, String>(7)?, "result": result}))
+    })
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("document {id}")))
+}
+
+/// ACLED's columns, then sitrep's own.
+const ACLED_COLUMNS: &[&str] = &[
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "iso3",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+    "sitrep_event_type",
+    "sitrep_status",
+    "fatalities_low",
+    "fatalities_high",
+    "n_documents",
+    "languages",
+];
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+fn actor_name(a: &Value) -> String {
+    let g = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("");
+    if !g("name").is_empty() {
+        return g("name").to_string();
+    }
+    let code = [g("country"), g("sector")].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" ");
+    if code.is_empty() { g("text").to_string() } else { code }
+}
+
+fn sources(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT DISTINCT coalesce(d.source, d.url, d.ext_id) FROM event_members em JOIN mentions m ON m.id = em.mention
+         JOIN documents d ON d.id = m.doc WHERE em.event = ?1 ORDER BY 1",
+    )?;
+    Ok(st.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?)
+}
+
+pub fn export(conn: &Connection, q: &EventQuery, format: Format, out: &mut dyn Write) -> Result<u64> {
+    let mut n = 0u64;
+    if format == Format::Csv {
+        writeln!(out, "{}", ACLED_COLUMNS.join(","))?;
+    }
+    if format == Format::GeoJson {
+        write!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
+    }
+    each_event(conn, q, &mut |e| {
+        let g = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("");
+        let num = |v: &Value| v.as_f64().map(|x| x.to_string()).unwrap_or_default();
+        let first = |k: &str| e.get(k).and_then(Value::as_array).and_then(|a| a.first()).map(actor_name);
+        match format {
+            Format::Jsonl => writeln!(out, "{e}")?,
+            Format::Csv => {
+                let date = g("date");
+                let time_precision = match e.get("date_precision").and_then(Value::as_str) {
+                    Some("day") => "1",
+                    Some("week") => "2",
+                    Some(_) => "3",
+                    None => "",
+                };
+                let geo_precision = match e.get("geo_precision").and_then(Value::as_str) {
+                    Some("point") | Some("city") => "1",
+                    Some("region") => "2",
+                    Some(_) => "3",
+                    None => "",
+                };
+                let fat =
+                    |k: &str| e["fatalities"].get(k).and_then(Value::as_i64).map(|x| x.to_string()).unwrap_or_default();
+                let acled = |k: &str| e["acled"].get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                let row = [
+                    g("id").to_string(),
+                    date.to_string(),
+                    date.get(..4).unwrap_or("").to_string(),
+                    time_precision.into(),
+                    acled("event_type"),
+                    acled("sub_event_type"),
+                    first("actors").unwrap_or_default(),
+                    first("recipients").unwrap_or_default(),
+                    g("country").into(),
+                    g("country").into(),
+                    g("admin1").into(),
+                    g("place").into(),
+                    num(&e["lat"]),
+                    num(&e["lon"]),
+                    geo_precision.into(),
+                    sources(conn, g("id"))?.join("; "),
+                    g("headline").into(),
+                    fat("best"),
+                    g("event_type").into(),
+                    g("status").into(),
+                    fat("low"),
+                    fat("high"),
+                    e["n_documents"].to_string(),
+                    e["langs"]
+                        .as_array()
+                        .map(|l| l.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(";"))
+                        .unwrap_or_default(),
+                ];
+                writeln!(out, "{}", row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","))?;
+            }
+            Format::Plover => {
+                let party = |k: &str| {
+                    e.get(k).and_then(Value::as_array).and_then(|a| a.first()).cloned().unwrap_or(Value::Null)
+                };
+                let (a, r) = (party("actors"), party("recipients"));
+                let rec = json!({
+                    "id": e["id"], "date": e["date"], "event_type": e["event_type"], "mode": e["mode"], "context": [],
+                    "actor": first("actors"), "actor_country": a.get("country"), "actor_sector": a.get("sector"),
+                    "recipient": first("recipients"), "recipient_country": r.get("country"), "recipient_sector": r.get("sector"),
+                    "location": {"name": e["place"], "country": e["country"], "admin1": e["admin1"], "lat": e["lat"], "lon": e["lon"], "precision": e["geo_precision"]},
+                    "status": e["status"], "fatalities": e["fatalities"], "sources": sources(conn, g("id"))?, "text": e["headline"],
+                });
+                writeln!(out, "{rec}")?;
+            }
+            Format::GeoJson => {
+                let (Some(lat), Some(lon)) = (e["lat"].as_f64(), e["lon"].as_f64()) else { return Ok(()) };
+                if n > 0 {
+                    write!(out, ",")?;
+                }
+                let f = json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": e});
+                write!(out, "\n{f}")?;
+            }
+        }
+        n += 1;
+        Ok(())
+    })?;
+    if format == Format::GeoJson {
+        writeln!(out, "\n]}}")?;
+    }
+    Ok(n)
+}

@@ -1,0 +1,120 @@
+//! The SQLite schema, one migration per version (`PRAGMA user_version`).
+
+/// Migrations in order; migration `i` takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // v1
+    r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    ext_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    url TEXT UNIQUE,
+    source TEXT,
+    title TEXT,
+    published TEXT,
+    lang TEXT,
+    origin TEXT NOT NULL,
+    names TEXT NOT NULL,
+    contradictions TEXT,
+    text TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE INDEX documents_ext_id ON documents(ext_id);
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text, content='documents', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    doc INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    event_type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    date TEXT,
+    date_precision TEXT,
+    country TEXT,
+    admin1 TEXT,
+    place TEXT,
+    geonameid INTEGER,
+    lat REAL,
+    lon REAL,
+    precision TEXT,
+    parties TEXT NOT NULL,
+    killed_low INTEGER,
+    killed_high INTEGER,
+    record TEXT NOT NULL
+);
+CREATE INDEX mentions_doc ON mentions(doc);
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY,
+    mention INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    count INTEGER,
+    qualifier TEXT,
+    low INTEGER,
+    high INTEGER,
+    victims_text TEXT,
+    victims_country TEXT,
+    victims_sector TEXT,
+    claimant TEXT,
+    claimant_country TEXT,
+    claimant_sector TEXT,
+    status TEXT NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL
+);
+CREATE INDEX claims_mention ON claims(mention);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    event_type TEXT NOT NULL,
+    mode TEXT,
+    acled_type TEXT,
+    acled_sub_type TEXT,
+    status TEXT NOT NULL,
+    date TEXT,
+    date_precision TEXT,
+    country TEXT,
+    admin1 TEXT,
+    place TEXT,
+    lat REAL,
+    lon REAL,
+    precision TEXT,
+    fatalities_low INTEGER,
+    fatalities_best INTEGER,
+    fatalities_high INTEGER,
+    injured_low INTEGER,
+    injured_best INTEGER,
+    injured_high INTEGER,
+    n_mentions INTEGER NOT NULL,
+    n_documents INTEGER NOT NULL,
+    langs TEXT NOT NULL,
+    actors TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    parties_text TEXT NOT NULL,
+    headline TEXT NOT NULL,
+    has_contradictions INTEGER NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX events_order ON events(date, id);
+CREATE INDEX events_country ON events(country, date, id);
+CREATE INDEX events_type ON events(event_type, date, id);
+CREATE INDEX events_status ON events(status, date, id);
+CREATE TABLE event_members (
+    mention INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+    event TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    score REAL NOT NULL,
+    reasons TEXT NOT NULL
+);
+CREATE INDEX event_members_event ON event_members(event);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    note TEXT,
+    UNIQUE (kind, a, b)
+);
+"#,
+];

@@ -1,0 +1,219 @@
+use super::*;
+use sitrep_core::Document;
+
+const FR: &str = include_str!("../../../examples/fr/armenia-azerbaijan-2022-09-13.txt");
+const EN: &str = include_str!("../../../examples/en/armenia-azerbaijan-border-2022-09-13.txt");
+const ES: &str = include_str!("../../../examples/es/armenia-azerbaiyan-2022-09-13.txt");
+
+fn doc(id: &str, text: &str, url: Option<&str>) -> Document {
+    Document {
+        id: id.into(),
+        text: text.into(),
+        published: Some("2022-09-13".into()),
+        url: url.map(str::to_string),
+        ..Document::default()
+    }
+}
+
+/// Analyses and stores documents, then fuses; returns what each put did.
+fn put(store: &mut Store, docs: &[Document]) -> Vec<Put> {
+    let prepared: Vec<(String, Value)> = docs
+        .iter()
+        .map(|d| {
+            let a = sitrep_extract::analyze(d, &sitrep_extract::Config::default());
+            (sitrep_ingest::content_hash(&d.text), sitrep_output::to_json(d, &a))
+        })
+        .collect();
+    let new: Vec<NewDocument<'_>> = docs
+        .iter()
+        .zip(&prepared)
+        .map(|(d, (h, r))| NewDocument { doc: d, origin: "test", content_hash: h, record: r })
+        .collect();
+    let out = store.put(&new).unwrap();
+    store.fuse(&FuseParams::default()).unwrap();
+    out
+}
+
+fn all_events(store: &Store) -> Vec<Value> {
+    let q = EventQuery { limit: 1000, ..EventQuery::default() };
+    store.events(&q).unwrap()["items"].as_array().unwrap().clone()
+}
+
+/// The fused current ASSAULT events with more than one language.
+fn multilingual_assaults(store: &Store) -> Vec<Value> {
+    all_events(store)
+        .into_iter()
+        .filter(|e| {
+            e["event_type"] == "ASSAULT" && e["status"] == "current" && e["langs"].as_array().unwrap().len() > 1
+        })
+        .collect()
+}
+
+#[test]
+fn reingest_adds_nothing() {
+    let mut s = Store::in_memory().unwrap();
+    assert_eq!(put(&mut s, &[doc("fr", FR, Some("https://example.org/a"))]), vec![Put::Added]);
+    let before = s.counts().unwrap();
+    assert!(before.mentions > 0 && before.events > 0);
+    // Same text (whitespace changed), other id: same content hash.
+    let respaced = FR.replace("  ", " ").replace('\n', "\n\n");
+    assert_eq!(put(&mut s, &[doc("fr-copy", &respaced, None)]), vec![Put::Duplicate]);
+    // Same URL, edited text.
+    assert_eq!(
+        put(&mut s, &[doc("fr-v2", &format!("{FR} Mise à jour."), Some("https://example.org/a"))]),
+        vec![Put::Duplicate]
+    );
+    assert_eq!(s.counts().unwrap(), before);
+    assert!(s.integrity_check().unwrap().is_empty());
+}
+
+#[test]
+fn same_event_in_two_languages_is_one_event() {
+    let mut s = Store::in_memory().unwrap();
+    put(&mut s, &[doc("fr", FR, None), doc("en", EN, None)]);
+    let fused = multilingual_assaults(&s);
+    assert!(!fused.is_empty(), "{:#}", Value::Array(all_events(&s)));
+    let e = s.event(fused[0]["id"].as_str().unwrap()).unwrap();
+    let langs: Vec<&str> = e["langs"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(langs, ["en", "fr"]);
+    // Every mention keeps its evidence, and the reasons for joining.
+    let mentions = e["mentions"].as_array().unwrap();
+    assert!(mentions.len() >= 2);
+    for m in mentions {
+        assert!(!m["evidence"]["text"].as_str().unwrap().is_empty());
+        assert!(m["highlights"].as_array().unwrap().iter().any(|h| h["kind"] == "trigger"), "{m:#}");
+    }
+    assert!(mentions.iter().any(|m| m["reasons"].as_object().is_some_and(|r| r.contains_key("date"))));
+    // The toll shows the Armenian ministry's "at least 49" with its two articles.
+    let summary: Vec<&str> = e["summary"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(summary.iter().any(|l| l.starts_with("killed ARM MIL: ≥49") && l.ends_with("2 articles)")), "{summary:#?}");
+}
+
+#[test]
+fn three_languages_fuse() {
+    let mut s = Store::in_memory().unwrap();
+    put(&mut s, &[doc("fr", FR, None), doc("en", EN, None), doc("es", ES, None)]);
+    let langs: Vec<usize> = multilingual_assaults(&s).iter().map(|e| e["langs"].as_array().unwrap().len()).collect();
+    assert!(langs.contains(&3), "{:#}", Value::Array(all_events(&s)));
+}
+
+#[test]
+fn background_stays_in_the_past() {
+    let mut s = Store::in_memory().unwrap();
+    put(&mut s, &[doc("fr", FR, None), doc("en", EN, None)]);
+    for e in all_events(&s) {
+        let detail = s.event(e["id"].as_str().unwrap()).unwrap();
+        let statuses: Vec<&str> =
+            detail["mentions"].as_array().unwrap().iter().filter_map(|m| m["status"].as_str()).collect();
+        let historical = statuses.iter().filter(|s| **s == "historical").count();
+        assert!(historical == 0 || historical == statuses.len(), "{} mixes {statuses:?}", e["id"]);
+        if e["status"] == "historical" {
+            assert!(e["date"].as_str().is_none_or(|d| d < "2022-09"), "{e:#}");
+        }
+    }
+}
+
+#[test]
+fn decisions_survive_reingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut s = Store::open(&path).unwrap();
+    put(&mut s, &[doc("fr", FR, None), doc("en", EN, None)]);
+    let e = multilingual_assaults(&s)[0]["id"].as_str().unwrap().to_string();
+    let detail = s.event(&e).unwrap();
+    let en: Vec<String> = detail["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["document"]["id"] == "en")
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let fr: Vec<String> = detail["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["document"]["id"] == "fr")
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    let ids = s.split(&e, &en).unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(s.event_of(&en[0]).unwrap(), s.event_of(&fr[0]).unwrap());
+    drop(s);
+    // Reopen, re-ingest the same articles and a new one, re-fuse: the split holds.
+    let mut s = Store::open(&path).unwrap();
+    put(&mut s, &[doc("fr", FR, None), doc("en", EN, None), doc("es", ES, None)]);
+    assert_ne!(s.event_of(&en[0]).unwrap(), s.event_of(&fr[0]).unwrap());
+    // The Spanish report joined one of them; the ids did not change.
+    assert!(ids.contains(&s.event_of(&fr[0]).unwrap()) && ids.contains(&s.event_of(&en[0]).unwrap()));
+    // Merge them back.
+    let merged = s.merge(&ids).unwrap();
+    let d = s.event(&merged).unwrap();
+    assert!(d["mentions"].as_array().unwrap().iter().any(|m| m["document"]["id"] == "en"));
+    assert!(d["mentions"].as_array().unwrap().iter().any(|m| m["document"]["id"] == "fr"));
+    assert_eq!(s.decisions().unwrap().iter().filter(|d| d.0 == "split").count(), 0);
+    assert!(s.integrity_check().unwrap().is_empty());
+}
+
+#[test]
+fn queries_filter_and_page() {
+    let mut s = Store::in_memory().unwrap();
+    put(&mut s, &[doc("fr", FR, None), doc("en", EN, None)]);
+    let count = |q: EventQuery| s.events(&EventQuery { limit: 1000, ..q }).unwrap()["total"].as_i64().unwrap();
+    let all = count(EventQuery::default());
+    assert!(all > 2);
+    assert_eq!(count(EventQuery { country: Some("XXX".into()), ..EventQuery::default() }), 0);
+    assert!(count(EventQuery { event_type: Some("ASSAULT".into()), ..EventQuery::default() }) >= 1);
+    assert!(count(EventQuery { min_fatalities: Some(49), ..EventQuery::default() }) >= 1);
+    assert!(count(EventQuery { text: Some("peacekeepers".into()), ..EventQuery::default() }) >= 1);
+    // FTS syntax in user input is inert.
+    assert_eq!(count(EventQuery { text: Some("\" OR * NEAR( ) --".into()), ..EventQuery::default() }), 0);
+    assert_eq!(count(EventQuery { actor: Some("'; DROP TABLE events; --".into()), ..EventQuery::default() }), 0);
+    assert!(count(EventQuery { near: Some((40.0, 45.0, 500.0)), ..EventQuery::default() }) >= 1);
+    assert_eq!(count(EventQuery { near: Some((-33.9, 151.2, 10.0)), ..EventQuery::default() }), 0);
+    assert_eq!(count(EventQuery { from: Some("2030-01-01".into()), ..EventQuery::default() }), 0);
+    let page = s.events(&EventQuery { limit: 1, offset: 1, ..EventQuery::default() }).unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["total"].as_i64().unwrap(), all);
+    let stats = s.stats("country", &EventQuery::default()).unwrap();
+    assert!(!stats["rows"].as_array().unwrap().is_empty());
+    assert!(matches!(s.stats("nope", &EventQuery::default()), Err(Error::Invalid(_))));
+    assert!(matches!(s.event("E-missing"), Err(Error::NotFound(_))));
+}
+
+#[test]
+fn exports() {
+    let mut s = Store::in_memory().unwrap();
+    put(&mut s, &[doc("fr", FR, None), doc("en", EN, None)]);
+    let q = EventQuery::default();
+    for (f, check) in [
+        (Format::Csv, "event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,actor2,country"),
+        (Format::GeoJson, "{\"type\":\"FeatureCollection\""),
+        (Format::Jsonl, "{\""),
+        (Format::Plover, "{\""),
+    ] {
+        let mut out = Vec::new();
+        let n = s.export(&q, f, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(n > 0 && text.starts_with(check), "{f:?}: {text}");
+        if f == Format::GeoJson {
+            let v: Value = serde_json::from_str(&text).unwrap();
+            assert!(!v["features"].as_array().unwrap().is_empty());
+        }
+        if f == Format::Plover || f == Format::Jsonl {
+            for line in text.lines() {
+                serde_json::from_str::<Value>(line).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn migrations_are_versioned() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), schema::MIGRATIONS.len() as i64);
+    s.conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(s);
+    assert!(matches!(Store::open(&path), Err(Error::TooNew { found: 99, .. })));
+}
