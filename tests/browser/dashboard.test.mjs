@@ -7,6 +7,7 @@
 //
 // Environment:
 //   EXPECT_COUNTRY   country filter checked in step 4 (default ARM); must match ≥1 event
+//   EXPECT_MIN_FATALITIES  minimum-fatalities filter added in step 4 (default none)
 //   XSS_QUERY        text searched in step 6 (default "onerror")
 //   EXPECT_XSS_TEXT  =1: the opened result must show the literal text "<img" in its evidence
 //   CHROMIUM         browser binary (default /usr/bin/chromium); no browser is downloaded
@@ -42,6 +43,8 @@ if (!/^https?:$/.test(BASE.protocol)) {
 const baseHref = BASE.origin + '/';
 
 const EXPECT_COUNTRY = (process.env.EXPECT_COUNTRY || 'ARM').toUpperCase();
+// Also filter step 4 by a minimum toll, so the event opened in step 5 has claims.
+const EXPECT_MIN_FATALITIES = process.env.EXPECT_MIN_FATALITIES || '';
 const XSS_QUERY = process.env.XSS_QUERY || 'onerror';
 const EXPECT_XSS_TEXT = process.env.EXPECT_XSS_TEXT === '1';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -215,6 +218,7 @@ async function run() {
     // (4) country filter
     step(`filter country=${EXPECT_COUNTRY}`);
     await page.fill('#f-country', EXPECT_COUNTRY);
+    if (EXPECT_MIN_FATALITIES) await page.fill('#f-min-fatalities', EXPECT_MIN_FATALITIES);
     await page.click('#apply');
     await within('waiting for the list to use the country filter', page.waitForFunction(
       (c) => new URLSearchParams(document.getElementById('status-line').dataset.query || '').get('country') === c,

@@ -7,8 +7,6 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::input::JsonlReader;
-
 #[derive(clap::Args)]
 pub struct EvalArgs {
     /// The shared folder (with eval/ and tools/score.py).
@@ -47,7 +45,7 @@ pub fn run(args: EvalArgs) -> Result<bool> {
     for set in &sets {
         let dir = eval_dir.join(set);
         let mut docs = Vec::new();
-        for item in JsonlReader::open(&dir.join("input.jsonl"))? {
+        for item in crate::input::jsonl(&dir.join("input.jsonl"))? {
             match item {
                 Ok(d) => docs.push(d),
                 Err(p) => eprintln!("sitrep: {p}"),
@@ -91,7 +89,7 @@ fn fusion(args: &EvalArgs, eval_dir: &std::path::Path, config: &sitrep_extract::
     use crate::fusion_eval::{gold_groups, predicted, scores};
     let read = |set: &str| -> Result<Vec<sitrep_core::Document>> {
         let mut docs = Vec::new();
-        for d in JsonlReader::open(&eval_dir.join(set).join("input.jsonl"))?.flatten() {
+        for d in crate::input::jsonl(&eval_dir.join(set).join("input.jsonl"))?.flatten() {
             docs.push(d);
         }
         Ok(docs)

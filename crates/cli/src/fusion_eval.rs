@@ -17,7 +17,7 @@ use sitrep_store::{FuseParams, NewDocument, Store};
 /// Fuses the documents in a fresh in-memory store; returns each document's main event.
 pub fn predicted(docs: &mut [Document], config: &sitrep_extract::Config) -> Result<BTreeMap<String, String>> {
     let mut store = Store::in_memory()?;
-    let prepared: Vec<(String, Value)> = docs.iter_mut().map(|d| crate::store_cmds::analyse(d, config)).collect();
+    let prepared: Vec<(String, String)> = docs.iter_mut().map(|d| crate::store_cmds::analyse(d, config)).collect();
     let new: Vec<NewDocument<'_>> = docs
         .iter()
         .zip(&prepared)

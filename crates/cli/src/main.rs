@@ -98,6 +98,14 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(true) => std::process::ExitCode::SUCCESS,
         Ok(false) => std::process::ExitCode::from(1),
+        // The reader went away (`sitrep extract ... | head`): not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("sitrep: error: {e:#}");
             std::process::ExitCode::from(1)
@@ -165,7 +173,7 @@ fn extract(args: ExtractArgs) -> Result<bool> {
         }
     }
     for path in &args.inputs {
-        let reader = match input::JsonlReader::open(path) {
+        let reader = match input::jsonl(path) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("sitrep: {e:#}");

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use serde_json::Value;
 use sitrep_core::{Document, EventQuery, Status};
 use sitrep_ingest::{Item, Walker};
 use sitrep_store::{Format, FuseParams, NewDocument, Put, Store};
@@ -38,7 +37,7 @@ pub struct IngestArgs {
 
 /// The analysis the store keeps for a document: content hash and result record. Names a
 /// document without an id after its hash.
-pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, Value) {
+pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, String) {
     let hash = sitrep_ingest::content_hash(&doc.text);
     if doc.id.is_empty() {
         doc.id = format!("doc-{}", &hash[..16.min(hash.len())]);
@@ -52,7 +51,7 @@ pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, 
             ));
             a
         });
-    (hash, sitrep_output::to_json(doc, &a))
+    (hash, sitrep_output::to_string(doc, &a))
 }
 
 fn check_day(p: &Option<String>, what: &str) -> Result<()> {
@@ -160,7 +159,11 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
     Ok(problems == 0)
 }
 
-fn analyse_all(batch: &mut [(Document, String)], config: &sitrep_extract::Config, jobs: usize) -> Vec<(String, Value)> {
+fn analyse_all(
+    batch: &mut [(Document, String)],
+    config: &sitrep_extract::Config,
+    jobs: usize,
+) -> Vec<(String, String)> {
     if jobs <= 1 || batch.len() < 2 {
         return batch.iter_mut().map(|(d, _)| analyse(d, config)).collect();
     }

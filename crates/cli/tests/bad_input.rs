@@ -55,7 +55,17 @@ fn invalid_utf8_and_binary_junk_are_analysed_with_a_warning() {
     let p = temp("latin1.txt", b"Trois soldats ont \xe9t\xe9 tu\xe9s mardi.\n");
     let out = sitrep(&["extract", p.to_str().unwrap(), "--lang", "fr"], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("latin1.txt:1: invalid UTF-8"));
+    // Latin-1 saved as if it were UTF-8 is recognised, decoded, and reported.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("latin1.txt: not valid UTF-8: read as Windows-1252"), "{err}");
+    assert_eq!(lines(&out).len(), 1);
+    assert_eq!(lines(&out)[0]["events"][0]["casualties"][0]["count"], 3);
+    // Bytes that are no encoding at all: U+FFFD, reported with the line.
+    let p = temp("broken.txt", b"Two soldiers were killed.\nThen \x81\x8d\x90 junk.\n");
+    let out = sitrep(&["extract", p.to_str().unwrap(), "--lang", "en"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.txt:2: invalid UTF-8"), "{err}");
     assert_eq!(lines(&out).len(), 1);
 
     let junk: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();

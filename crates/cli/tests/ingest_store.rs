@@ -70,19 +70,36 @@ fn killed_ingest_resumes_without_loss_or_duplicates() {
             .unwrap()
     };
     // Kill at spread-out moments; each time the store must open clean.
+    // SITREP_KILL_LOOPS=N runs N kills (the moments cycle through the list, shifted).
+    let loops: usize = std::env::var("SITREP_KILL_LOOPS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let moments = [30u64, 120, 260, 90, 400, 700, 55, 1000, 180, 330];
     let mut kills = 0;
-    for ms in [30u64, 120, 260, 90, 400, 700, 55, 1000, 180, 330] {
+    let mut completed = 0;
+    for i in 0..loops {
+        let ms = moments[i % moments.len()] + (i / moments.len()) as u64 * 7 % 300;
         let mut child = ingest();
         std::thread::sleep(Duration::from_millis(ms));
-        if child.try_wait().unwrap().is_none() {
+        let killed = child.try_wait().unwrap().is_none();
+        if killed {
             child.kill().unwrap(); // SIGKILL
             kills += 1;
         }
         child.wait().unwrap();
         let store = sitrep_store::Store::open(&db).unwrap();
         assert!(store.integrity_check().unwrap().iter().all(|p| p.contains("in no event")), "after kill at {ms} ms");
+        if !killed {
+            // It finished: nothing lost, nothing twice; then start over so the next run has work.
+            assert_eq!(store.counts().unwrap().documents, n as u64, "run {i} completed with a wrong count");
+            completed += 1;
+            drop(store);
+            for ext in ["db", "db-wal", "db-shm"] {
+                let _ = std::fs::remove_file(db.with_extension(ext));
+            }
+        }
     }
+    eprintln!("{completed} runs completed in between");
     assert!(kills > 0, "ingest finished before any kill: make the corpus larger");
+    eprintln!("{kills} kills in {loops} runs");
     let status = ingest().wait().unwrap();
     assert!(status.success());
     let store = sitrep_store::Store::open(&db).unwrap();
@@ -192,6 +209,7 @@ fn dashboard_in_headless_chromium() {
         .arg(format!("http://{addr}"))
         .arg(&shots)
         .env("EXPECT_COUNTRY", "ARM")
+        .env("EXPECT_MIN_FATALITIES", "10")
         .env("XSS_QUERY", "onerror")
         .env("EXPECT_XSS_TEXT", "1")
         .output()

@@ -13,7 +13,11 @@ impl Ymd {
     pub fn parse(s: &str) -> Option<Ymd> {
         let s = s.trim();
         let b = s.as_bytes();
-        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        if b.len() < 10
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !b[..10].iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        {
             return None;
         }
         let y: i32 = s.get(0..4)?.parse().ok()?;

@@ -106,6 +106,15 @@ impl Scanner<'_, '_> {
         precision: Option<Precision>,
         year: Option<i32>,
     ) -> DateMention {
+        // ISO 8601 basic years only (0000-9999): "tomorrow" of 9999-12-31 has no value.
+        let in_range = |v: &String| {
+            let digits = v.bytes().take_while(u8::is_ascii_digit).count();
+            v.starts_with('X') || v.starts_with('P') || digits == 4
+        };
+        let out_of_range = value.as_ref().is_some_and(|v| !in_range(v));
+        let value = value.filter(in_range);
+        let precision = if out_of_range { None } else { precision };
+        let year = year.filter(|y| (0..=9999).contains(y));
         DateMention { span: self.text.span(toks.clone()), toks, kind, value, precision, year, since: false }
     }
 
@@ -244,7 +253,8 @@ impl Scanner<'_, '_> {
     fn day_mention(&self, toks: std::ops::Range<usize>, y: Option<i32>, m: u32, d: u32) -> DateMention {
         let value = match y {
             Some(y) => Ymd::new(y, m, d).map(|x| x.iso()),
-            None => Some(format!("XXXX-{m:02}-{d:02}")),
+            // No year: the day must exist in some year (29 February does).
+            None => Ymd::new(2000, m, d).map(|_| format!("XXXX-{m:02}-{d:02}")),
         };
         let valid = value.is_some();
         self.mention(toks, DateKind::Date, value, valid.then_some(Precision::Day), y)

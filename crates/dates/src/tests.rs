@@ -42,3 +42,15 @@ fn english_dates() {
     check("en", p, "the 2020 war", &[("2020", Some("2020"))]);
     check("en", p, "it may rain", &[]);
 }
+
+/// Found by fuzzing (`crates/fuzz`): impossible days without a year, signed years, and
+/// relative dates past year 9999 have no value.
+#[test]
+fn fuzz_regressions() {
+    check("fr", None, "le 31 février", &[("le 31 février", None)]);
+    check("fr", None, "le 29 février", &[("le 29 février", Some("XXXX-02-29"))]);
+    check("en", Some("9999-12-31"), "tomorrow", &[("tomorrow", None)]);
+    assert_eq!(Ymd::parse("-001-05-05"), None);
+    assert_eq!(Ymd::parse("+999-01-01"), None);
+    assert_eq!(Ymd::parse("2022-09-13T08:00"), Ymd::new(2022, 9, 13));
+}

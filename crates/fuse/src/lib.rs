@@ -19,8 +19,9 @@
 //! - **Decisions.** `Merge` pairs are joined before anything else; no event ever holds the
 //!   two mentions of a `Split` pair.
 //!
-//! Mentions are taken in (date, key) order and each compared with the events still open
-//! within the window, so the work is close to linear in the number of mentions.
+//! Mentions are taken in (date, key) order and each compared only with the events still
+//! open within the window that share an anchor with it (a place, a country or party, a
+//! rare name, an article), so the work is close to linear in the number of mentions.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -70,7 +71,8 @@ pub fn interval(value: &str) -> Option<(i64, i64)> {
 
 /// Runs of two or more capitalised words not at the start of the sentence ("Jassely
 /// Lupoe", "Nikol Pachinian"): names that identify an incident across reports and
-/// languages. Lowercased, at most 16.
+/// languages; runs of three words or more also give their last two words. Sentences in
+/// Title Case (headlines) give none. Lowercased, at most about 24.
 pub fn names(sentence: &str) -> Vec<String> {
     let words: Vec<&str> = sentence
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
@@ -84,14 +86,24 @@ pub fn names(sentence: &str) -> Vec<String> {
             && !CALENDAR.contains(&w.to_lowercase().trim_end_matches('.'))
     };
     let mut out = Vec::new();
+    // A headline in Title Case names nothing in particular.
+    let caps = words.iter().filter(|w| cap(w)).count();
+    if words.len() >= 4 && caps * 10 >= words.len() * 6 {
+        return out;
+    }
     let mut i = 1;
-    while i < words.len() && out.len() < 16 {
+    while i < words.len() && out.len() < 24 {
         if cap(words[i]) && i + 1 < words.len() && cap(words[i + 1]) {
             let mut j = i;
             while j < words.len() && cap(words[j]) {
                 j += 1;
             }
             out.push(words[i..j].join(" ").to_lowercase());
+            // Longer runs also by their last two words (titles come first, names last):
+            // "Officer Thomas Cottrell" meets "Danville police officer Thomas Cottrell".
+            if j - i >= 3 {
+                out.push(words[j - 2..j].join(" ").to_lowercase());
+            }
             i = j;
         } else {
             i += 1;
@@ -363,11 +375,23 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
             s -= 0.8;
             why.push(("names", "different people named".to_string()));
         } else {
-            s += 0.8;
+            s += if common.len() >= 2 { 1.2 } else { 0.8 };
             why.push(("names", common.iter().take(3).map(|x| x.as_str()).collect::<Vec<_>>().join(", ")));
         }
     }
     Some((s, why))
+}
+
+/// What an event can be found by: its places, countries and parties (one namespace, so
+/// a party meets the country it fights in), and its rare names.
+fn anchors_of(p: &Profile) -> Vec<String> {
+    let mut k: Vec<String> = p.geonameids.iter().map(|g| format!("g{g}")).collect();
+    k.extend(p.countries.iter().chain(&p.parties).map(|c| format!("c{c}")));
+    k.extend(p.admin1.iter().map(|a| format!("a{a}")));
+    k.extend(p.names.iter().map(|n| format!("n{n}")));
+    k.sort();
+    k.dedup();
+    k
 }
 
 fn status_class(s: Status) -> u8 {
@@ -470,7 +494,7 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
     let mut events: Vec<Profile> = Vec::new();
     let mut reasons: Vec<(f64, Reasons)> = vec![(0.0, Vec::new()); n];
     // Open events per block, by the last day they cover.
-    let mut open: HashMap<(String, u8), Vec<usize>> = HashMap::new();
+    let mut anchors: HashMap<((String, u8), String), Vec<usize>> = HashMap::new();
     let mut block_of: Vec<(String, u8)> = Vec::new();
     let mut by_doc: HashMap<usize, Vec<usize>> = HashMap::new();
     for unit in units {
@@ -484,28 +508,31 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
         for &i in &unit[1..] {
             reasons[i] = (0.0, vec![("decision", "merged by an analyst".to_string())]);
         }
-        let cands = open.entry(block.clone()).or_default();
+        // Candidates: open events of the block that share an anchor with the unit (a
+        // place, a country or party, a rare name) or an article. Nothing else can reach the
+        // threshold (date and figures alone add up to less), so this loses no merge and
+        // keeps the work near linear.
+        let keys = anchors_of(&profile);
+        let mut pool: BTreeSet<usize> = BTreeSet::new();
         if let Some((a, _)) = profile.span {
-            cands.retain(|&e| events[e].span.is_none_or(|(_, b)| b + params.window_days >= a));
+            for k in &keys {
+                if let Some(list) = anchors.get_mut(&(block.clone(), k.clone())) {
+                    list.retain(|&e| events[e].span.is_none_or(|(_, b)| b + params.window_days >= a));
+                    pool.extend(list.iter().copied());
+                }
+            }
         }
         // Undated mentions meet only the events of their own articles.
-        let local: Vec<usize>;
-        let pool: &[usize] = if profile.span.is_none() {
-            local = profile
+        pool.extend(
+            profile
                 .docs
                 .iter()
                 .flat_map(|d| by_doc.get(d).into_iter().flatten())
                 .copied()
-                .filter(|&e| block_of[e] == block)
-                .collect::<BTreeSet<usize>>()
-                .into_iter()
-                .collect();
-            &local
-        } else {
-            cands
-        };
+                .filter(|&e| block_of[e] == block),
+        );
         let mut best: Option<(usize, f64, Reasons)> = None;
-        for &e in pool {
+        for &e in &pool {
             if cannot(&unit, &events[e].members) {
                 continue;
             }
@@ -527,15 +554,19 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
                 if decided {
                     reasons[unit[0]] = (0.0, vec![("decision", "merged by an analyst".to_string())]);
                 }
-                let dated = profile.span.is_some();
                 events.push(profile);
                 block_of.push(block.clone());
-                if dated && let Some(c) = open.get_mut(&block) {
-                    c.push(events.len() - 1);
-                }
                 events.len() - 1
             }
         };
+        if events[e].span.is_some() {
+            for k in keys {
+                let list = anchors.entry((block.clone(), k)).or_default();
+                if list.last() != Some(&e) {
+                    list.push(e);
+                }
+            }
+        }
         for d in docs_of_unit {
             let v = by_doc.entry(d).or_default();
             if !v.contains(&e) {

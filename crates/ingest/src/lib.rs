@@ -178,6 +178,18 @@ pub fn read_bytes(bytes: &[u8], name: &str, format: Format) -> Vec<Item> {
     }
 }
 
+/// Streams the records of one JSON Lines file (`-`: standard input), whatever its name:
+/// for callers that know the format (`sitrep extract --input`).
+pub fn jsonl_file(path: &std::path::Path) -> std::io::Result<Box<dyn Iterator<Item = Item> + Send>> {
+    let name = path.display().to_string();
+    if path.as_os_str() == "-" {
+        let stdin = std::io::BufReader::new(std::io::stdin());
+        return Ok(Box::new(jsonl::JsonlReader::new(stdin, &name)));
+    }
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    Ok(Box::new(jsonl::JsonlReader::new(file, &name)))
+}
+
 /// A hash of the text that survives re-saving: hex SHA-256 (first 32 hex digits) of the
 /// text trimmed, with every whitespace run collapsed to one space.
 pub fn content_hash(text: &str) -> String {

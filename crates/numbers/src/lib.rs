@@ -222,7 +222,9 @@ fn qualify(ix: &Index<'_>, pack: &LangPack, m: &mut NumberMention, sent_start: u
                 && matches!(text.tok(e), "et" | "and" | "a" | "to" | "-")
                 && let Some((end, hi, _, _)) = number_at(ix, pack, e + 1, limit)
             {
-                m.high = Some(hi);
+                // "between 50 and 10": the bounds in order.
+                m.low = Some(v.min(hi));
+                m.high = Some(v.max(hi));
                 m.toks.end = end;
                 m.span = Span::new(m.span.start, text.span(e + 1..end).end);
             }

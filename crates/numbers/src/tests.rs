@@ -61,3 +61,15 @@ fn huge_numbers_do_not_overflow() {
     let n = find_numbers(&pack.index(&text), pack);
     assert!(!n.is_empty());
 }
+
+/// Found by fuzzing (`crates/fuzz`): a range written high to low keeps low <= high.
+#[test]
+fn reversed_ranges() {
+    for (lang, input) in [("fr", "entre 50 et 10 morts"), ("en", "between 50 and 10 dead")] {
+        let pack = sitrep_lexicon::lang_pack(lang).unwrap();
+        let text = sitrep_text::prepare(input, &|s| pack.is_abbreviation(s));
+        let m = find_numbers(&pack.index(&text), pack);
+        let r = m.iter().find(|m| m.qualifier == Qualifier::Range).expect(input);
+        assert_eq!((r.low, r.high), (Some(10), Some(50)), "{input}");
+    }
+}

@@ -15,7 +15,7 @@
 //! Routes and parameters are published as OpenAPI at `/api/openapi.json` ([`openapi`]).
 
 mod openapi;
-mod params;
+pub mod params;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ pub use openapi::openapi;
 
 /// Turns a document into (content hash, result record) for the store; names a document
 /// that has no id (empty) after its content hash.
-pub type Analyze = dyn Fn(&mut Document) -> (String, Value) + Send + Sync;
+pub type Analyze = dyn Fn(&mut Document) -> (String, String) + Send + Sync;
 
 /// Server settings.
 pub struct Config {
@@ -99,6 +99,8 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(m) => ApiError(StatusCode::NOT_FOUND, format!("not found: {m}")),
             StoreError::Invalid(m) => ApiError::bad(m),
+            StoreError::Locked(_) => ApiError(StatusCode::SERVICE_UNAVAILABLE, "the database is busy; retry".into()),
+            StoreError::DiskFull(_) => ApiError(StatusCode::INSUFFICIENT_STORAGE, "the server's disk is full".into()),
             e => {
                 let msg = e.to_string();
                 if msg.contains("database is locked") || msg.contains("busy") {
@@ -394,8 +396,12 @@ async fn post_document(State(st): State<Arc<AppState>>, headers: HeaderMap, body
             if put.first() == Some(&Put::Added) {
                 store.fuse(&sitrep_fuse_params())?;
             }
+            let events = serde_json::from_str::<Value>(&record)
+                .ok()
+                .and_then(|r| r.get("events").and_then(Value::as_array).map(Vec::len))
+                .unwrap_or(0);
             Ok(json!({"document": doc.id, "created": put.first() == Some(&Put::Added), "content_hash": hash,
-                      "events": record.get("events").and_then(Value::as_array).map_or(0, Vec::len)}))
+                      "events": events}))
         })
         .await?;
     let status = if out["created"] == json!(true) { StatusCode::CREATED } else { StatusCode::OK };
@@ -438,16 +444,62 @@ async fn merge_events(State(st): State<Arc<AppState>>, headers: HeaderMap, body:
     st.write(move |s| Ok(json!({"event": s.merge(&events)?}))).await.map(Json)
 }
 
+/// How long a client may take to send a request's headers (slow clients are cut off).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; more wait in the listen queue.
+pub const MAX_CONNECTIONS: usize = 4096;
+
 /// Serves until Ctrl-C.
 pub async fn serve(config: Config, addr: SocketAddr) -> std::io::Result<()> {
     let app = router(config).map_err(std::io::Error::other)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!("sitrep: serving http://{} (dashboard at /, API at /api/)", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_on(listener, app, HEADER_TIMEOUT, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// The accept loop: HTTP/1 and HTTP/2, a header-read timeout against slow clients, a cap
+/// on open connections, graceful stop when `shutdown` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p.map_err(std::io::Error::other)?,
+            _ = &mut shutdown => return Ok(()),
+        };
+        let (stream, _) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                // Out of file descriptors and the like: wait a little, keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => return Ok(()),
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
+            builder.http2().timer(TokioTimer::new());
+            let _ = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).await;
+        });
+    }
 }
 
 #[cfg(test)]

@@ -50,15 +50,23 @@ pub fn number(pairs: &[(String, String)], key: &str) -> Result<Option<u64>, ApiE
         .transpose()
 }
 
-fn day(pairs: &[(String, String)], key: &str) -> Result<Option<String>, ApiError> {
-    let Some(v) = get(pairs, key) else { return Ok(None) };
+/// `YYYY-MM-DD`, a real day.
+pub fn is_day(v: &str) -> bool {
     let b = v.as_bytes();
-    let ok = b.len() == 10
+    b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && sitrep_fuse::interval(v).is_some();
-    if ok { Ok(Some(v.to_string())) } else { Err(ApiError::bad(format!("{key} must be a date YYYY-MM-DD, not {v:?}"))) }
+        && sitrep_fuse::interval(v).is_some()
+}
+
+fn day(pairs: &[(String, String)], key: &str) -> Result<Option<String>, ApiError> {
+    let Some(v) = get(pairs, key) else { return Ok(None) };
+    if is_day(v) {
+        Ok(Some(v.to_string()))
+    } else {
+        Err(ApiError::bad(format!("{key} must be a date YYYY-MM-DD, not {v:?}")))
+    }
 }
 
 /// The filters of an event listing.
@@ -150,12 +158,14 @@ pub fn document(v: &Value) -> Result<Document, String> {
             Some(_) => Err(format!("\"{k}\" must be a string")),
         }
     };
-    let published = s("published")?;
-    if let Some(p) = &published
-        && (p.len() < 10 || sitrep_fuse::interval(&p[..p.len().min(10)]).is_none() || !p.is_char_boundary(10))
-    {
-        return Err(format!("\"published\" must be YYYY-MM-DD, not {p:?}"));
-    }
+    // YYYY-MM-DD, possibly followed by a time ("2022-09-13T08:00:00Z").
+    let published = match s("published")? {
+        None => None,
+        Some(p) => match p.get(..10).filter(|d| is_day(d) && (p.len() == 10 || p[10..].starts_with(['T', ' ']))) {
+            Some(d) => Some(d.to_string()),
+            None => return Err(format!("\"published\" must be YYYY-MM-DD, not {p:?}")),
+        },
+    };
     let id = match o.get("id") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -170,7 +180,7 @@ pub fn document(v: &Value) -> Result<Document, String> {
         id,
         text: text.to_string(),
         lang: s("lang")?,
-        published: published.map(|p| p[..10].to_string()),
+        published,
         title: s("title")?,
         url: s("url")?,
         source: s("source")?,

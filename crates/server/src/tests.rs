@@ -14,7 +14,7 @@ fn analyze() -> Arc<Analyze> {
             d.id = format!("doc-{}", &hash[..16]);
         }
         let a = sitrep_extract::analyze(d, &sitrep_extract::Config::default());
-        (hash, sitrep_output::to_json(d, &a))
+        (hash, sitrep_output::to_string(d, &a))
     })
 }
 
@@ -177,5 +177,47 @@ async fn static_files_and_openapi() {
     assert_eq!(v["openapi"], "3.1.0");
     for p in ["/api/events", "/api/events/{id}", "/api/stats", "/api/documents"] {
         assert!(v["paths"].get(p).is_some(), "{p}");
+    }
+}
+
+/// A client that sends half its headers and stalls is cut off; others are served meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let a = app(None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve_on(listener, a.router.clone(), Duration::from_millis(800), async {
+        let _ = stopped.await;
+    }));
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    // Meanwhile a normal request is answered.
+    let mut ok = tokio::net::TcpStream::connect(addr).await.unwrap();
+    ok.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut buf = Vec::new();
+    ok.read_to_end(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
+    // The slow one is closed after the header timeout.
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "slow client still connected after 5 s");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}
+
+/// Found by fuzzing (`crates/fuzz`): "published" must be a real YYYY-MM-DD, whatever its
+/// bytes.
+#[test]
+fn posted_dates_are_checked_whole() {
+    for bad in ["2022-09-1é", "2022      ", "2022-09   ", "-001-01-01", "2022-13-01", "2022-09-13x"] {
+        assert!(params::document(&json!({"text": "t", "published": bad})).is_err(), "{bad:?}");
+    }
+    for good in ["2022-09-13", "2022-09-13T08:00:00Z"] {
+        let d = params::document(&json!({"text": "t", "published": good})).unwrap();
+        assert_eq!(d.published.as_deref(), Some("2022-09-13"));
     }
 }

@@ -44,7 +44,7 @@ fn ingest(c: &mut Criterion) {
                 .iter()
                 .map(|d| {
                     let a = sitrep_extract::analyze(d, &config);
-                    (sitrep_ingest::content_hash(&d.text), sitrep_output::to_json(d, &a))
+                    (sitrep_ingest::content_hash(&d.text), sitrep_output::to_string(d, &a))
                 })
                 .collect();
             for chunk in docs.iter().zip(&prepared).collect::<Vec<_>>().chunks(256) {

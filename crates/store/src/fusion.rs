@@ -19,7 +19,8 @@ struct Row {
     precision: Option<String>,
     /// Where to draw it (a country's centroid too).
     lat_lon: Option<(f64, f64)>,
-    record: Value,
+    /// The mention's JSON, parsed only while its event is written.
+    record: String,
 }
 
 struct Claim {
@@ -87,7 +88,7 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
                 place: r.get(19)?,
                 precision: r.get(20)?,
                 lat_lon: lat.zip(lon),
-                record: serde_json::from_str(&record)?,
+                record,
             });
             if let Some(f) = feats.last_mut() {
                 let names: String = r.get(22)?;
@@ -164,7 +165,9 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
         // Named after its first-stored mention, so the id stays when later reports join.
         let named = idx.iter().copied().min_by_key(|&i| rows[i].id).unwrap_or(idx[0]);
         let id = format!("E{}", feats[named].key);
-        let first = &rows[idx[0]].record;
+        let parsed: Vec<Value> =
+            idx.iter().map(|&i| serde_json::from_str(&rows[i].record)).collect::<std::result::Result<_, _>>()?;
+        let first = &parsed[0];
         let f = |i: usize| &feats[i];
         // Status: current if any member is current.
         let status =
@@ -196,9 +199,9 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
         let langs: BTreeSet<String> = idx.iter().filter_map(|&i| rows[i].lang.clone()).collect();
         let mut actors = Vec::new();
         let mut recipients = Vec::new();
-        for &i in &idx {
-            collect_actors(&rows[i].record, "actors", &mut actors);
-            collect_actors(&rows[i].record, "recipients", &mut recipients);
+        for p in &parsed {
+            collect_actors(p, "actors", &mut actors);
+            collect_actors(p, "recipients", &mut recipients);
         }
         let parties_text = actors
             .iter()
@@ -211,8 +214,8 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
             idx.iter().flat_map(|&i| claims.get(&rows[i].id).into_iter().flatten()).collect();
         let (tolls, summary, killed, injured) = tolls(&member_claims);
         let mut contradictions = cross_contradictions(&member_claims, &rows, &idx);
-        for &i in &idx {
-            doc_contradictions(&rows[i], &doc_contras, &mut contradictions);
+        for (k, &i) in idx.iter().enumerate() {
+            doc_contradictions(&rows[i], &parsed[k], &doc_contras, &mut contradictions);
         }
         contradictions.sort_by_key(|a| a.to_string());
         contradictions.dedup();
@@ -448,8 +451,8 @@ fn cross_contradictions(claims: &[&Claim], rows: &[Row], idx: &[usize]) -> Vec<V
 }
 
 /// The document's own contradictions that involve this mention's event.
-fn doc_contradictions(row: &Row, doc_contras: &BTreeMap<i64, Vec<Value>>, out: &mut Vec<Value>) {
-    let Some(event_id) = row.record.get("id").and_then(Value::as_str) else { return };
+fn doc_contradictions(row: &Row, record: &Value, doc_contras: &BTreeMap<i64, Vec<Value>>, out: &mut Vec<Value>) {
+    let Some(event_id) = record.get("id").and_then(Value::as_str) else { return };
     let prefix = format!("{event_id}/");
     for c in doc_contras.get(&row.doc).into_iter().flatten() {
         let refs = ["a", "b"].map(|k| c.get(k).and_then(Value::as_str).unwrap_or(""));

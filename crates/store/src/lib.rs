@@ -1,8 +1,9 @@
 //! The event store: documents, event mentions, casualty claims, fused events and the
 //! analysts' merge/split decisions, in an embedded SQLite database.
 //!
-//! - **Input** is the result record of `shared/spec/output.md` (a `serde_json::Value`
-//!   made by `sitrep-output`), so offsets are already code points and the store never
+//! - **Input** is the result record of `shared/spec/output.md` (JSON text made by
+//!   `sitrep-output`; only its `doc`, `events` and `contradictions` are parsed, so a huge
+//!   document's long lists of dates and places cost no memory beyond the text), so offsets are already code points and the store never
 //!   re-derives anything the extractor decided.
 //! - **Idempotent.** A document is keyed by the hash of its whitespace-normalised text
 //!   and by its URL; putting it again adds nothing. Each batch is one transaction, so a
@@ -37,7 +38,13 @@ pub use sitrep_fuse::Params as FuseParams;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    #[error(
+        "the disk is full (or the file size limit was reached) while writing the database; nothing partial was kept: free space and run again ({0})"
+    )]
+    DiskFull(rusqlite::Error),
+    #[error("the database is locked by another process (waited 5 s); try again when it is done ({0})")]
+    Locked(rusqlite::Error),
     #[error("stored JSON is invalid: {0}")]
     Json(#[from] serde_json::Error),
     #[error("the database has schema version {found}, newer than this sitrep knows ({known}); upgrade sitrep")]
@@ -52,6 +59,19 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error() {
+            // SQLITE_FULL, or SQLITE_IOERR_WRITE (778: what a write refused for lack of
+            // space or a file-size limit gives).
+            Some(f) if f.code == ErrorCode::DiskFull || f.extended_code == 778 => Error::DiskFull(e),
+            Some(f) if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Locked(e),
+            _ => Error::Sqlite(e),
+        }
+    }
+}
+
 /// A document ready to be stored: the article, where it came from, and its result record.
 pub struct NewDocument<'a> {
     pub doc: &'a sitrep_core::Document,
@@ -59,8 +79,8 @@ pub struct NewDocument<'a> {
     pub origin: &'a str,
     /// Hash of the normalised text (`sitrep_ingest::content_hash`).
     pub content_hash: &'a str,
-    /// The result record (`sitrep_output::to_json`).
-    pub record: &'a Value,
+    /// The result record as JSON text (`sitrep_output::to_string`).
+    pub record: &'a str,
 }
 
 /// What putting one document did.
@@ -425,6 +445,17 @@ fn doc_names(text: &str) -> Vec<String> {
     out
 }
 
+/// The parts of a result record the store reads; the rest is skipped unparsed.
+#[derive(serde::Deserialize)]
+struct RecordView {
+    #[serde(default)]
+    doc: Option<Value>,
+    #[serde(default)]
+    events: Vec<Value>,
+    #[serde(default)]
+    contradictions: Vec<Value>,
+}
+
 fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
     let doc = d.doc;
     let mut st = tx.prepare_cached(
@@ -432,7 +463,8 @@ fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
             contradictions)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
-    let lang = d.record.get("doc").and_then(|x| s(x, "lang")).or_else(|| doc.lang.clone());
+    let view: RecordView = serde_json::from_str(d.record)?;
+    let lang = view.doc.as_ref().and_then(|x| s(x, "lang")).or_else(|| doc.lang.clone());
     let url = doc.url.as_deref().filter(|u| !u.is_empty());
     // A URL already stored for other content: keep the first version.
     if let Some(u) = url {
@@ -451,13 +483,9 @@ fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
         lang,
         d.origin,
         doc.text,
-        serde_json::to_string(d.record)?,
+        d.record,
         doc_names(&doc.text).join("\t"),
-        d.record
-            .get("contradictions")
-            .and_then(Value::as_array)
-            .filter(|a| !a.is_empty())
-            .map(|a| Value::Array(a.clone()).to_string()),
+        (!view.contradictions.is_empty()).then(|| Value::Array(view.contradictions.clone()).to_string()),
     ])?;
     if n == 0 {
         return Ok(Put::Duplicate);
@@ -466,7 +494,7 @@ fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
     tx.prepare_cached("INSERT INTO documents_fts(rowid, title, text) VALUES (?1, ?2, ?3)")?
         .execute(params![doc_row, doc.title, doc.text])?;
     let empty = Vec::new();
-    let events = d.record.get("events").and_then(Value::as_array).unwrap_or(&empty);
+    let events = &view.events;
     for (i, e) in events.iter().enumerate() {
         let key = format!("{}-{i}", d.content_hash);
         let loc = e.get("location").filter(|l| !l.is_null());

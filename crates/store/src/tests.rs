@@ -17,11 +17,11 @@ fn doc(id: &str, text: &str, url: Option<&str>) -> Document {
 
 /// Analyses and stores documents, then fuses; returns what each put did.
 fn put(store: &mut Store, docs: &[Document]) -> Vec<Put> {
-    let prepared: Vec<(String, Value)> = docs
+    let prepared: Vec<(String, String)> = docs
         .iter()
         .map(|d| {
             let a = sitrep_extract::analyze(d, &sitrep_extract::Config::default());
-            (sitrep_ingest::content_hash(&d.text), sitrep_output::to_json(d, &a))
+            (sitrep_ingest::content_hash(&d.text), sitrep_output::to_string(d, &a))
         })
         .collect();
     let new: Vec<NewDocument<'_>> = docs

@@ -1,0 +1,94 @@
+//! Store faults: the disk fills up, another process holds the database locked. Afterwards
+//! the store opens, passes its integrity check, and a rerun holds every article exactly
+//! once. (Kills at random moments: `ingest_store.rs`.)
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn corpus(path: &Path, n: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..n {
+        let text = format!(
+            "Clash in district {i}\n\nAt least {} people were killed and {} injured on Tuesday in fighting near Goma, a local official said in report {i}. {}",
+            1 + i % 9,
+            2 + i % 4,
+            "Residents fled the area as the army sent reinforcements. ".repeat(1 + i % 5)
+        );
+        let rec = serde_json::json!({"id": format!("f{i}"), "text": text, "published": "2024-02-06"});
+        writeln!(f, "{rec}").unwrap();
+    }
+}
+
+fn ingest(db: &Path, input: &Path, prefix: &str) -> Output {
+    // `prefix` runs before exec in a shell: resource limits for fault injection.
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("{prefix} exec \"$0\" ingest -q --batch 50 --db \"$1\" \"$2\""))
+        .arg(env!("CARGO_BIN_EXE_sitrep"))
+        .arg(db)
+        .arg(input)
+        .stdout(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn check_store(db: &Path) -> u64 {
+    let store = sitrep_store::Store::open(db).unwrap();
+    let problems = store.integrity_check().unwrap();
+    assert!(problems.iter().all(|p| p.contains("in no event")), "{problems:?}");
+    store.counts().unwrap().documents
+}
+
+#[test]
+fn disk_full_then_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let n = 1500;
+    corpus(&input, n);
+    let db = dir.path().join("full.db");
+    // Files may not grow past 1 MiB (SIGXFSZ ignored, so writes fail with EFBIG, as on a
+    // full disk).
+    let o = ingest(&db, &input, "trap '' XFSZ; ulimit -f 1024;");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("cannot write to the database") || err.contains("disk") || err.contains("full"), "{err}");
+    let partial = check_store(&db);
+    assert!(partial < n as u64, "the limit did not bite ({partial} stored)");
+    // Space again: the rerun completes, each article once.
+    let o = ingest(&db, &input, "");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(check_store(&db), n as u64);
+}
+
+#[test]
+fn locked_database_waits_then_fails_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    corpus(&input, 40);
+    let db = dir.path().join("locked.db");
+    drop(sitrep_store::Store::open(&db).unwrap());
+    // Another process (here: this one) holds the write lock for longer than the 5 s busy
+    // timeout: ingest gives up with a clear message and changes nothing.
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let o = ingest(&db, &input, "");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("locked") || err.contains("busy"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(check_store(&db), 0);
+    // A lock released within the timeout is waited for.
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        holder.execute_batch("ROLLBACK").unwrap();
+    });
+    let o = ingest(&db, &input, "");
+    release.join().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(check_store(&db), 40);
+}
