@@ -1,3 +1,3 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| sitrep_fuzz::warc(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sitrep_fuzz::libfuzzer(sitrep_fuzz::warc, data));
