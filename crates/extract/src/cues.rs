@@ -55,11 +55,43 @@ impl Cues {
                 list.push(m.toks.clone());
             }
         }
+        for list in [
+            &mut c.negation,
+            &mut c.hypothetical,
+            &mut c.future,
+            &mut c.historical,
+            &mut c.cease,
+            &mut c.sport,
+            &mut c.metaphor,
+            &mut c.unknown_toll,
+            &mut c.court,
+            &mut c.toll,
+            &mut c.aux,
+            &mut c.aux_sg,
+            &mut c.pronoun_sg,
+            &mut c.clause,
+            &mut c.prep,
+            &mut c.det,
+            &mut c.prisoner,
+            &mut c.exchange,
+        ] {
+            list.sort_by_key(|r| (r.start, r.end));
+        }
         c
     }
 }
 
-/// Whether any cue lies in `range` (overlapping it).
+/// Longest cue phrase, in tokens (lexicon cues are a few words).
+const MAX_CUE_TOKENS: usize = 32;
+
+/// Whether any cue lies in `range` (overlapping it). `cues` is sorted by start: a binary
+/// search, then a look back over the cues that could still reach into `range` (linear
+/// scans made long sentences quadratic; found by fuzzing).
 pub fn any_in(cues: &[TokRange], range: TokRange) -> bool {
-    cues.iter().any(|c| c.start < range.end && range.start < c.end)
+    let end = cues.partition_point(|c| c.start < range.end);
+    cues[..end]
+        .iter()
+        .rev()
+        .take_while(|c| c.start + MAX_CUE_TOKENS > range.start)
+        .any(|c| range.start < c.end && c.start < range.end)
 }
