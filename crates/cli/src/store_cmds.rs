@@ -56,7 +56,7 @@ pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, 
 
 fn check_day(p: &Option<String>, what: &str) -> Result<()> {
     if let Some(p) = p
-        && sitrep_fuse::interval(p).is_none_or(|(a, b)| a != b || p.len() != 10)
+        && sitrep_dates::Ymd::parse_day(p).is_none()
     {
         anyhow::bail!("{what} {p:?}: expected a date YYYY-MM-DD");
     }

@@ -26,6 +26,11 @@ impl Ymd {
         Ymd::new(y, m, d)
     }
 
+    /// Exactly `YYYY-MM-DD`, a real day (no time, no sign, nothing after).
+    pub fn parse_day(s: &str) -> Option<Ymd> {
+        if s.len() == 10 { Ymd::parse(s) } else { None }
+    }
+
     /// A valid date, or `None` ("31 février").
     pub fn new(y: i32, m: u32, d: u32) -> Option<Ymd> {
         ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some(Ymd { y, m, d })

@@ -394,7 +394,7 @@ async fn post_document(State(st): State<Arc<AppState>>, headers: HeaderMap, body
             let (hash, record) = analyze(&mut doc);
             let put = store.put(&[NewDocument { doc: &doc, origin: "api", content_hash: &hash, record: &record }])?;
             if put.first() == Some(&Put::Added) {
-                store.fuse(&sitrep_fuse_params())?;
+                store.fuse(&sitrep_store::FuseParams::default())?;
             }
             let events = serde_json::from_str::<Value>(&record)
                 .ok()
@@ -406,10 +406,6 @@ async fn post_document(State(st): State<Arc<AppState>>, headers: HeaderMap, body
         .await?;
     let status = if out["created"] == json!(true) { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(out)).into_response())
-}
-
-fn sitrep_fuse_params() -> sitrep_store::FuseParams {
-    sitrep_store::FuseParams::default()
 }
 
 fn string_list(v: &Value, key: &str) -> Result<Vec<String>, ApiError> {

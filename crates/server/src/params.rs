@@ -52,12 +52,7 @@ pub fn number(pairs: &[(String, String)], key: &str) -> Result<Option<u64>, ApiE
 
 /// `YYYY-MM-DD`, a real day.
 pub fn is_day(v: &str) -> bool {
-    let b = v.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && sitrep_fuse::interval(v).is_some()
+    sitrep_dates::Ymd::parse_day(v).is_some()
 }
 
 fn day(pairs: &[(String, String)], key: &str) -> Result<Option<String>, ApiError> {

@@ -57,6 +57,10 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
             let parties: String = r.get(13)?;
             let kl: Option<i64> = r.get(14)?;
             let kh: Option<i64> = r.get(15)?;
+            let precision: Option<String> = r.get(20)?;
+            // A country named as the place says no more than the country code.
+            let located = precision.as_deref() != Some("country");
+            let names: String = r.get(22)?;
             feats.push(MentionFeatures {
                 key: r.get(3)?,
                 doc: r.get(2)?,
@@ -66,17 +70,11 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
                 published: r.get(7)?,
                 country: r.get(8)?,
                 admin1: r.get(9)?,
-                // A country named as the place says no more than the country code.
-                geonameid: r
-                    .get::<_, Option<i64>>(10)?
-                    .filter(|_| r.get::<_, Option<String>>(20).ok().flatten().as_deref() != Some("country"))
-                    .map(|g| g as u64),
-                lat_lon: lat
-                    .zip(lon)
-                    .filter(|_| r.get::<_, Option<String>>(20).ok().flatten().as_deref() != Some("country")),
+                geonameid: r.get::<_, Option<i64>>(10)?.filter(|_| located).map(|g| g as u64),
+                lat_lon: lat.zip(lon).filter(|_| located),
                 parties: parties.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect(),
                 killed: kl.zip(kh).map(|(a, b)| (a as u64, b as u64)),
-                names: Vec::new(),
+                names: names.split('\t').filter(|n| !n.is_empty()).map(str::to_string).collect(),
             });
             let record: String = r.get(21)?;
             rows.push(Row {
@@ -86,14 +84,10 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
                 lang: r.get(17)?,
                 date_precision: r.get(18)?,
                 place: r.get(19)?,
-                precision: r.get(20)?,
+                precision,
                 lat_lon: lat.zip(lon),
                 record,
             });
-            if let Some(f) = feats.last_mut() {
-                let names: String = r.get(22)?;
-                f.names = names.split('\t').filter(|n| !n.is_empty()).map(str::to_string).collect();
-            }
         }
     }
     let mut decisions: Vec<Decision> = Vec::new();

@@ -28,7 +28,7 @@ mod schema;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sitrep_core::{Decision, EventQuery};
 
 pub use query::Format;
@@ -582,11 +582,6 @@ fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
         }
     }
     Ok(Put::Added)
-}
-
-/// The JSON error body used by the API for a store error.
-pub fn error_json(status: u16, message: &str) -> Value {
-    json!({"error": {"status": status, "message": message}})
 }
 
 #[cfg(test)]
