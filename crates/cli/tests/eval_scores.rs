@@ -111,13 +111,14 @@ fn english_casualties() {
 
 #[test]
 fn spanish_events() {
-    // The Spanish pack is data only (no Spanish-specific code).
+    // The Spanish pack is data only (no Spanish-specific code). Its gold codes several
+    // events per sentence, nouns included, so folding secondary clauses costs it a little.
     check("universalpetrarch_es", "events", "f1", 0.39);
 }
 
 #[test]
 fn english_events() {
     // Below the issue minimum (0.6): a floor against regressions only.
-    check("plover_gsr", "events", "f1", 0.44);
+    check("plover_gsr", "events", "f1", 0.51);
     check("wikievents_dev", "events", "f1", 0.72);
 }

@@ -190,7 +190,17 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
             if matches!(atoms[j].atom, Atom::Place { .. }) && !located {
                 break;
             }
+            // "King Hassan of Morocco", "President Dos Santos of Angola": a title, a
+            // name, then the country.
+            let title_of = matches!(atoms[i].atom, Atom::Noun { .. })
+                && j == i + 1
+                && matches!(atoms[j].atom, Atom::Country { .. })
+                && gap.len() >= 2
+                && gap.len() <= 4
+                && text.tok(atoms[j].toks.start - 1) == "of"
+                && (gap.start..atoms[j].toks.start - 1).all(|k| text.tokens[k].cap);
             let gap_ok = located
+                || title_of
                 || links_only(text, toks.end, atoms[j].toks.start, 3)
                 || (matches!(atoms[j].atom, Atom::Noun { .. })
                     && !matches!(atoms[i].atom, Atom::Noun { .. })

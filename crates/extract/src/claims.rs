@@ -50,10 +50,17 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
                 continue;
             }
             let sent = s.toks.clone();
+            // "which he said would…": a pronoun right before the cue is the speaker, not
+            // an actor further back.
+            let pronoun = m.toks.start > sent.start
+                && ix.longest_at(&pack.cues, m.toks.start - 1, m.toks.start).is_some_and(|p| {
+                    pack.cues.rows_of(&p).any(|r| matches!(field(r, 1), Some("pronoun") | Some("pronoun_sg")))
+                });
             let before_actor = crate::starting_in(actors, |a| a.toks.start, sent.start..m.toks.start)
                 .iter()
                 .rev()
-                .find(|a| a.toks.end <= m.toks.start && m.toks.start - a.toks.end <= 12);
+                .find(|a| a.toks.end <= m.toks.start && m.toks.start - a.toks.end <= 12)
+                .filter(|_| !pronoun);
             let after_actor = crate::starting_in(actors, |a| a.toks.start, m.toks.end..sent.end)
                 .iter()
                 .find(|a| a.toks.start - m.toks.end <= 5);
@@ -145,4 +152,16 @@ pub fn hedged(claims: &[Claim], t: usize) -> bool {
     near(claims, t)
         .iter()
         .any(|c| c.kind == CueKind::Hedge && c.cue.start <= t && t < c.scope.end && t - c.cue.start <= 6)
+}
+
+/// Whether actor mention `a`, after token `t`, is the speaker of a claim covering `t`
+/// ("…, Thai military sources said", "…, according to police"): a source, not a party
+/// to what happens at `t`.
+pub fn trailing_speaker(claims: &[Claim], a: &Actor, t: usize) -> bool {
+    a.toks.start > t
+        && near(claims, t).iter().any(|c| {
+            matches!(c.kind, CueKind::Say | CueKind::According)
+                && c.scope.contains(&t)
+                && c.speaker.as_ref().is_some_and(|s| s.toks == a.toks)
+        })
 }

@@ -19,6 +19,10 @@ pub struct Cues {
     pub aux: Vec<TokRange>,
     pub aux_sg: Vec<TokRange>,
     pub pronoun_sg: Vec<TokRange>,
+    /// Words introducing an infinitive of purpose ("to", "pour", "para").
+    pub purpose: Vec<TokRange>,
+    /// Words that make an announced action an ultimatum ("unless", "à moins que").
+    pub condition: Vec<TokRange>,
     pub clause: Vec<TokRange>,
     pub prep: Vec<TokRange>,
     pub det: Vec<TokRange>,
@@ -50,6 +54,8 @@ impl Cues {
                     Some("det") => &mut c.det,
                     Some("prisoner") => &mut c.prisoner,
                     Some("exchange") => &mut c.exchange,
+                    Some("purpose") => &mut c.purpose,
+                    Some("condition") => &mut c.condition,
                     _ => continue,
                 };
                 list.push(m.toks.clone());
@@ -74,6 +80,8 @@ impl Cues {
             &mut c.det,
             &mut c.prisoner,
             &mut c.exchange,
+            &mut c.purpose,
+            &mut c.condition,
         ] {
             list.sort_by_key(|r| (r.start, r.end));
         }

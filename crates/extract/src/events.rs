@@ -1,9 +1,9 @@
 //! Events: triggers, their roles (who acts, who is acted upon), status, date and place.
 
-use sitrep_core::{Acled, Actor, DateMention, Event, EventDate, Precision, Status, TokRange};
+use sitrep_core::{Acled, Actor, DateMention, Event, EventDate, Precision, Status, TokRange, TokenKind};
 use sitrep_lexicon::field;
 
-use crate::claims::{claim_at, hedged};
+use crate::claims::{claim_at, hedged, trailing_speaker};
 use crate::cues::any_in;
 use crate::{Ctx, starting_in};
 
@@ -18,6 +18,9 @@ pub struct Trigger {
     pub two_sided: bool,
     pub weak: bool,
     pub sentence: usize,
+    /// Named by a noun, a gerund or an infinitive (not a finite verb): it may be another
+    /// event's purpose, manner or topic.
+    pub nonfinite: bool,
     /// Where the object is looked for (after an absorbed complement: "willing to
     /// withdraw its troops from Lebanon").
     pub obj_from: usize,
@@ -45,6 +48,9 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             let Some(row) = rows.iter().find(|r| field(r, 5) == Some(want)).or(rows.first()).copied() else {
                 continue;
             };
+            if !is_event_use(cx, &m.toks, sent.clone(), after_det, rows.iter().any(|r| field(r, 5) == Some("N"))) {
+                continue;
+            }
             let flags = field(row, 6).unwrap_or("");
             let t = Trigger {
                 toks: m.toks.clone(),
@@ -59,6 +65,9 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 weak: flags.split(',').any(|f| f == "weak"),
                 sentence: si,
                 obj_from: m.toks.end,
+                nonfinite: field(row, 5) == Some("N")
+                    || flags.split(',').any(|f| f == "infinitive")
+                    || (m.toks.start > sent.start && any_in(&cx.cues.purpose, m.toks.start - 1..m.toks.start)),
             };
             // A modal of obligation is a demand only in someone's reported words.
             if t.pos == "M" && crate::claims::claim_at(&cx.claims, t.toks.start).is_none() {
@@ -160,9 +169,85 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             }
             k += 1;
         }
+        // What is asked, refused, alleged, agreed, backed or discussed is the content of
+        // that event, not a second one: "rejected a U.S. request", "accused X of
+        // violating the ceasefire", "demanded support", "talks on a troop pullback".
+        // Only nouns and gerunds of the same clause; violence with a toll is kept.
+        let mut k = 0;
+        while k < found.len() {
+            let a = &found[k];
+            let head =
+                matches!(a.event_type, "REQUEST" | "REJECT" | "ACCUSE" | "THREATEN" | "AGREE" | "SUPPORT" | "CONSULT");
+            if !head {
+                k += 1;
+                continue;
+            }
+            let end = clause_end(cx, a.toks.end, sent.clone()).min(a.toks.end + 12);
+            let from = a.obj_from;
+            let mut i = k + 1;
+            while i < found.len() {
+                let b = &found[i];
+                let word = cx.text.tok(b.toks.start);
+                let gerund = word.ends_with("ing")
+                    && b.toks.start > 0
+                    && matches!(cx.text.tok(b.toks.start - 1), "of" | "for" | "on" | "about");
+                let tolled = matches!(b.event_type, "ASSAULT" | "COERCE")
+                    && !starting_in(&cx.casualty_words, |c| c.toks.start, b.toks.start..sent.end).is_empty();
+                if b.toks.start >= from && b.toks.start < end && (b.pos == "N" || gerund) && !tolled {
+                    found.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+            k += 1;
+        }
         out.extend(found);
     }
     out
+}
+
+/// The token where the clause containing `t` ends: a clause cue ("which", "après
+/// que"), a comma or semicolon followed by a space, or the sentence end.
+fn clause_end(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> usize {
+    let cue = starting_in(&cx.cues.clause, |c| c.start, t..sent.end).first().map_or(sent.end, |c| c.start);
+    let comma = (t..sent.end)
+        .find(|&k| {
+            matches!(cx.text.tok(k), "," | ";" | ":") && cx.text.tokens.get(k + 1).is_none_or(|n| n.space_before)
+        })
+        .unwrap_or(sent.end);
+    cue.min(comma)
+}
+
+/// Whether a trigger form at `toks` names an event here, rather than being part of a
+/// name ("Warsaw Pact", "Asia-Pacific Economic Cooperation", "last March"), of a
+/// compound modifier ("Syrian-backed", "US-led") or a participle used as an adjective or
+/// a noun ("the wounded", "the besieged town", "les blessés").
+fn is_event_use(cx: &Ctx<'_, '_>, toks: &TokRange, sent: TokRange, after_det: bool, has_noun: bool) -> bool {
+    let text = cx.text;
+    let first = &text.tokens[toks.start];
+    // Capitalised inside a sentence that is not itself in title case.
+    if first.cap && toks.start > sent.start && !matches!(text.tok(toks.start - 1), "\"" | "“" | "«" | "``" | ":") {
+        // (title case: most words after the first are capitalised)
+        let words: Vec<_> =
+            text.tokens[sent.start + 1..sent.end].iter().filter(|t| t.kind == TokenKind::Word).collect();
+        let capped = words.iter().filter(|t| t.cap).count();
+        if capped * 5 < words.len() * 3 {
+            return false;
+        }
+    }
+    let word = text.tok(toks.start);
+    let participle = ["ed", "é", "ée", "és", "ées", "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas"]
+        .iter()
+        .any(|e| word.ends_with(e))
+        || (cx.pack.code == "fr" && ["u", "us", "ue", "ues", "i", "is", "ie", "ies"].iter().any(|e| word.ends_with(e)));
+    if participle && !first.space_before && toks.start > sent.start + 1 && text.tok(toks.start - 1) == "-" {
+        return false;
+    }
+    // A verb form right after a determiner, where the pack has no noun reading.
+    if after_det && participle && !has_noun && text.tok(toks.start - 1) != "that" {
+        return false;
+    }
+    true
 }
 
 /// Tokens between a range and token `t` (0 when `t` is inside).
@@ -200,9 +285,13 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
         if let Some(&(_, _, ei)) = last.iter().find(|(s, ty, _)| *s == t.sentence && *ty == t.event_type) {
             let e = &mut events[ei];
             // The first trigger's roles stand; a later one only fills what is missing.
+            // "…killed one U.S. soldier and wounded two others": what stands between
+            // the two triggers is the first one's object, not the second one's subject.
             if e.actors.is_empty() || t.two_sided {
                 for a in actors {
-                    push_actor(&mut e.actors, a);
+                    if t.two_sided || t.pos != "V" || a.span.start < e.trigger.start {
+                        push_actor(&mut e.actors, a);
+                    }
                 }
             }
             if e.recipients.is_empty() {
@@ -210,7 +299,10 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
                     push_actor(&mut e.recipients, r);
                 }
             }
-            if t.two_sided && !e.two_sided {
+            // "X killed Y in a gunbattle" stays directed: fighting only makes sides of
+            // an event that did not say who did what to whom.
+            let directed = e.actors.iter().any(|a| a.country.is_some() || a.name.is_some()) && !e.recipients.is_empty();
+            if t.two_sided && !e.two_sided && !directed {
                 // Fighting: whoever was hit or hit back is a side.
                 e.two_sided = true;
                 for r in std::mem::take(&mut e.recipients) {
@@ -313,7 +405,10 @@ fn coordinated(cx: &Ctx<'_, '_>, a: &Actor, sent: TokRange) -> Vec<Actor> {
 }
 
 fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Actor> {
-    starting_in(&cx.actors, |a| a.toks.start, t..to).iter().find(|a| a.toks.start - t <= max).cloned()
+    starting_in(&cx.actors, |a| a.toks.start, t..to)
+        .iter()
+        .find(|a| a.toks.start - t <= max && !trailing_speaker(&cx.claims, a, t))
+        .cloned()
 }
 
 /// The object after token `t`: the first actor with a country (or a name) within 8
@@ -328,9 +423,12 @@ fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
         })
         .unwrap_or(sent.end);
     let sent = sent.start..clause_end.min(comma).max(t);
-    let near = starting_in(&cx.actors, |a| a.toks.start, t..(t + 9).min(sent.end));
+    let near: Vec<&Actor> = starting_in(&cx.actors, |a| a.toks.start, t..(t + 9).min(sent.end))
+        .iter()
+        .filter(|a| !trailing_speaker(&cx.claims, a, t))
+        .collect();
     if let Some(a) = near.iter().find(|a| a.country.is_some() || a.name.is_some()) {
-        return Some(a.clone());
+        return Some((*a).clone());
     }
     let place = starting_in(&cx.places, |p| p.toks.start, t..(t + 10).min(sent.end))
         .iter()
@@ -338,7 +436,7 @@ fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
     if let Some((p, country)) = place {
         return Some(Actor { span: p.span, toks: p.toks.clone(), country: Some(country), ..Actor::default() });
     }
-    near.first().cloned()
+    near.first().map(|a| (*a).clone())
 }
 
 /// Who acts and who is acted upon, from voice and word order.
@@ -356,6 +454,9 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
         match next_is(&["entre", "between"], 2) {
             Some(from) => {
                 for a in starting_in(&cx.actors, |a| a.toks.start, from..sent.end) {
+                    if trailing_speaker(&cx.claims, a, t.toks.start) {
+                        continue;
+                    }
                     if a.country.is_some() || a.sector.is_some_and(|s| MILITARY.contains(&s)) {
                         push_actor(&mut actors, a.clone());
                     }
@@ -364,6 +465,9 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             None => {
                 let near = t.toks.start.saturating_sub(10).max(sent.start)..(t.toks.end + 10).min(sent.end);
                 for a in starting_in(&cx.actors, |a| a.toks.start, near) {
+                    if trailing_speaker(&cx.claims, a, t.toks.start) {
+                        continue;
+                    }
                     if a.sector.is_some_and(|s| ARMED.contains(&s)) && (a.country.is_some() || a.name.is_some()) {
                         push_actor(&mut actors, a.clone());
                     }
@@ -376,7 +480,8 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
     // à" are not (a progressive form, or an adjective taking a complement).
     let first_word = text.tok(t.toks.start);
     let progressive = first_word.ends_with("ing") || first_word.ends_with("ant");
-    let takes_complement = t.toks.end < sent.end && matches!(text.tok(t.toks.end), "to" | "a");
+    let takes_complement = (t.toks.end < sent.end && matches!(text.tok(t.toks.end), "to" | "a"))
+        || (t.toks.len() > 1 && matches!(text.tok(t.toks.start + 1), "to" | "a"));
     let passive_aux = t.toks.start > sent.start
         && PASSIVE_AUX.contains(&text.tok(t.toks.start - 1))
         && !progressive
@@ -451,7 +556,18 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 }
                 actors.insert(0, a);
             }
-            if let Some(r) = object(cx, t.obj_from, sent.clone())
+            // "demanded (on Friday) that the United States…", "exige que Bakou…": who is
+            // asked or accused is the subject of the complement clause.
+            let that_clause = || {
+                matches!(t.event_type, "REQUEST" | "ACCUSE")
+                    .then(|| {
+                        (t.obj_from..(t.obj_from + 4).min(sent.end))
+                            .find(|&k| matches!(text.tok(k), "that" | "que" | "qu"))
+                    })
+                    .flatten()
+                    .and_then(|k| object(cx, k + 1, sent.clone()))
+            };
+            if let Some(r) = object(cx, t.obj_from, sent.clone()).or_else(that_clause)
                 && actors.first() != Some(&r)
             {
                 for b in coordinated(cx, &r, sent.clone()) {
@@ -600,6 +716,20 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                 e.recipients.push(Actor { span, country: Some(c), ..Actor::default() });
             }
         }
+        // Victims of unknown nationality ("killed 23 people in Tel Aviv") are taken
+        // to be of the country where it happened, when that is not the attacker's.
+        if matches!(e.event_type, "ASSAULT" | "COERCE") && !e.two_sided {
+            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
+            if let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c))) {
+                for r in e.recipients.iter_mut().filter(|r| {
+                    r.country.is_none()
+                        && r.name.is_none()
+                        && !matches!(r.sector, Some("IGO") | Some("NGO") | Some("PKO"))
+                }) {
+                    r.country = Some(c);
+                }
+            }
+        }
         // A protest with no named target addresses the authorities where it happens.
         if e.event_type == "PROTEST" && e.recipients.is_empty() {
             let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
@@ -632,16 +762,30 @@ pub fn drop_topics(events: &mut Vec<Event>, noun_triggers: &std::collections::BT
 
 /// PLOVER codes statements of intent and refusal as events of their own: "X will
 /// support Y" is X's AGREE (a commitment, made now), "X plans to strike" is THREATEN,
-/// "X did not agree to meet" is REJECT. The intended or refused action is kept in
-/// `planned`. Only events with an actor are recoded (someone must have said it).
-pub fn recode_intent(events: &mut [Event]) {
-    const HOSTILE: &[&str] = &["ASSAULT", "COERCE", "SANCTION"];
+/// "X did not agree to meet" is REJECT. A speaker's conditional about its own side
+/// ("Palestinian leaders said they would boycott…") is an intent too, and an action
+/// promised "unless" the other side yields is an ultimatum: THREATEN, whatever the action.
+/// The intended or refused action is kept in `planned`. Only events with an actor are
+/// recoded (someone must have said it).
+pub fn recode_intent(cx: &Ctx<'_, '_>, events: &mut [Event]) {
+    const HOSTILE: &[&str] = &["ASSAULT", "COERCE", "SANCTION", "PROTEST"];
     const COOPERATIVE: &[&str] = &["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "MOBILIZE"];
+    let conditions: Vec<sitrep_core::Span> = cx.cues.condition.iter().map(|r| cx.text.span(r.clone())).collect();
     for e in events.iter_mut().filter(|e| !e.actors.is_empty()) {
-        let recoded = match (e.status, e.event_type) {
-            (Status::Future, t) if COOPERATIVE.contains(&t) => "AGREE",
-            (Status::Future, t) if HOSTILE.contains(&t) => "THREATEN",
-            (Status::Negated, t) if COOPERATIVE.contains(&t) && t != "MOBILIZE" => "REJECT",
+        let own_word = e.status == Status::Hypothetical
+            && e.claimant
+                .as_ref()
+                .and_then(|c| c.country)
+                .is_some_and(|c| e.actors.iter().any(|a| a.country == Some(c)));
+        let intent = e.status == Status::Future || own_word;
+        let ultimatum = intent
+            && conditions.iter().any(|c| c.start >= e.trigger.end && c.end <= e.evidence.end)
+            && (HOSTILE.contains(&e.event_type) || COOPERATIVE.contains(&e.event_type));
+        let recoded = match (intent, e.status, e.event_type) {
+            _ if ultimatum => "THREATEN",
+            (true, _, t) if COOPERATIVE.contains(&t) => "AGREE",
+            (true, _, t) if HOSTILE.contains(&t) => "THREATEN",
+            (_, Status::Negated, t) if COOPERATIVE.contains(&t) && t != "MOBILIZE" => "REJECT",
             _ => continue,
         };
         if recoded != e.event_type {
@@ -705,4 +849,43 @@ pub fn published_date(published: Option<&str>) -> EventDate {
         Some(p) => EventDate { span: None, value: Some(p.to_string()), precision: Some(Precision::Day) },
         None => EventDate::default(),
     }
+}
+
+/// One incident, one event (as ACLED and CAMEO coders count): in a sentence, an event
+/// named by a noun, a gerund or an infinitive after the sentence's first event, that
+/// brings no party of its own, no toll and no other status or claimant, is that event's
+/// purpose, manner or topic ("marched to demand reforms", "opened fire, arresting 12",
+/// "rejected a request for aid") and is folded into it. A finite verb with its own
+/// predication ("…and threatened to…", "a facilité un accord") stays, as does violence
+/// after a non-violent event.
+pub fn fold_secondary(events: &mut Vec<Event>, subordinate: &std::collections::BTreeSet<usize>) {
+    let mut main: Option<usize> = None; // index of the current sentence's first event
+    let mut keep = vec![true; events.len()];
+    for i in 0..events.len() {
+        let m = match main {
+            Some(m) if events[m].sentence == events[i].sentence => m,
+            _ => {
+                main = Some(i);
+                continue;
+            }
+        };
+        let (a, e) = (&events[m], &events[i]);
+        if !subordinate.contains(&e.trigger.start) {
+            continue;
+        }
+        let countries = |xs: &[Actor]| xs.iter().filter_map(|x| x.country).collect::<Vec<_>>();
+        let own_agent = countries(&e.actors).iter().any(|c| !countries(&a.actors).contains(c))
+            || (e.actors.iter().any(|x| x.country.is_none() && x.name.is_some())
+                && !e.actors.iter().all(|x| a.actors.iter().any(|y| y.name == x.name)));
+        let same_claim = e.claimant.as_ref().map(|c| c.country) == a.claimant.as_ref().map(|c| c.country);
+        let escalation = e.event_type == "ASSAULT" && a.event_type != "ASSAULT";
+        if e.casualties.is_empty() && !own_agent && same_claim && e.status == a.status && !e.two_sided && !escalation {
+            keep[i] = false;
+        }
+    }
+    let mut k = 0;
+    events.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
 }

@@ -287,7 +287,10 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     events::complete(&cx, &mut evs);
     let noun_triggers = triggers.iter().filter(|t| t.pos == "N").map(|t| text.span(t.toks.clone()).start).collect();
     events::drop_topics(&mut evs, &noun_triggers);
-    events::recode_intent(&mut evs);
+    events::recode_intent(&cx, &mut evs);
+    evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
+    let nonfinite = triggers.iter().filter(|t| t.nonfinite).map(|t| text.span(t.toks.clone()).start).collect();
+    events::fold_secondary(&mut evs, &nonfinite);
     let mut evs = events::merge_duplicates(evs);
     evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
     let mut quantities = quantities::find(&cx, &evs);

@@ -55,6 +55,16 @@ fn check(lang: &str, text: &str, expect: &str) -> Result<(), String> {
                 && c.qualifier.map(|x| x.as_str()) == Some(*q)
                 && c.status == Status::Current
         }),
+        // Exactly `n` events (secondary clauses folded into the main one).
+        ["events", n] => a.events.len().to_string() == *n,
+        // A current event of this type whose actors and recipients include these
+        // countries ("-": any).
+        ["event", ty, actor, recipient] => a.events.iter().any(|e| {
+            let has = |xs: &[sitrep_core::Actor], c: &str| c == "-" || xs.iter().any(|x| x.country == Some(c));
+            e.event_type == *ty && e.status == Status::Current && has(&e.actors, actor) && has(&e.recipients, recipient)
+        }),
+        // No event has an actor of this country (victims are not perpetrators).
+        ["no_actor", c] => !a.events.iter().any(|e| e.actors.iter().any(|x| x.country == Some(*c))),
         _ => return Err(format!("unknown expectation {expect:?}")),
     };
     if ok { Ok(()) } else { Err(format!("[{lang}] {expect} failed on {text:?}: {}", describe())) }

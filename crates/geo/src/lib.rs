@@ -71,7 +71,10 @@ pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
     let mut found: Vec<Found> = Vec::new();
     for s in &text.sentences {
         for m in ix.find(names, s.toks.clone()) {
-            if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end) {
+            // "Pakistan President …", "Israel Defense Forces": a title or group noun may
+            // follow a country's name.
+            let titled = m.toks.end < s.toks.end && ix.longest_at(&pack.nouns, m.toks.end, m.toks.end + 1).is_some();
+            if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end, titled) {
                 continue;
             }
             let mut cands = Vec::new();
@@ -168,7 +171,7 @@ impl Context {
 }
 
 /// Shape checks that keep ordinary words and parts of other names out.
-fn plausible(text: &Text<'_>, toks: TokRange, sent_start: usize, sent_end: usize) -> bool {
+fn plausible(text: &Text<'_>, toks: TokRange, sent_start: usize, sent_end: usize, titled: bool) -> bool {
     if !(toks.start..toks.end).any(|k| text.tokens[k].cap) {
         return false;
     }
@@ -178,6 +181,7 @@ fn plausible(text: &Text<'_>, toks: TokRange, sent_start: usize, sent_end: usize
     }
     // Glued to another capitalised word: "Jordan Henderson", "Washington Post".
     let next_cap = toks.end < sent_end
+        && !titled
         && text.tokens[toks.end].cap
         && text.tokens[toks.end].kind == TokenKind::Word
         && text.tokens[toks.end].space_before
