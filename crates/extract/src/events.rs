@@ -284,12 +284,15 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
         }
         if let Some(&(_, _, ei)) = last.iter().find(|(s, ty, _)| *s == t.sentence && *ty == t.event_type) {
             let e = &mut events[ei];
+            // "X killed Y in a gunbattle" stays directed: fighting only makes sides of
+            // an event that did not say who did what to whom.
+            let directed = e.actors.iter().any(|a| a.country.is_some() || a.name.is_some()) && !e.recipients.is_empty();
             // The first trigger's roles stand; a later one only fills what is missing.
-            // "…killed one U.S. soldier and wounded two others": what stands between
-            // the two triggers is the first one's object, not the second one's subject.
-            if e.actors.is_empty() || t.two_sided {
+            // "…killed one U.S. soldier and wounded two others": the first one's object
+            // is not the second one's subject.
+            if e.actors.is_empty() || (t.two_sided && !directed) {
                 for a in actors {
-                    if t.two_sided || t.pos != "V" || a.span.start < e.trigger.start {
+                    if t.two_sided || !e.recipients.iter().any(|r| r.span == a.span) {
                         push_actor(&mut e.actors, a);
                     }
                 }
@@ -299,9 +302,6 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
                     push_actor(&mut e.recipients, r);
                 }
             }
-            // "X killed Y in a gunbattle" stays directed: fighting only makes sides of
-            // an event that did not say who did what to whom.
-            let directed = e.actors.iter().any(|a| a.country.is_some() || a.name.is_some()) && !e.recipients.is_empty();
             if t.two_sided && !e.two_sided && !directed {
                 // Fighting: whoever was hit or hit back is a side.
                 e.two_sided = true;
