@@ -228,10 +228,9 @@ fn is_event_use(cx: &Ctx<'_, '_>, toks: &TokRange, sent: TokRange, after_det: bo
     // Capitalised inside a sentence that is not itself in title case.
     if first.cap && toks.start > sent.start && !matches!(text.tok(toks.start - 1), "\"" | "“" | "«" | "``" | ":") {
         // (title case: most words after the first are capitalised)
-        let words: Vec<_> =
-            text.tokens[sent.start + 1..sent.end].iter().filter(|t| t.kind == TokenKind::Word).collect();
-        let capped = words.iter().filter(|t| t.cap).count();
-        if capped * 5 < words.len() * 3 {
+        let words = text.tokens[sent.start + 1..sent.end].iter().filter(|t| t.kind == TokenKind::Word);
+        let (n, capped) = words.fold((0, 0), |(n, c), t| (n + 1, c + usize::from(t.cap)));
+        if capped * 5 < n * 3 {
             return false;
         }
     }
@@ -416,19 +415,14 @@ fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Acto
 /// curfew in Algiers" → DZA), else the first actor of any kind.
 fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
     // Not past the clause: the next clause cue ("après que", "which") or comma.
-    let clause_end = starting_in(&cx.cues.clause, |c| c.start, t..sent.end).first().map_or(sent.end, |c| c.start);
-    let comma = (t..sent.end)
-        .find(|&k| {
-            matches!(cx.text.tok(k), "," | ";" | ":") && cx.text.tokens.get(k + 1).is_none_or(|n| n.space_before)
-        })
-        .unwrap_or(sent.end);
-    let sent = sent.start..clause_end.min(comma).max(t);
-    let near: Vec<&Actor> = starting_in(&cx.actors, |a| a.toks.start, t..(t + 9).min(sent.end))
-        .iter()
-        .filter(|a| !trailing_speaker(&cx.claims, a, t))
-        .collect();
-    if let Some(a) = near.iter().find(|a| a.country.is_some() || a.name.is_some()) {
-        return Some((*a).clone());
+    let sent = sent.start..clause_end(cx, t, sent.clone()).max(t);
+    let near = || {
+        starting_in(&cx.actors, |a| a.toks.start, t..(t + 9).min(sent.end))
+            .iter()
+            .filter(|a| !trailing_speaker(&cx.claims, a, t))
+    };
+    if let Some(a) = near().find(|a| a.country.is_some() || a.name.is_some()) {
+        return Some(a.clone());
     }
     let place = starting_in(&cx.places, |p| p.toks.start, t..(t + 10).min(sent.end))
         .iter()
@@ -436,7 +430,7 @@ fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
     if let Some((p, country)) = place {
         return Some(Actor { span: p.span, toks: p.toks.clone(), country: Some(country), ..Actor::default() });
     }
-    near.first().map(|a| (*a).clone())
+    near().next().cloned()
 }
 
 /// Who acts and who is acted upon, from voice and word order.
@@ -883,9 +877,6 @@ pub fn fold_secondary(events: &mut Vec<Event>, subordinate: &std::collections::B
             keep[i] = false;
         }
     }
-    let mut k = 0;
-    events.retain(|_| {
-        k += 1;
-        keep[k - 1]
-    });
+    let mut keep = keep.into_iter();
+    events.retain(|_| keep.next().unwrap_or(true));
 }
