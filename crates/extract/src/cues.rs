@@ -23,6 +23,14 @@ pub struct Cues {
     pub purpose: Vec<TokRange>,
     /// Words that make an announced action an ultimatum ("unless", "à moins que").
     pub condition: Vec<TokRange>,
+    /// Verbs that carry an event named by their object noun ("launched an offensive",
+    /// "a mené une attaque", "impuso un bloqueo"): the verb's subject is the actor.
+    pub light: Vec<TokRange>,
+    /// Words of labour disputes ("workers", "union", "wages"): a "strike" is a walkout.
+    pub labour: Vec<TokRange>,
+    /// Words that name an earlier event as the background of the news ("after",
+    /// "following", "in retaliation for", "à la suite de", "tras").
+    pub antecedent: Vec<TokRange>,
     pub clause: Vec<TokRange>,
     pub prep: Vec<TokRange>,
     pub det: Vec<TokRange>,
@@ -56,6 +64,9 @@ impl Cues {
                     Some("exchange") => &mut c.exchange,
                     Some("purpose") => &mut c.purpose,
                     Some("condition") => &mut c.condition,
+                    Some("light") => &mut c.light,
+                    Some("labour") => &mut c.labour,
+                    Some("antecedent") => &mut c.antecedent,
                     _ => continue,
                 };
                 list.push(m.toks.clone());
@@ -82,6 +93,9 @@ impl Cues {
             &mut c.exchange,
             &mut c.purpose,
             &mut c.condition,
+            &mut c.light,
+            &mut c.labour,
+            &mut c.antecedent,
         ] {
             list.sort_by_key(|r| (r.start, r.end));
         }

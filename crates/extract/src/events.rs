@@ -24,6 +24,9 @@ pub struct Trigger {
     /// Where the object is looked for (after an absorbed complement: "willing to
     /// withdraw its troops from Lebanon").
     pub obj_from: usize,
+    /// For a noun, the light verb that carries it ("mounted its invasion", "announced a
+    /// suspension"): its subject acts, and its tense and modality are the event's.
+    pub verb: Option<usize>,
 }
 
 const MILITARY: &[&str] = &["MIL", "REB", "COP", "PKO", "UAF", "GOV"];
@@ -45,10 +48,31 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             let rows = pack.triggers.rows_agreeing(cx.text, &m);
             let after_det = m.toks.start > sent.start && any_in(&cx.cues.det, m.toks.start - 1..m.toks.start);
             let want = if after_det { "N" } else { "V" };
-            let Some(row) = rows.iter().find(|r| field(r, 5) == Some(want)).or(rows.first()).copied() else {
+            let Some(mut row) = rows.iter().find(|r| field(r, 5) == Some(want)).or(rows.first()).copied() else {
                 continue;
             };
+            // "strike": a walkout where workers, unions or pay are mentioned ("a four-day
+            // strike", "teachers' strike"), an attack otherwise.
+            if row[1] == "ASSAULT" {
+                let day = m.toks.start >= sent.start + 2
+                    && matches!(cx.text.tok(m.toks.start - 1), "day" | "week" | "hour")
+                    && cx.text.tok(m.toks.start - 2) == "-";
+                if (day || any_in(&cx.cues.labour, sent.clone()))
+                    && let Some(p) = rows.iter().find(|r| r[1] == "PROTEST")
+                {
+                    row = p;
+                }
+            }
             if !is_event_use(cx, &m.toks, sent.clone(), after_det, rows.iter().any(|r| field(r, 5) == Some("N"))) {
+                continue;
+            }
+            // A noun modifying a group noun names no event: "truce monitors", "aid
+            // workers", "protest leaders".
+            if field(row, 5) == Some("N")
+                && starting_in(&cx.actors, |a| a.toks.start, m.toks.end..m.toks.end + 1)
+                    .first()
+                    .is_some_and(|a| !cx.text.tokens[a.toks.start].cap && a.country.is_none())
+            {
                 continue;
             }
             let flags = field(row, 6).unwrap_or("");
@@ -65,6 +89,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 weak: flags.split(',').any(|f| f == "weak"),
                 sentence: si,
                 obj_from: m.toks.end,
+                verb: None,
                 nonfinite: field(row, 5) == Some("N")
                     || flags.split(',').any(|f| f == "infinitive")
                     || (m.toks.start > sent.start && any_in(&cx.cues.purpose, m.toks.start - 1..m.toks.start)),
@@ -201,6 +226,58 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             }
             k += 1;
         }
+        // The light verb of a noun: close before it, in its clause, with no other
+        // trigger between.
+        for k in 0..found.len() {
+            let t = &found[k];
+            if t.pos != "N" {
+                continue;
+            }
+            let from = t.toks.start.saturating_sub(5).max(sent.start);
+            let prev_end = found[..k].iter().map(|o| o.toks.end).max().unwrap_or(sent.start);
+            let Some(v) = starting_in(&cx.cues.light, |c| c.start, from.max(prev_end)..t.toks.start)
+                .iter()
+                .rfind(|v| v.end <= t.toks.start && clause_end(cx, v.end, sent.clone()) >= t.toks.start)
+                .map(|v| v.start)
+            else {
+                continue;
+            };
+            let finite = !cx.text.tok(v).ends_with("ing")
+                && !(v > sent.start && any_in(&cx.cues.purpose, v - 1..v))
+                && !(v > sent.start && PASSIVE_AUX.contains(&cx.text.tok(v - 1)));
+            let t = &mut found[k];
+            t.verb = Some(v);
+            if finite {
+                t.nonfinite = false;
+            }
+        }
+        // An earlier event named by a noun as the background of the news ("after 12
+        // days of battles", "following the peace deal", "à la suite des combats") is a
+        // reference to it, not a report of it, unless it is given a toll here.
+        // (Only beside a news event of the sentence: in "calme précaire après
+        // d'intenses combats" the fighting is the news; and not when its author is
+        // named: "en réponse à des provocations de l'armée arménienne".)
+        let referred = |t: &Trigger| {
+            let from = t.toks.start.saturating_sub(5).max(sent.start);
+            t.pos == "N"
+                && t.verb.is_none()
+                && starting_in(&cx.cues.antecedent, |c| c.start, from..t.toks.start)
+                    .iter()
+                    .any(|c| c.end <= t.toks.start && clause_end(cx, c.end, sent.clone()) >= t.toks.start)
+        };
+        let news = found.iter().any(|t| !referred(t));
+        let tolled = !starting_in(&cx.casualty_words, |c| c.toks.start, sent.clone()).is_empty();
+        if news && !tolled {
+            found.retain(|t| {
+                let authored = (t.toks.end..(t.toks.end + 2).min(sent.end))
+                    .find(|&k| {
+                        matches!(cx.text.tok(k), "by" | "par" | "of" | "de" | "des" | "du" | "d" | "del" | "por")
+                    })
+                    .and_then(|k| first_after(cx, k + 1, sent.end, 3))
+                    .is_some_and(|a| a.country.is_some() || a.name.is_some());
+                !referred(t) || authored
+            });
+        }
         out.extend(found);
     }
     out
@@ -317,7 +394,7 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
             continue;
         }
         let sent = cx.text.sentences[t.sentence].toks.clone();
-        let (status, date) = status_at(cx, t.toks.start, sent.clone(), t.event_type);
+        let (status, date) = status_at(cx, t.verb.unwrap_or(t.toks.start), sent.clone(), t.event_type);
         let claimant = claim_at(&cx.claims, t.toks.start).and_then(|c| c.speaker.clone());
         let mut e = Event {
             event_type: t.event_type,
@@ -393,7 +470,11 @@ fn coordinated(cx: &Ctx<'_, '_>, a: &Actor, sent: TokRange) -> Vec<Actor> {
     let mut cur = a.toks.clone();
     while cur.end + 1 < sent.end && is_conj(cur.end) {
         match starting_in(&cx.actors, |x| x.toks.start, cur.end + 1..sent.end).first() {
-            Some(b) if b.toks.start <= cur.end + 2 && b.country.is_some() => {
+            Some(b)
+                if b.toks.start <= cur.end + 2
+                    && b.country.is_some()
+                    && !trailing_speaker(&cx.claims, b, a.toks.start) =>
+            {
                 out.push(b.clone());
                 cur = b.toks.clone();
             }
@@ -481,8 +562,10 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
         && !progressive
         && !takes_complement;
     let agent = next_is(AGENT, 2);
+    // "have retaken": a participle after "have" is active.
+    let perfect = t.toks.start > sent.start && matches!(text.tok(t.toks.start - 1), "have" | "has" | "had" | "having");
     match t.pos {
-        "P" | "V" if t.pos == "P" || passive_aux => {
+        "P" | "V" if (t.pos == "P" && !perfect) || passive_aux => {
             if let Some(k) = agent
                 && let Some(a) = first_after(cx, k + 1, sent.end, 3)
             {
@@ -514,8 +597,8 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     && a.sector.is_none())
                     || (a.toks.end <= t.toks.start && t.toks.start - a.toks.end == 0 && a.country.is_some())
             });
-            let of = next_is(&["par", "by", "de", "du", "des", "d", "of"], 2)
-                .and_then(|k| first_after(cx, k + 1, sent.end, 3));
+            let of_word = next_is(&["par", "by", "de", "du", "des", "d", "of"], 2);
+            let of = of_word.and_then(|k| first_after(cx, k + 1, sent.end, 3));
             let against = next_is(
                 &[
                     "contre", "against", "sur", "on", "vers", "into", "with", "avec", "to", "for", "between", "pour",
@@ -529,16 +612,28 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     recipients.push(a);
                 }
             } else {
-                let subject = || {
-                    (t.event_type != "ASSAULT")
-                        .then(|| subject(cx, t.toks.start, sent.clone()))
-                        .flatten()
-                        .filter(|a| a.country.is_some() || a.name.is_some())
+                let subject =
+                    |at: usize| subject(cx, at, sent.clone()).filter(|a| a.country.is_some() || a.name.is_some());
+                // A light verb's subject acts ("Israel mounted its invasion of Lebanon":
+                // what follows "of" is then the target); else the noun's own "of"/"by".
+                let actor = match t.verb {
+                    Some(v) => adjacent.cloned().or_else(|| subject(v)).or(of.clone()),
+                    None => adjacent
+                        .cloned()
+                        .or(of.clone())
+                        .or_else(|| (t.event_type != "ASSAULT").then(|| subject(t.toks.start)).flatten()),
                 };
-                if let Some(a) = adjacent.cloned().or(of).or_else(subject) {
+                let target = against.or_else(|| {
+                    t.verb
+                        .and(of_word)
+                        .filter(|&k| text.tok(k) != "by" && text.tok(k) != "par")
+                        .and_then(|k| object(cx, k + 1, sent.clone()))
+                        .filter(|o| actor.as_ref() != Some(o))
+                });
+                if let Some(a) = actor {
                     actors.push(a);
                 }
-                if let Some(r) = against {
+                if let Some(r) = target {
                     recipients.push(r);
                 }
             }
@@ -721,6 +816,25 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                         && !matches!(r.sector, Some("IGO") | Some("NGO") | Some("PKO"))
                 }) {
                     r.country = Some(c);
+                }
+                // Nor any named target ("reimposed blockades in the West Bank").
+                if e.recipients.is_empty() && e.actors.iter().any(|a| a.country.is_some()) {
+                    let span = e.location.as_ref().map_or(e.trigger, |l| l.span);
+                    e.recipients.push(Actor { span, country: Some(c), ..Actor::default() });
+                }
+            }
+        }
+        // Protesters of unknown nationality are people of the place, or of the
+        // authorities they protest against.
+        if e.event_type == "PROTEST" {
+            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
+            if let Some(c) = here.or_else(|| e.recipients.iter().find_map(|r| r.country)) {
+                for a in e.actors.iter_mut().filter(|a| {
+                    a.country.is_none()
+                        && a.name.is_none()
+                        && !matches!(a.sector, Some("IGO") | Some("NGO") | Some("PKO"))
+                }) {
+                    a.country = Some(c);
                 }
             }
         }

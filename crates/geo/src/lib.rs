@@ -73,8 +73,18 @@ pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
         for m in ix.find(names, s.toks.clone()) {
             // "Pakistan President …", "Israel Defense Forces": a title or group noun may
             // follow a country's name.
-            let titled = m.toks.end < s.toks.end && ix.longest_at(&pack.nouns, m.toks.end, m.toks.end + 1).is_some();
-            if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end, titled) {
+            // So may a weekday or a month, as in wire style ("Israel Friday reimposed…").
+            let titled = m.toks.end < s.toks.end
+                && (ix.longest_at(&pack.nouns, m.toks.end, m.toks.end + 1).is_some()
+                    || ix.longest_at(&pack.dates, m.toks.end, m.toks.end + 1).is_some_and(|d| {
+                        pack.dates.rows_of(&d).any(|r| matches!(field(r, 1), Some("weekday" | "month")))
+                    }));
+            // "South Lebanon", "Northern Iraq": a compass word may precede it.
+            let compass = m.toks.start > s.toks.start
+                && ix.longest_at(&pack.cues, m.toks.start - 1, m.toks.start).is_some_and(|c| {
+                    c.toks.start == m.toks.start - 1 && pack.cues.rows_of(&c).any(|r| field(r, 1) == Some("compass"))
+                });
+            if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end, titled, compass) {
                 continue;
             }
             let mut cands = Vec::new();
@@ -171,7 +181,7 @@ impl Context {
 }
 
 /// Shape checks that keep ordinary words and parts of other names out.
-fn plausible(text: &Text<'_>, toks: TokRange, sent_start: usize, sent_end: usize, titled: bool) -> bool {
+fn plausible(text: &Text<'_>, toks: TokRange, sent_start: usize, sent_end: usize, titled: bool, compass: bool) -> bool {
     if !(toks.start..toks.end).any(|k| text.tokens[k].cap) {
         return false;
     }
@@ -187,6 +197,7 @@ fn plausible(text: &Text<'_>, toks: TokRange, sent_start: usize, sent_end: usize
         && text.tokens[toks.end].space_before
         && !text.tokens[toks.end].newline_before;
     let prev_cap = toks.start > sent_start
+        && !compass
         && text.tokens[toks.start - 1].cap
         && text.tokens[toks.start - 1].kind == TokenKind::Word
         && text.tokens[toks.start].space_before;
