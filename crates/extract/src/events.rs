@@ -242,9 +242,10 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             else {
                 continue;
             };
-            let finite = !cx.text.tok(v).ends_with("ing")
-                && !(v > sent.start && any_in(&cx.cues.purpose, v - 1..v))
-                && !(v > sent.start && PASSIVE_AUX.contains(&cx.text.tok(v - 1)));
+            // (not "launching", "to launch", "was launched")
+            let before =
+                v > sent.start && (any_in(&cx.cues.purpose, v - 1..v) || PASSIVE_AUX.contains(&cx.text.tok(v - 1)));
+            let finite = !(cx.text.tok(v).ends_with("ing") || before);
             let t = &mut found[k];
             t.verb = Some(v);
             if finite {
