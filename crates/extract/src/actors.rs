@@ -132,6 +132,19 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
             f.atom = Atom::Noun { sector: Some("CVL") };
         }
     }
+    // "pro-Iranian Hizbollah", "an anti-Syria journalist": a stance, not a nationality.
+    let stance = |k: usize| {
+        ix.longest_at(&pack.cues, k, k + 1)
+            .is_some_and(|m| pack.cues.rows_of(&m).any(|r| field(r, 1) == Some("stance")))
+    };
+    out.retain(|f| {
+        let k = f.toks.start;
+        !(matches!(f.atom, Atom::Demonym { .. } | Atom::Country { .. })
+            && k >= 2
+            && text.tok(k - 1) == "-"
+            && !text.tokens[k].space_before
+            && stance(k - 2))
+    });
     out
 }
 

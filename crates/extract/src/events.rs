@@ -27,6 +27,9 @@ pub struct Trigger {
     /// For a noun, the light verb that carries it ("mounted its invasion", "announced a
     /// suspension"): its subject acts, and its tense and modality are the event's.
     pub verb: Option<usize>,
+    /// The form names an event only with someone acted upon ("released the
+    /// hostages", not "aid is released").
+    pub needs_party: bool,
 }
 
 const MILITARY: &[&str] = &["MIL", "REB", "COP", "PKO", "UAF", "GOV"];
@@ -90,8 +93,10 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 sentence: si,
                 obj_from: m.toks.end,
                 verb: None,
+                needs_party: flags.split(',').any(|f| f == "party"),
                 nonfinite: field(row, 5) == Some("N")
                     || flags.split(',').any(|f| f == "infinitive")
+                    || participial(cx, &m.toks, sent.clone())
                     || (m.toks.start > sent.start && any_in(&cx.cues.purpose, m.toks.start - 1..m.toks.start)),
             };
             // A modal of obligation is a demand only in someone's reported words.
@@ -114,6 +119,25 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         let mut k = 0;
         while k < found.len() {
             let t = &found[k];
+            // "ended mediation efforts", "suspended talks", "halted aid": breaking off
+            // cooperation is a sanction; "ended the offensive" a retreat.
+            let stopped = t.pos == "N"
+                && starting_in(
+                    &cx.cues.cease,
+                    |c| c.start,
+                    t.toks.start.saturating_sub(4).max(sent.start)..t.toks.start,
+                )
+                .iter()
+                .any(|c| c.end <= t.toks.start && t.toks.start - c.end <= 2);
+            if stopped && matches!(t.event_type, "CONSULT" | "AID" | "COOPERATE" | "ASSAULT") {
+                let t = &mut found[k];
+                let retreat = t.event_type == "ASSAULT";
+                t.event_type = if retreat { "RETREAT" } else { "SANCTION" };
+                t.mode = Some(if retreat { "ceasefire" } else { "halt" });
+                t.acled = None;
+                k += 1;
+                continue;
+            }
             if t.event_type == "ASSAULT" {
                 let after = t.toks.end..(t.toks.end + 4).min(sent.end);
                 if any_in(&cx.cues.cease, after) {
@@ -226,6 +250,44 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             }
             k += 1;
         }
+        // What a request asks for is its content: "demanded that Israel ease
+        // restrictions", "must be ready to mediate" (one event, the request); so is
+        // what is agreed, threatened or alleged in a that-clause ("agreed that their
+        // countries should cooperate").
+        let mut k = 0;
+        while k < found.len() {
+            let a = &found[k];
+            if !matches!(a.event_type, "REQUEST" | "AGREE" | "THREATEN" | "ACCUSE")
+                || (a.event_type != "REQUEST" && a.pos == "N")
+            {
+                k += 1;
+                continue;
+            }
+            let from = if a.pos == "M" {
+                Some(a.obj_from)
+            } else {
+                (a.obj_from..(a.obj_from + 4).min(sent.end))
+                    .find(|&i| matches!(cx.text.tok(i), "that" | "que" | "qu"))
+                    .map(|i| i + 1)
+            };
+            if let Some(from) = from {
+                let end = clause_end(cx, from, sent.clone());
+                let tolled = |b: &Trigger| {
+                    matches!(b.event_type, "ASSAULT" | "COERCE")
+                        && !starting_in(&cx.casualty_words, |c| c.toks.start, b.toks.start..sent.end).is_empty()
+                };
+                let mut i = k + 1;
+                while i < found.len() {
+                    let b = &found[i];
+                    if b.toks.start >= from && b.toks.start < end && !tolled(b) {
+                        found.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            k += 1;
+        }
         // The light verb of a noun: close before it, in its clause, with no other
         // trigger between.
         for k in 0..found.len() {
@@ -233,7 +295,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             if t.pos != "N" {
                 continue;
             }
-            let from = t.toks.start.saturating_sub(5).max(sent.start);
+            let from = t.toks.start.saturating_sub(8).max(sent.start);
             let prev_end = found[..k].iter().map(|o| o.toks.end).max().unwrap_or(sent.start);
             let Some(v) = starting_in(&cx.cues.light, |c| c.start, from.max(prev_end)..t.toks.start)
                 .iter()
@@ -327,6 +389,24 @@ fn is_event_use(cx: &Ctx<'_, '_>, toks: &TokRange, sent: TokRange, after_det: bo
     true
 }
 
+/// A verb in a participial clause ("…, calling for independence", "exigeant", "pidiendo"),
+/// not in a progressive tense ("are demanding").
+fn participial(cx: &Ctx<'_, '_>, toks: &TokRange, sent: TokRange) -> bool {
+    let word = cx.text.tok(toks.start);
+    let ending = match cx.pack.code {
+        "en" => word.ends_with("ing"),
+        "fr" => word.ends_with("ant"),
+        "es" => word.ends_with("ando") || word.ends_with("iendo"),
+        _ => false,
+    };
+    let k = toks.start;
+    ending
+        && k > sent.start
+        && !PASSIVE_AUX.contains(&cx.text.tok(k - 1))
+        && !matches!(cx.text.tok(k - 1), "am" | "'re" | "'s" | "estan" | "esta" | "estaba" | "estaban")
+        && !(k > sent.start + 1 && PASSIVE_AUX.contains(&cx.text.tok(k - 2)))
+}
+
 /// Tokens between a range and token `t` (0 when `t` is inside).
 fn distance(r: &TokRange, t: usize) -> usize {
     if t < r.start {
@@ -356,6 +436,9 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
     let mut last: Vec<(usize, &'static str, usize)> = Vec::new(); // (sentence, type, event index)
     for t in triggers {
         let (actors, recipients) = roles(cx, t);
+        if t.needs_party && !recipients.iter().any(|r| r.country.is_some() || r.name.is_some() || r.sector.is_some()) {
+            continue;
+        }
         if last.first().is_some_and(|l| l.0 != t.sentence) {
             last.clear(); // only triggers of the same sentence merge
         }
@@ -499,14 +582,14 @@ fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
     // Not past the clause: the next clause cue ("après que", "which") or comma.
     let sent = sent.start..clause_end(cx, t, sent.clone()).max(t);
     let near = || {
-        starting_in(&cx.actors, |a| a.toks.start, t..(t + 9).min(sent.end))
+        starting_in(&cx.actors, |a| a.toks.start, t..(t + 14).min(sent.end))
             .iter()
             .filter(|a| !trailing_speaker(&cx.claims, a, t))
     };
     if let Some(a) = near().find(|a| a.country.is_some() || a.name.is_some()) {
         return Some(a.clone());
     }
-    let place = starting_in(&cx.places, |p| p.toks.start, t..(t + 10).min(sent.end))
+    let place = starting_in(&cx.places, |p| p.toks.start, t..(t + 14).min(sent.end))
         .iter()
         .find_map(|p| p.place.as_ref().and_then(|r| r.country).map(|c| (p, c)));
     if let Some((p, country)) = place {
@@ -613,8 +696,12 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     recipients.push(a);
                 }
             } else {
-                let subject =
-                    |at: usize| subject(cx, at, sent.clone()).filter(|a| a.country.is_some() || a.name.is_some());
+                let known = |a: &Actor| a.country.is_some() || a.name.is_some();
+                let subject = |at: usize| {
+                    subject(cx, at, sent.clone())
+                        .filter(known)
+                        .or_else(|| nearest_before(cx, at, sent.start, 8).filter(known))
+                };
                 // A light verb's subject acts ("Israel mounted its invasion of Lebanon":
                 // what follows "of" is then the target); else the noun's own "of"/"by".
                 let actor = match t.verb {
@@ -624,6 +711,17 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                         .or(of.clone())
                         .or_else(|| (t.event_type != "ASSAULT").then(|| subject(t.toks.start)).flatten()),
                 };
+                // "reiterated its demand that Israel ease…": who is asked is the
+                // subject of the that-clause.
+                let against = against.or_else(|| {
+                    (t.event_type == "REQUEST")
+                        .then(|| {
+                            (t.obj_from..(t.obj_from + 4).min(sent.end))
+                                .find(|&k| matches!(text.tok(k), "that" | "que" | "qu"))
+                        })
+                        .flatten()
+                        .and_then(|k| object(cx, k + 1, sent.clone()))
+                });
                 let target = against.or_else(|| {
                     t.verb
                         .and(of_word)
@@ -740,6 +838,15 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     dyad.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let dyad: Vec<&'static str> = dyad.iter().take(2).map(|d| d.0).collect();
     for e in events.iter_mut() {
+        // Expelling diplomats, inspectors, peacekeepers or aid workers breaks off
+        // relations: a sanction (PLOVER), where expelling people is coercion.
+        if e.event_type == "COERCE"
+            && e.mode == Some("expel")
+            && e.recipients.iter().any(|r| matches!(r.sector, Some("GOV" | "IGO" | "PKO" | "NGO")))
+        {
+            e.event_type = "SANCTION";
+            e.acled = None;
+        }
         if let Some(d) = cx.dominant {
             for a in e.actors.iter_mut().chain(e.recipients.iter_mut()) {
                 if a.country.is_none()
@@ -880,12 +987,23 @@ pub fn recode_intent(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     const HOSTILE: &[&str] = &["ASSAULT", "COERCE", "SANCTION", "PROTEST"];
     const COOPERATIVE: &[&str] = &["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "MOBILIZE"];
     let conditions: Vec<sitrep_core::Span> = cx.cues.condition.iter().map(|r| cx.text.span(r.clone())).collect();
-    for e in events.iter_mut().filter(|e| !e.actors.is_empty()) {
+    for e in events.iter_mut() {
+        // "The party has said it will boycott…": who announces an intent holds it.
+        if e.actors.is_empty()
+            && e.status == Status::Future
+            && let Some(c) = &e.claimant
+        {
+            e.actors.push(c.clone());
+        }
+        if e.actors.is_empty() {
+            continue;
+        }
         let own_word = e.status == Status::Hypothetical
-            && e.claimant
-                .as_ref()
-                .and_then(|c| c.country)
-                .is_some_and(|c| e.actors.iter().any(|a| a.country == Some(c)));
+            && e.claimant.as_ref().is_some_and(|c| {
+                e.actors
+                    .iter()
+                    .any(|a| (c.country.is_some() && a.country == c.country) || (c.name.is_some() && a.name == c.name))
+            });
         let intent = e.status == Status::Future || own_word;
         let ultimatum = intent
             && conditions.iter().any(|c| c.start >= e.trigger.end && c.end <= e.evidence.end)
@@ -988,7 +1106,10 @@ pub fn fold_secondary(events: &mut Vec<Event>, subordinate: &std::collections::B
                 && !e.actors.iter().all(|x| a.actors.iter().any(|y| y.name == x.name)));
         let same_claim = e.claimant.as_ref().map(|c| c.country) == a.claimant.as_ref().map(|c| c.country);
         let escalation = e.event_type == "ASSAULT" && a.event_type != "ASSAULT";
-        if e.casualties.is_empty() && !own_agent && same_claim && e.status == a.status && !e.two_sided && !escalation {
+        // (a possible or planned event named as the first one's purpose folds too:
+        // "mobilized reservists for a possible war")
+        let same_status = e.status == a.status || matches!(e.status, Status::Hypothetical | Status::Future);
+        if e.casualties.is_empty() && !own_agent && same_claim && same_status && !e.two_sided && !escalation {
             keep[i] = false;
         }
     }

@@ -68,6 +68,38 @@ fn rows_have_the_header_width_and_are_sorted() {
     }
 }
 
+/// Every cue class some stage reads (a misspelt class would silently match nothing).
+const CUE_CLASSES: &[&str] = &[
+    "antecedent",
+    "aux",
+    "aux_sg",
+    "cease",
+    "clause",
+    "compass",
+    "condition",
+    "court",
+    "det",
+    "ethnic",
+    "exchange",
+    "future",
+    "historical",
+    "hypothetical",
+    "labour",
+    "light",
+    "metaphor",
+    "name_part",
+    "negation",
+    "prep",
+    "prisoner",
+    "pronoun",
+    "pronoun_sg",
+    "purpose",
+    "sport",
+    "stance",
+    "toll",
+    "unknown_toll",
+];
+
 fn check_column(t: &Table, col: &str, allowed: &[&str]) {
     let Some(c) = t.col(col) else { panic!("{}: no column {col}", t.name) };
     for row in t.rows() {
@@ -83,7 +115,7 @@ fn codes_are_from_the_allowed_sets() {
         let p = lang_pack(code).unwrap();
         check_column(&p.triggers, "event_type", EVENT_TYPES);
         check_column(&p.triggers, "pos", &["V", "P", "N", "M"]);
-        check_column(&p.triggers, "flags", &["two_sided", "weak", "infinitive"]);
+        check_column(&p.triggers, "flags", &["two_sided", "weak", "infinitive", "party"]);
         check_column(&p.casualty, "kind", CASUALTY_KINDS);
         check_column(&p.nouns, "sector", SECTORS);
         check_column(&p.nouns, "number", &["sg", "pl"]);
@@ -91,6 +123,7 @@ fn codes_are_from_the_allowed_sets() {
         check_column(&p.qualifiers, "qualifier", &["at_least", "more_than", "at_most", "approx", "range", "exact"]);
         check_column(&p.numbers, "qualifier", &["at_least", "more_than", "at_most", "approx", "range", "exact"]);
         check_column(&p.actors, "sector", SECTORS);
+        check_column(&p.cues, "cue", CUE_CLASSES);
         for row in p.demonyms.rows() {
             assert!(row[1].len() == 3 && row[1].chars().all(|c| c.is_ascii_uppercase()), "demonym {row:?}");
         }
