@@ -212,10 +212,17 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
                 && gap.len() <= 4
                 && text.tok(atoms[j].toks.start - 1) == "of"
                 && (gap.start..atoms[j].toks.start - 1).all(|k| text.tokens[k].cap);
+            // After a country's name, lower-case words are a predicate ("Britain
+            // mobilized reservists"), not modifiers, unless possessive ("Russia's defence
+            // ministry").
+            let predicate = matches!(atoms[i].atom, Atom::Country { .. })
+                && !gap.clone().any(|k| text.tok(k) == "s")
+                && gap.clone().any(|k| !is_link(text.tok(k)) && !text.tokens[k].cap);
             let gap_ok = located
                 || title_of
                 || links_only(text, toks.end, atoms[j].toks.start, 3)
                 || (matches!(atoms[j].atom, Atom::Noun { .. })
+                    && !predicate
                     && !matches!(atoms[i].atom, Atom::Noun { .. })
                     && gap.len() <= 4
                     && words <= 2

@@ -263,7 +263,8 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 k += 1;
                 continue;
             }
-            let from = if a.pos == "M" {
+            let ends_that = matches!(cx.text.tok(a.toks.end - 1), "that" | "que" | "qu");
+            let from = if a.pos == "M" || ends_that {
                 Some(a.obj_from)
             } else {
                 (a.obj_from..(a.obj_from + 4).min(sent.end))
@@ -1105,11 +1106,18 @@ pub fn fold_secondary(events: &mut Vec<Event>, subordinate: &std::collections::B
             || (e.actors.iter().any(|x| x.country.is_none() && x.name.is_some())
                 && !e.actors.iter().all(|x| a.actors.iter().any(|y| y.name == x.name)));
         let same_claim = e.claimant.as_ref().map(|c| c.country) == a.claimant.as_ref().map(|c| c.country);
-        let escalation = e.event_type == "ASSAULT" && a.event_type != "ASSAULT";
+        let planned = matches!(e.status, Status::Hypothetical | Status::Future);
+        let escalation = e.event_type == "ASSAULT" && a.event_type != "ASSAULT" && !planned;
         // (a possible or planned event named as the first one's purpose folds too:
         // "mobilized reservists for a possible war")
-        let same_status = e.status == a.status || matches!(e.status, Status::Hypothetical | Status::Future);
-        if e.casualties.is_empty() && !own_agent && same_claim && same_status && !e.two_sided && !escalation {
+        let same_status = e.status == a.status || planned;
+        if e.casualties.is_empty()
+            && !own_agent
+            && same_claim
+            && same_status
+            && (!e.two_sided || planned)
+            && !escalation
+        {
             keep[i] = false;
         }
     }
