@@ -296,7 +296,8 @@ fn distribute(text: &Text<'_>, actors: &mut [Actor]) {
 /// Whether an atom can join the phrase built so far.
 fn compatible(actor: &Actor, atom: &Atom) -> bool {
     match atom {
-        Atom::Noun { .. } => actor.name.is_none() && actor.sector.is_none() || actor.sector.is_none(),
+        // (a head noun with no sector of its own joins any phrase: "Afghan rebel leaders")
+        Atom::Noun { sector } => sector.is_none() || actor.sector.is_none(),
         Atom::Demonym { country } | Atom::Country { country } | Atom::Place { country } => {
             actor.country.is_none_or(|c| c == *country)
         }

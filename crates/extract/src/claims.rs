@@ -64,6 +64,15 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
             let after_actor = crate::starting_in(actors, |a| a.toks.start, m.toks.end..sent.end)
                 .iter()
                 .find(|a| a.toks.start - m.toks.end <= 5);
+            // A speaker after the cue follows it directly ("said the minister"), past
+            // determiners and adverbs of time at most, not a clause ("said they would
+            // meet the UN envoy").
+            let det = |k: usize| {
+                ix.longest_at(&pack.cues, k, k + 1)
+                    .is_some_and(|d| pack.cues.rows_of(&d).any(|r| field(r, 1) == Some("det")))
+            };
+            let direct =
+                |a: &&Actor| (m.toks.end..a.toks.start).all(|k| det(k) || text.tokens[k].cap || text.tok(k) == ",");
             let (speaker, scope) = match kind {
                 CueKind::According => {
                     let speaker = after_actor.cloned();
@@ -86,7 +95,7 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
                 _ => {
                     let rest_is_short = {
                         let mut k = m.toks.end;
-                        if let Some(a) = after_actor {
+                        if let Some(a) = after_actor.filter(direct) {
                             k = k.max(a.toks.end);
                         }
                         sent.end.saturating_sub(k) <= 4
@@ -98,7 +107,7 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
                     }
                     let after_quote = q > sent.start && text.tok(q - 1) == "\"";
                     let inverted = before_actor.is_none()
-                        || (rest_is_short && after_actor.is_some())
+                        || (rest_is_short && after_actor.is_some_and(|a| direct(&a)))
                         || (after_quote && after_actor.is_some());
                     if inverted {
                         // "“…”, a déclaré Dmitri Peskov", "…, officials said."

@@ -693,7 +693,14 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             )
             .and_then(|k| object(cx, k + 1, sent.clone()));
             if t.event_type == "ACCUSE" {
-                if let Some(a) = of.or(adjacent.cloned()) {
+                // "opened fraud investigations against 28 officials": the light verb's
+                // subject investigates, whoever follows "against" is investigated.
+                if let Some(v) = t.verb
+                    && let Some(a) = subject(cx, v, sent.clone()).filter(|a| a.country.is_some() || a.name.is_some())
+                {
+                    actors.push(a);
+                }
+                if let Some(a) = of.or(adjacent.cloned()).or(against) {
                     recipients.push(a);
                 }
             } else {
@@ -946,6 +953,18 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                     a.country = Some(c);
                 }
             }
+        }
+        // A protest "in Hong Kong in defiance of Chinese authorities" addresses the
+        // authorities named, not the place.
+        if e.event_type == "PROTEST"
+            && e.recipients.first().is_some_and(|r| r.sector.is_none() && r.name.is_none())
+            && let Some(auth) = cx
+                .actors
+                .iter()
+                .filter(|a| a.span.start >= e.trigger.end && a.span.end <= e.evidence.end)
+                .find(|a| a.country.is_some() && matches!(a.sector, Some("GOV" | "MIL" | "COP")))
+        {
+            e.recipients = vec![auth.clone()];
         }
         // A protest with no named target addresses the authorities where it happens.
         if e.event_type == "PROTEST" && e.recipients.is_empty() {
