@@ -712,6 +712,15 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 };
                 // A light verb's subject acts ("Israel mounted its invasion of Lebanon":
                 // what follows "of" is then the target); else the noun's own "of"/"by".
+                // "the killing of an Israeli man", "the shelling of Kyiv", "in defiance of
+                // the authorities": after an act done to someone, "of" names who it is
+                // done to, unless they are armed ("the attack of the rebels"); "by"
+                // always names who does it.
+                let by = of_word.is_some_and(|k| matches!(text.tok(k), "by" | "par"));
+                let done_to = !by
+                    && matches!(t.event_type, "ASSAULT" | "COERCE" | "REJECT" | "SANCTION")
+                    && of.as_ref().is_some_and(|a| !a.sector.is_some_and(|s| ARMED.contains(&s)));
+                let (of, of_patient) = if done_to { (None, of) } else { (of, None) };
                 let actor = match t.verb {
                     Some(v) => adjacent.cloned().or_else(|| subject(v)).or(of.clone()),
                     None => adjacent
@@ -719,6 +728,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                         .or(of.clone())
                         .or_else(|| (t.event_type != "ASSAULT").then(|| subject(t.toks.start)).flatten()),
                 };
+                let against = against.or(of_patient);
                 // "reiterated its demand that Israel ease…": who is asked is the
                 // subject of the that-clause.
                 let against = against.or_else(|| {

@@ -74,13 +74,16 @@ pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
             // "Pakistan President …", "Israel Defense Forces": a title or group noun may
             // follow a country's name.
             // So may a weekday or a month, as in wire style ("Israel Friday reimposed…").
+            // (looked up only where a capitalised word is glued to the name)
             let titled = m.toks.end < s.toks.end
+                && text.tokens[m.toks.end].cap
                 && (ix.longest_at(&pack.nouns, m.toks.end, m.toks.end + 1).is_some()
                     || ix.longest_at(&pack.dates, m.toks.end, m.toks.end + 1).is_some_and(|d| {
                         pack.dates.rows_of(&d).any(|r| matches!(field(r, 1), Some("weekday" | "month")))
                     }));
             // "South Lebanon", "Northern Iraq": a compass word may precede it.
             let compass = m.toks.start > s.toks.start
+                && text.tokens[m.toks.start - 1].cap
                 && ix.longest_at(&pack.cues, m.toks.start - 1, m.toks.start).is_some_and(|c| {
                     c.toks.start == m.toks.start - 1 && pack.cues.rows_of(&c).any(|r| field(r, 1) == Some("compass"))
                 });
