@@ -90,6 +90,15 @@ pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
             if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end, titled, compass) {
                 continue;
             }
+            // "in March 2001", "le 5 août": a month or weekday name is a date here, not
+            // one of the towns that share it.
+            let date_word = m.toks.len() == 1
+                && ix.longest_at(&pack.dates, m.toks.start, m.toks.end).is_some_and(|d| {
+                    d.toks == m.toks && pack.dates.rows_of(&d).any(|r| matches!(field(r, 1), Some("weekday" | "month")))
+                });
+            if date_word {
+                continue;
+            }
             let mut cands = Vec::new();
             for row in names.rows_of(&m) {
                 let flags = field(row, 2).unwrap_or("");
@@ -251,5 +260,13 @@ mod tests {
     #[test]
     fn keeps_common_words_and_person_names_out() {
         check("en", "Police said Jordan Henderson was not hurt.", &[]);
+        // A month is a date here, not the Cambridgeshire town.
+        check("en", "The truce signed in March 2001 did not hold.", &[]);
+    }
+
+    #[test]
+    fn allows_a_weekday_or_a_compass_word_beside_a_country() {
+        check("en", "Israel Friday closed the crossings.", &[("Israel", Some("ISR"))]);
+        check("en", "Troops moved into South Lebanon overnight.", &[("Lebanon", Some("LBN"))]);
     }
 }
