@@ -945,8 +945,48 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                 }
                 // Nor any named target ("reimposed blockades in the West Bank").
                 if e.recipients.is_empty() && e.actors.iter().any(|a| a.country.is_some()) {
-                    let span = e.location.as_ref().map_or(e.trigger, |l| l.span);
-                    e.recipients.push(Actor { span, country: Some(c), ..Actor::default() });
+                    e.recipients.push(Actor { span: e.trigger, country: Some(c), ..Actor::default() });
+                }
+            }
+        }
+        // An attack by nobody named ("a roadside bomb near Samarra killed…") is, as
+        // ACLED codes it, an unidentified armed group of the country where it happened;
+        // unnamed gunmen too (low confidence).
+        // In an article about two countries fighting, an attack on one of them (its
+        // soldiers, its state) is the other's.
+        if e.event_type == "ASSAULT" && !e.two_sided {
+            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
+            // (soldiers or the state itself hit: a civilian toll says nothing of the side)
+            let hit = e
+                .recipients
+                .iter()
+                .filter(|r| r.sector.is_none_or(|s| matches!(s, "MIL" | "GOV")))
+                .filter_map(|r| r.country)
+                .collect::<Vec<_>>();
+            let enemy = (dyad.len() == 2)
+                .then(|| dyad.iter().copied().find(|d| !hit.contains(d) && hit.iter().any(|h| dyad.contains(h))))
+                .flatten();
+            // (where the place is one side's, an attack there by nobody named may be
+            // either side's: left open)
+            let here = here.filter(|h| !dyad.contains(h) || dyad.len() < 2);
+            let sector = if enemy.is_some() { "MIL" } else { "UAF" };
+            if let Some(c) = enemy.or(here) {
+                let unnamed = |a: &Actor| {
+                    a.country.is_none()
+                        && a.name.is_none()
+                        && a.sector.is_none_or(|s| matches!(s, "UAF" | "REB" | "MIL" | "CVL"))
+                };
+                if e.actors.is_empty() {
+                    // (an inferred side carries the trigger's span, as other sides filled
+                    // in from context do)
+                    let span = e.trigger;
+                    e.actors.push(Actor { span, country: Some(c), sector: Some(sector), ..Actor::default() });
+                    e.confidence = e.confidence.min(0.5);
+                } else if e.actors.iter().all(unnamed) {
+                    for a in e.actors.iter_mut() {
+                        a.country = Some(c);
+                    }
+                    e.confidence = e.confidence.min(0.5);
                 }
             }
         }
