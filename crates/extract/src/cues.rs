@@ -31,6 +31,8 @@ pub struct Cues {
     /// Words that name an earlier event as the background of the news ("after",
     /// "following", "in retaliation for", "à la suite de", "tras").
     pub antecedent: Vec<TokRange>,
+    /// Words opening a condition ("if", "si"): what follows is supposed, not reported.
+    pub conditional: Vec<TokRange>,
     pub clause: Vec<TokRange>,
     pub prep: Vec<TokRange>,
     pub det: Vec<TokRange>,
@@ -67,6 +69,7 @@ impl Cues {
                     Some("light") => &mut c.light,
                     Some("labour") => &mut c.labour,
                     Some("antecedent") => &mut c.antecedent,
+                    Some("conditional") => &mut c.conditional,
                     _ => continue,
                 };
                 list.push(m.toks.clone());
@@ -96,6 +99,7 @@ impl Cues {
             &mut c.light,
             &mut c.labour,
             &mut c.antecedent,
+            &mut c.conditional,
         ] {
             list.sort_by_key(|r| (r.start, r.end));
         }

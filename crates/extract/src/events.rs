@@ -315,6 +315,17 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 t.nonfinite = false;
             }
         }
+        // What a condition supposes is no event: "unless Baghdad accepted its
+        // conditions", "if it is attacked", "si les négociations échouent" (the
+        // clause runs to its comma or the sentence end).
+        found.retain(|t| {
+            let from = sent.start..t.toks.start;
+            ![&cx.cues.condition, &cx.cues.conditional].iter().any(|cues| {
+                starting_in(cues, |c| c.start, from.clone())
+                    .iter()
+                    .any(|c| c.end <= t.toks.start && clause_end(cx, c.end, sent.clone()) > t.toks.start)
+            })
+        });
         // An earlier event named by a noun as the background of the news ("after 12
         // days of battles", "following the peace deal", "à la suite des combats") is a
         // reference to it, not a report of it, unless it is given a toll here.
