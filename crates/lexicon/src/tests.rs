@@ -77,6 +77,7 @@ const CUE_CLASSES: &[&str] = &[
     "clause",
     "compass",
     "condition",
+    "conditional",
     "court",
     "det",
     "ethnic",
