@@ -759,7 +759,14 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                         .filter(|o| actor.as_ref() != Some(o))
                 });
                 if let Some(a) = actor {
-                    actors.push(a);
+                    // (a light verb's subject may be coordinated: "French and Egyptian
+                    // warships launched war games")
+                    if t.verb.is_some() {
+                        for b in coordinated(cx, &a, sent.clone()) {
+                            push_actor(&mut actors, b);
+                        }
+                    }
+                    actors.insert(0, a);
                 }
                 if let Some(r) = target {
                     recipients.push(r);
@@ -867,6 +874,14 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     dyad.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let dyad: Vec<&'static str> = dyad.iter().take(2).map(|d| d.0).collect();
     for e in events.iter_mut() {
+        // Exercises held by two countries together are military cooperation.
+        if e.event_type == "MOBILIZE" && e.mode == Some("exercise") {
+            let mut countries: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
+            countries.dedup();
+            if countries.len() >= 2 {
+                e.event_type = "COOPERATE";
+            }
+        }
         // Expelling diplomats, inspectors, peacekeepers or aid workers breaks off
         // relations: a sanction (PLOVER), where expelling people is coercion.
         if e.event_type == "COERCE"
