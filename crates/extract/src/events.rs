@@ -791,7 +791,19 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     .flatten()
                     .and_then(|k| object(cx, k + 1, sent.clone()))
             };
-            if let Some(r) = object(cx, t.obj_from, sent.clone()).or_else(that_clause)
+            // "complained to the United Nations over Israeli air raids": the complaint
+            // is addressed to the first, and is about the second.
+            let about = || {
+                (matches!(t.event_type, "ACCUSE" | "PROTEST") && text.tok(t.obj_from.min(sent.end - 1)) == "to")
+                    .then(|| {
+                        let end = clause_end(cx, t.obj_from, sent.clone());
+                        (t.obj_from..end).find(|&k| matches!(text.tok(k), "over" | "about" | "against"))
+                    })
+                    .flatten()
+                    .and_then(|k| object(cx, k + 1, sent.clone()))
+                    .filter(|r| r.country.is_some())
+            };
+            if let Some(r) = about().or_else(|| object(cx, t.obj_from, sent.clone())).or_else(that_clause)
                 && actors.first() != Some(&r)
             {
                 for b in coordinated(cx, &r, sent.clone()) {
