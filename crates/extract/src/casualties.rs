@@ -96,6 +96,11 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
             let countable = !matches!(field(row, 2), Some("nocount") | Some("one"));
             let implies_one = field(row, 2) == Some("one");
             let w = m.toks.clone();
+            // "captured on video", "killed the bill": not people hurt or taken.
+            // (a phrase starting at the word: "found dead last Friday" is no "dead last")
+            if starting_in(&cx.cues.metaphor, |c| c.start, w.start..w.start + 1).iter().any(|c| c.end > w.start) {
+                continue;
+            }
             let negated = any_in(&cx.cues.negation, sent.start..w.start)
                 && any_in(&cx.cues.negation, w.start.saturating_sub(10).max(sent.start)..w.start);
             // "Man shot, killed", "Girl shot at party dies": the later word tells.
@@ -185,6 +190,15 @@ fn singular_passive(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Tok
         k -= 1;
     }
     if k == w.start || !starting_in(&cx.cues.aux_sg, |c| c.start, k..w.start).iter().any(|c| c.end <= w.start) {
+        return None;
+    }
+    // Not an event named just before ("The shooting was captured on video").
+    let event_subject = k > sent.start
+        && cx
+            .ix
+            .longest_at(&cx.pack.triggers, k - 1, k)
+            .is_some_and(|m| m.toks.start == k - 1 && cx.pack.triggers.rows_of(&m).any(|r| field(r, 5) == Some("N")));
+    if event_subject {
         return None;
     }
     Some(k.saturating_sub(6).max(sent.start)..k)
