@@ -53,10 +53,7 @@ pub fn find_actors(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> 
         }
         kept.push(a);
     }
-    compose(text, &kept, &|k| {
-        ix.longest_at(&pack.cues, k, k + 1)
-            .is_some_and(|m| pack.cues.rows_of(&m).any(|r| field(r, 1) == Some("name_part")))
-    })
+    compose(text, &kept, &|k| ix.word_is(&pack.cues, k, 1, &["name_part"]))
 }
 
 fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found> {
@@ -121,10 +118,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
         }
     }
     // "ethnic Albanians", "les Turcs ethniques": an ethnic group, not a nationality.
-    let ethnic = |k: usize| {
-        ix.longest_at(&pack.cues, k, k + 1)
-            .is_some_and(|m| pack.cues.rows_of(&m).any(|r| field(r, 1) == Some("ethnic")))
-    };
+    let ethnic = |k: usize| ix.word_is(&pack.cues, k, 1, &["ethnic"]);
     for f in out.iter_mut() {
         if matches!(f.atom, Atom::Demonym { .. })
             && ((f.toks.start > 0 && ethnic(f.toks.start - 1)) || ethnic(f.toks.end))
@@ -133,10 +127,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
         }
     }
     // "pro-Iranian Hizbollah", "an anti-Syria journalist": a stance, not a nationality.
-    let stance = |k: usize| {
-        ix.longest_at(&pack.cues, k, k + 1)
-            .is_some_and(|m| pack.cues.rows_of(&m).any(|r| field(r, 1) == Some("stance")))
-    };
+    let stance = |k: usize| ix.word_is(&pack.cues, k, 1, &["stance"]);
     out.retain(|f| {
         let k = f.toks.start;
         !(matches!(f.atom, Atom::Demonym { .. } | Atom::Country { .. })

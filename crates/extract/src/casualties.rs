@@ -193,11 +193,7 @@ fn singular_passive(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Tok
         return None;
     }
     // Not an event named just before ("The shooting was captured on video").
-    let event_subject = k > sent.start
-        && cx
-            .ix
-            .longest_at(&cx.pack.triggers, k - 1, k)
-            .is_some_and(|m| m.toks.start == k - 1 && cx.pack.triggers.rows_of(&m).any(|r| field(r, 5) == Some("N")));
+    let event_subject = k > sent.start && cx.ix.word_is(&cx.pack.triggers, k - 1, 5, &["N"]);
     if event_subject {
         return None;
     }

@@ -52,10 +52,8 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
             let sent = s.toks.clone();
             // "which he said would…": a pronoun right before the cue is the speaker, not
             // an actor further back.
-            let pronoun = m.toks.start > sent.start
-                && ix.longest_at(&pack.cues, m.toks.start - 1, m.toks.start).is_some_and(|p| {
-                    pack.cues.rows_of(&p).any(|r| matches!(field(r, 1), Some("pronoun") | Some("pronoun_sg")))
-                });
+            let pronoun =
+                m.toks.start > sent.start && ix.word_is(&pack.cues, m.toks.start - 1, 1, &["pronoun", "pronoun_sg"]);
             let before_actor = crate::starting_in(actors, |a| a.toks.start, sent.start..m.toks.start)
                 .iter()
                 .rev()
@@ -67,10 +65,7 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
             // A speaker after the cue follows it directly ("said the minister"), past
             // determiners and adverbs of time at most, not a clause ("said they would
             // meet the UN envoy").
-            let det = |k: usize| {
-                ix.longest_at(&pack.cues, k, k + 1)
-                    .is_some_and(|d| pack.cues.rows_of(&d).any(|r| field(r, 1) == Some("det")))
-            };
+            let det = |k: usize| ix.word_is(&pack.cues, k, 1, &["det"]);
             let direct =
                 |a: &&Actor| (m.toks.end..a.toks.start).all(|k| det(k) || text.tokens[k].cap || text.tok(k) == ",");
             let (speaker, scope) = match kind {

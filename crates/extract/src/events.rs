@@ -240,9 +240,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 let gerund = word.ends_with("ing")
                     && b.toks.start > 0
                     && matches!(cx.text.tok(b.toks.start - 1), "of" | "for" | "on" | "about");
-                let tolled = matches!(b.event_type, "ASSAULT" | "COERCE")
-                    && !starting_in(&cx.casualty_words, |c| c.toks.start, b.toks.start..sent.end).is_empty();
-                if b.toks.start >= from && b.toks.start < end && (b.pos == "N" || gerund) && !tolled {
+                if b.toks.start >= from && b.toks.start < end && (b.pos == "N" || gerund) && !tolled(cx, b, &sent) {
                     found.remove(i);
                 } else {
                     i += 1;
@@ -263,24 +261,17 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 k += 1;
                 continue;
             }
-            let ends_that = matches!(cx.text.tok(a.toks.end - 1), "that" | "que" | "qu");
-            let from = if a.pos == "M" || ends_that {
+            let from = if a.pos == "M" || is_that(cx.text.tok(a.toks.end - 1)) {
                 Some(a.obj_from)
             } else {
-                (a.obj_from..(a.obj_from + 4).min(sent.end))
-                    .find(|&i| matches!(cx.text.tok(i), "that" | "que" | "qu"))
-                    .map(|i| i + 1)
+                that_after(cx, a.obj_from, &sent).map(|i| i + 1)
             };
             if let Some(from) = from {
                 let end = clause_end(cx, from, sent.clone());
-                let tolled = |b: &Trigger| {
-                    matches!(b.event_type, "ASSAULT" | "COERCE")
-                        && !starting_in(&cx.casualty_words, |c| c.toks.start, b.toks.start..sent.end).is_empty()
-                };
                 let mut i = k + 1;
                 while i < found.len() {
                     let b = &found[i];
-                    if b.toks.start >= from && b.toks.start < end && !tolled(b) {
+                    if b.toks.start >= from && b.toks.start < end && !tolled(cx, b, &sent) {
                         found.remove(i);
                     } else {
                         i += 1;
@@ -291,13 +282,14 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         }
         // The light verb of a noun: close before it, in its clause, with no other
         // trigger between.
-        for k in 0..found.len() {
-            let t = &found[k];
+        let mut ends = sent.start; // where the triggers seen so far end
+        for t in found.iter_mut() {
+            let prev_end = ends;
+            ends = ends.max(t.toks.end);
             if t.pos != "N" {
                 continue;
             }
             let from = t.toks.start.saturating_sub(8).max(sent.start);
-            let prev_end = found[..k].iter().map(|o| o.toks.end).max().unwrap_or(sent.start);
             let Some(v) = starting_in(&cx.cues.light, |c| c.start, from.max(prev_end)..t.toks.start)
                 .iter()
                 .rfind(|v| v.end <= t.toks.start && clause_end(cx, v.end, sent.clone()) >= t.toks.start)
@@ -309,7 +301,6 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             let before =
                 v > sent.start && (any_in(&cx.cues.purpose, v - 1..v) || PASSIVE_AUX.contains(&cx.text.tok(v - 1)));
             let finite = !(cx.text.tok(v).ends_with("ing") || before);
-            let t = &mut found[k];
             t.verb = Some(v);
             if finite {
                 t.nonfinite = false;
@@ -349,7 +340,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                         matches!(cx.text.tok(k), "by" | "par" | "of" | "de" | "des" | "du" | "d" | "del" | "por")
                     })
                     .and_then(|k| first_after(cx, k + 1, sent.end, 3))
-                    .is_some_and(|a| a.country.is_some() || a.name.is_some());
+                    .is_some_and(|a| known(&a));
                 !referred(t) || authored
             });
         }
@@ -399,6 +390,38 @@ fn is_event_use(cx: &Ctx<'_, '_>, toks: &TokRange, sent: TokRange, after_det: bo
         return false;
     }
     true
+}
+
+/// Whether an actor is identified: a country or a name.
+fn known(a: &Actor) -> bool {
+    a.country.is_some() || a.name.is_some()
+}
+
+/// A person or group of no known country, that context may place (not an
+/// international body or peacekeepers).
+fn stateless(a: &Actor) -> bool {
+    a.country.is_none() && a.name.is_none() && !matches!(a.sector, Some("IGO") | Some("NGO") | Some("PKO"))
+}
+
+/// Whether a token is a complementiser ("that", "que").
+fn is_that(word: &str) -> bool {
+    matches!(word, "that" | "que" | "qu")
+}
+
+/// The complementiser within four tokens from `from` ("demanded (on Friday) that…").
+fn that_after(cx: &Ctx<'_, '_>, from: usize, sent: &TokRange) -> Option<usize> {
+    (from..(from + 4).min(sent.end)).find(|&k| is_that(cx.text.tok(k)))
+}
+
+/// Violence given a toll later in its sentence (kept as an event of its own).
+fn tolled(cx: &Ctx<'_, '_>, t: &Trigger, sent: &TokRange) -> bool {
+    matches!(t.event_type, "ASSAULT" | "COERCE")
+        && !starting_in(&cx.casualty_words, |c| c.toks.start, t.toks.start..sent.end).is_empty()
+}
+
+/// The country of the place an event happened.
+fn place_country(e: &Event) -> Option<&'static str> {
+    e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country)
 }
 
 /// A verb in a participial clause ("…, calling for independence", "exigeant", "pidiendo"),
@@ -458,7 +481,7 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
             let e = &mut events[ei];
             // "X killed Y in a gunbattle" stays directed: fighting only makes sides of
             // an event that did not say who did what to whom.
-            let directed = e.actors.iter().any(|a| a.country.is_some() || a.name.is_some()) && !e.recipients.is_empty();
+            let directed = e.actors.iter().any(known) && !e.recipients.is_empty();
             // The first trigger's roles stand; a later one only fills what is missing.
             // "…killed one U.S. soldier and wounded two others": the first one's object
             // is not the second one's subject.
@@ -598,7 +621,7 @@ fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
             .iter()
             .filter(|a| !trailing_speaker(&cx.claims, a, t))
     };
-    if let Some(a) = near().find(|a| a.country.is_some() || a.name.is_some()) {
+    if let Some(a) = near().find(|a| known(a)) {
         return Some(a.clone());
     }
     let place = starting_in(&cx.places, |p| p.toks.start, t..(t + 14).min(sent.end))
@@ -639,7 +662,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     if trailing_speaker(&cx.claims, a, t.toks.start) {
                         continue;
                     }
-                    if a.sector.is_some_and(|s| ARMED.contains(&s)) && (a.country.is_some() || a.name.is_some()) {
+                    if a.sector.is_some_and(|s| ARMED.contains(&s)) && known(a) {
                         push_actor(&mut actors, a.clone());
                     }
                 }
@@ -707,7 +730,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 // "opened fraud investigations against 28 officials": the light verb's
                 // subject investigates, whoever follows "against" is investigated.
                 if let Some(v) = t.verb
-                    && let Some(a) = subject(cx, v, sent.clone()).filter(|a| a.country.is_some() || a.name.is_some())
+                    && let Some(a) = subject(cx, v, sent.clone()).filter(known)
                 {
                     actors.push(a);
                 }
@@ -715,7 +738,6 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     recipients.push(a);
                 }
             } else {
-                let known = |a: &Actor| a.country.is_some() || a.name.is_some();
                 let subject = |at: usize| {
                     subject(cx, at, sent.clone())
                         .filter(known)
@@ -727,7 +749,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 // the authorities": after an act done to someone, "of" names who it is
                 // done to, unless they are armed ("the attack of the rebels"); "by"
                 // always names who does it.
-                let by = of_word.is_some_and(|k| matches!(text.tok(k), "by" | "par"));
+                let by = of_word.is_some_and(|k| AGENT.contains(&text.tok(k)));
                 let done_to = !by
                     && matches!(t.event_type, "ASSAULT" | "COERCE" | "REJECT" | "SANCTION")
                     && of.as_ref().is_some_and(|a| !a.sector.is_some_and(|s| ARMED.contains(&s)));
@@ -744,17 +766,14 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 // subject of the that-clause.
                 let against = against.or_else(|| {
                     (t.event_type == "REQUEST")
-                        .then(|| {
-                            (t.obj_from..(t.obj_from + 4).min(sent.end))
-                                .find(|&k| matches!(text.tok(k), "that" | "que" | "qu"))
-                        })
+                        .then(|| that_after(cx, t.obj_from, &sent))
                         .flatten()
                         .and_then(|k| object(cx, k + 1, sent.clone()))
                 });
                 let target = against.or_else(|| {
                     t.verb
                         .and(of_word)
-                        .filter(|&k| text.tok(k) != "by" && text.tok(k) != "par")
+                        .filter(|_| !by)
                         .and_then(|k| object(cx, k + 1, sent.clone()))
                         .filter(|o| actor.as_ref() != Some(o))
                 });
@@ -784,10 +803,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             // asked or accused is the subject of the complement clause.
             let that_clause = || {
                 matches!(t.event_type, "REQUEST" | "ACCUSE")
-                    .then(|| {
-                        (t.obj_from..(t.obj_from + 4).min(sent.end))
-                            .find(|&k| matches!(text.tok(k), "that" | "que" | "qu"))
-                    })
+                    .then(|| that_after(cx, t.obj_from, &sent))
                     .flatten()
                     .and_then(|k| object(cx, k + 1, sent.clone()))
             };
@@ -886,6 +902,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     dyad.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let dyad: Vec<&'static str> = dyad.iter().take(2).map(|d| d.0).collect();
     for e in events.iter_mut() {
+        let here = place_country(e);
         // Exercises held by two countries together are military cooperation.
         if e.event_type == "MOBILIZE" && e.mode == Some("exercise") {
             let mut countries: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
@@ -904,13 +921,8 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             e.acled = None;
         }
         if let Some(d) = cx.dominant {
-            for a in e.actors.iter_mut().chain(e.recipients.iter_mut()) {
-                if a.country.is_none()
-                    && a.name.is_none()
-                    && !matches!(a.sector, Some("IGO") | Some("NGO") | Some("PKO"))
-                {
-                    a.country = Some(d);
-                }
+            for a in e.actors.iter_mut().chain(e.recipients.iter_mut()).filter(|a| stateless(a)) {
+                a.country = Some(d);
             }
         }
         if e.two_sided {
@@ -962,29 +974,25 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         }
         // A visit, aid or support with no named recipient goes to where it happens
         // ("arrived in Amman on a visit").
-        if e.recipients.is_empty() && matches!(e.event_type, "CONSULT" | "AID" | "SUPPORT" | "COOPERATE") {
-            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
-            if let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c))) {
-                let span = e.location.as_ref().map_or(e.trigger, |l| l.span);
-                e.recipients.push(Actor { span, country: Some(c), ..Actor::default() });
-            }
+        if e.recipients.is_empty()
+            && matches!(e.event_type, "CONSULT" | "AID" | "SUPPORT" | "COOPERATE")
+            && let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c)))
+        {
+            let span = e.location.as_ref().map_or(e.trigger, |l| l.span);
+            e.recipients.push(Actor { span, country: Some(c), ..Actor::default() });
         }
         // Victims of unknown nationality ("killed 23 people in Tel Aviv") are taken
         // to be of the country where it happened, when that is not the attacker's.
-        if matches!(e.event_type, "ASSAULT" | "COERCE") && !e.two_sided {
-            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
-            if let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c))) {
-                for r in e.recipients.iter_mut().filter(|r| {
-                    r.country.is_none()
-                        && r.name.is_none()
-                        && !matches!(r.sector, Some("IGO") | Some("NGO") | Some("PKO"))
-                }) {
-                    r.country = Some(c);
-                }
-                // Nor any named target ("reimposed blockades in the West Bank").
-                if e.recipients.is_empty() && e.actors.iter().any(|a| a.country.is_some()) {
-                    e.recipients.push(Actor { span: e.trigger, country: Some(c), ..Actor::default() });
-                }
+        if matches!(e.event_type, "ASSAULT" | "COERCE")
+            && !e.two_sided
+            && let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c)))
+        {
+            for r in e.recipients.iter_mut().filter(|r| stateless(r)) {
+                r.country = Some(c);
+            }
+            // Nor any named target ("reimposed blockades in the West Bank").
+            if e.recipients.is_empty() && e.actors.iter().any(|a| a.country.is_some()) {
+                e.recipients.push(Actor { span: e.trigger, country: Some(c), ..Actor::default() });
             }
         }
         // An attack by nobody named ("a roadside bomb near Samarra killed…") is, as
@@ -993,7 +1001,6 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         // In an article about two countries fighting, an attack on one of them (its
         // soldiers, its state) is the other's.
         if e.event_type == "ASSAULT" && !e.two_sided {
-            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
             // (soldiers or the state itself hit: a civilian toll says nothing of the side)
             let hit = e
                 .recipients
@@ -1006,9 +1013,9 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                 .flatten();
             // (where the place is one side's, an attack there by nobody named may be
             // either side's: left open)
-            let here = here.filter(|h| !dyad.contains(h) || dyad.len() < 2);
+            let neutral = here.filter(|h| !dyad.contains(h) || dyad.len() < 2);
             let sector = if enemy.is_some() { "MIL" } else { "UAF" };
-            if let Some(c) = enemy.or(here) {
+            if let Some(c) = enemy.or(neutral) {
                 let unnamed = |a: &Actor| {
                     a.country.is_none()
                         && a.name.is_none()
@@ -1030,24 +1037,18 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         }
         // Protesters of unknown nationality are people of the place, or of the
         // authorities they protest against.
-        if e.event_type == "PROTEST" {
-            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
-            if let Some(c) = here.or_else(|| e.recipients.iter().find_map(|r| r.country)) {
-                for a in e.actors.iter_mut().filter(|a| {
-                    a.country.is_none()
-                        && a.name.is_none()
-                        && !matches!(a.sector, Some("IGO") | Some("NGO") | Some("PKO"))
-                }) {
-                    a.country = Some(c);
-                }
+        if e.event_type == "PROTEST"
+            && let Some(c) = here.or_else(|| e.recipients.iter().find_map(|r| r.country))
+        {
+            for a in e.actors.iter_mut().filter(|a| stateless(a)) {
+                a.country = Some(c);
             }
         }
         // A protest "in Hong Kong in defiance of Chinese authorities" addresses the
         // authorities named, not the place.
         if e.event_type == "PROTEST"
             && e.recipients.first().is_some_and(|r| r.sector.is_none() && r.name.is_none())
-            && let Some(auth) = cx
-                .actors
+            && let Some(auth) = starting_in(&cx.actors, |a| a.toks.start, cx.text.sentences[e.sentence].toks.clone())
                 .iter()
                 .filter(|a| a.span.start >= e.trigger.end && a.span.end <= e.evidence.end)
                 .find(|a| a.country.is_some() && matches!(a.sector, Some("GOV" | "MIL" | "COP")))
@@ -1055,11 +1056,11 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             e.recipients = vec![auth.clone()];
         }
         // A protest with no named target addresses the authorities where it happens.
-        if e.event_type == "PROTEST" && e.recipients.is_empty() {
-            let here = e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country);
-            if let Some(c) = here.or_else(|| e.actors.iter().find_map(|a| a.country)) {
-                e.recipients.push(Actor { span: e.trigger, country: Some(c), sector: Some("GOV"), ..Actor::default() });
-            }
+        if e.event_type == "PROTEST"
+            && e.recipients.is_empty()
+            && let Some(c) = here.or_else(|| e.actors.iter().find_map(|a| a.country))
+        {
+            e.recipients.push(Actor { span: e.trigger, country: Some(c), sector: Some("GOV"), ..Actor::default() });
         }
         // A recipient that is an actor's own mention is the actor read twice (a
         // government acting on its own people or capital is kept).

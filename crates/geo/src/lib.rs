@@ -78,24 +78,17 @@ pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
             let titled = m.toks.end < s.toks.end
                 && text.tokens[m.toks.end].cap
                 && (ix.longest_at(&pack.nouns, m.toks.end, m.toks.end + 1).is_some()
-                    || ix.longest_at(&pack.dates, m.toks.end, m.toks.end + 1).is_some_and(|d| {
-                        pack.dates.rows_of(&d).any(|r| matches!(field(r, 1), Some("weekday" | "month")))
-                    }));
+                    || ix.word_is(&pack.dates, m.toks.end, 1, &["weekday", "month"]));
             // "South Lebanon", "Northern Iraq": a compass word may precede it.
             let compass = m.toks.start > s.toks.start
                 && text.tokens[m.toks.start - 1].cap
-                && ix.longest_at(&pack.cues, m.toks.start - 1, m.toks.start).is_some_and(|c| {
-                    c.toks.start == m.toks.start - 1 && pack.cues.rows_of(&c).any(|r| field(r, 1) == Some("compass"))
-                });
+                && ix.word_is(&pack.cues, m.toks.start - 1, 1, &["compass"]);
             if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end, titled, compass) {
                 continue;
             }
             // "in March 2001", "le 5 août": a month or weekday name is a date here, not
             // one of the towns that share it.
-            let date_word = m.toks.len() == 1
-                && ix.longest_at(&pack.dates, m.toks.start, m.toks.end).is_some_and(|d| {
-                    d.toks == m.toks && pack.dates.rows_of(&d).any(|r| matches!(field(r, 1), Some("weekday" | "month")))
-                });
+            let date_word = m.toks.len() == 1 && ix.word_is(&pack.dates, m.toks.start, 1, &["weekday", "month"]);
             if date_word {
                 continue;
             }

@@ -426,6 +426,13 @@ impl<'t> Index<'t> {
         self.hits.get(table.id as usize).map(Vec::as_slice)
     }
 
+    /// Whether token `k` alone is a form of `table` whose column `col` holds one of
+    /// `values` ("he" a `pronoun` cue, "Friday" a `weekday` date word).
+    pub fn word_is(&self, table: &Table, k: usize, col: usize, values: &[&str]) -> bool {
+        self.longest_at(table, k, k + 1)
+            .is_some_and(|m| table.rows_of(&m).any(|r| field(r, col).is_some_and(|v| values.contains(&v))))
+    }
+
     /// As [`Table::longest_at`].
     pub fn longest_at(&self, table: &Table, i: usize, limit: usize) -> Option<Match> {
         let Some(hits) = self.hits(table) else { return table.longest_at(self.text, i, limit) };
