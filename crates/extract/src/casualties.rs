@@ -97,7 +97,7 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
             let implies_one = field(row, 2) == Some("one");
             let w = m.toks.clone();
             // "captured on video", "killed the bill": not people hurt or taken.
-            // (a phrase starting at the word: "found dead last Friday" is no "dead last")
+            // (a phrase starting at the word: "found dead last Sunday" is no "dead last")
             if starting_in(&cx.cues.metaphor, |c| c.start, w.start..w.start + 1).iter().any(|c| c.end > w.start) {
                 continue;
             }
@@ -192,7 +192,7 @@ fn singular_passive(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Tok
     if k == w.start || !starting_in(&cx.cues.aux_sg, |c| c.start, k..w.start).iter().any(|c| c.end <= w.start) {
         return None;
     }
-    // Not an event named just before ("The shooting was captured on video").
+    // Not an event named just before ("The attack was captured on camera").
     let event_subject = k > sent.start && cx.ix.word_is(&cx.pack.triggers, k - 1, 5, &["N"]);
     if event_subject {
         return None;

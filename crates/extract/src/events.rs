@@ -249,7 +249,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             k += 1;
         }
         // What a request asks for is its content: "demanded that Israel ease
-        // restrictions", "must be ready to mediate" (one event, the request); so is
+        // restrictions", "must be ready to negotiate" (one event, the request); so is
         // what is agreed, threatened or alleged in a that-clause ("agreed that their
         // countries should cooperate").
         let mut k = 0;
@@ -483,7 +483,7 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
             // an event that did not say who did what to whom.
             let directed = e.actors.iter().any(known) && !e.recipients.is_empty();
             // The first trigger's roles stand; a later one only fills what is missing.
-            // "…killed one U.S. soldier and wounded two others": the first one's object
+            // "…killed a French soldier and wounded two others": the first one's object
             // is not the second one's subject.
             if e.actors.is_empty() || (t.two_sided && !directed) {
                 for a in actors {
@@ -727,7 +727,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             )
             .and_then(|k| object(cx, k + 1, sent.clone()));
             if t.event_type == "ACCUSE" {
-                // "opened fraud investigations against 28 officials": the light verb's
+                // "opened an inquiry against three ministers": the light verb's
                 // subject investigates, whoever follows "against" is investigated.
                 if let Some(v) = t.verb
                     && let Some(a) = subject(cx, v, sent.clone()).filter(known)
@@ -745,7 +745,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 };
                 // A light verb's subject acts ("Israel mounted its invasion of Lebanon":
                 // what follows "of" is then the target); else the noun's own "of"/"by".
-                // "the killing of an Israeli man", "the shelling of Kyiv", "in defiance of
+                // "the killing of a Kenyan journalist", "the shelling of Kyiv", "in defiance of
                 // the authorities": after an act done to someone, "of" names who it is
                 // done to, unless they are armed ("the attack of the rebels"); "by"
                 // always names who does it.
@@ -807,7 +807,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     .flatten()
                     .and_then(|k| object(cx, k + 1, sent.clone()))
             };
-            // "complained to the United Nations over Israeli air raids": the complaint
+            // "complained to the African Union over Togolese border raids": the complaint
             // is addressed to the first, and is about the second.
             let about = || {
                 (matches!(t.event_type, "ACCUSE" | "PROTEST") && text.tok(t.obj_from.min(sent.end - 1)) == "to")
@@ -990,7 +990,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             for r in e.recipients.iter_mut().filter(|r| stateless(r)) {
                 r.country = Some(c);
             }
-            // Nor any named target ("reimposed blockades in the West Bank").
+            // Nor any named target ("imposed a blockade on the Gaza Strip").
             if e.recipients.is_empty() && e.actors.iter().any(|a| a.country.is_some()) {
                 e.recipients.push(Actor { span: e.trigger, country: Some(c), ..Actor::default() });
             }
@@ -1044,7 +1044,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                 a.country = Some(c);
             }
         }
-        // A protest "in Hong Kong in defiance of Chinese authorities" addresses the
+        // A march "in Minsk in defiance of Belarusian authorities" addresses the
         // authorities named, not the place.
         if e.event_type == "PROTEST"
             && e.recipients.first().is_some_and(|r| r.sector.is_none() && r.name.is_none())
@@ -1097,7 +1097,7 @@ pub fn recode_intent(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     const COOPERATIVE: &[&str] = &["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "MOBILIZE"];
     let conditions: Vec<sitrep_core::Span> = cx.cues.condition.iter().map(|r| cx.text.span(r.clone())).collect();
     for e in events.iter_mut() {
-        // "The party has said it will boycott…": who announces an intent holds it.
+        // "The party said it would boycott the vote": who announces an intent holds it.
         if e.actors.is_empty()
             && e.status == Status::Future
             && let Some(c) = &e.claimant
@@ -1217,7 +1217,7 @@ pub fn fold_secondary(events: &mut Vec<Event>, subordinate: &std::collections::B
         let planned = matches!(e.status, Status::Hypothetical | Status::Future);
         let escalation = e.event_type == "ASSAULT" && a.event_type != "ASSAULT" && !planned;
         // (a possible or planned event named as the first one's purpose folds too:
-        // "mobilized reservists for a possible war")
+        // "called up reserve units ahead of a possible war")
         let same_status = e.status == a.status || planned;
         if e.casualties.is_empty()
             && !own_agent

@@ -153,7 +153,7 @@ fn names_tell_same_city_incidents_apart() {
         names("Police said Jassely Lupoe, 5, was shot by Officer John Smith-Jones on Main St."),
         ["jassely lupoe", "john smith-jones", "main st", "officer john smith-jones"]
     );
-    assert_eq!(names("Chicago Cop Sues The Estate Of Teen He Fatally Shot"), Vec::<String>::new());
+    assert_eq!(names("Ohio Deputy Sues The Family Of Man He Wounded In Raid"), Vec::<String>::new());
     assert_eq!(names("Nikol Pachinian a parlé."), Vec::<String>::new());
 }
 
