@@ -17,8 +17,10 @@ fn main() {
     let data = manifest.join("../../data");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed={}", data.display());
-    for lang in packs::LANGS {
-        for file in packs::LANG_FILES {
+    println!("cargo:rerun-if-changed={}", data.join("lang").display());
+    let langs = discover(&data.join("lang"));
+    for lang in &langs {
+        for file in packs::LANG_FILES.iter().chain(packs::PLAIN_FILES) {
             let path = data.join("lang").join(lang).join(format!("{file}.tsv"));
             compile(&path, &out, &format!("{lang}_{file}"));
         }
@@ -27,12 +29,41 @@ fn main() {
         let path = data.join(dir).join(format!("{file}.tsv"));
         compile(&path, &out, &format!("{dir}_{file}"));
     }
-    for lang in packs::LANGS {
+    for lang in &langs {
         let mut paths: Vec<PathBuf> =
             packs::LANG_FILES.iter().map(|f| data.join("lang").join(lang).join(format!("{f}.tsv"))).collect();
         paths.extend(packs::INDEXED_GLOBAL.iter().map(|(d, f)| data.join(d).join(format!("{f}.tsv"))));
         combine(&paths, &out, &format!("{lang}_combined"));
     }
+    generate(&langs, &out);
+}
+
+/// Every folder under `data/lang/` is a language pack, named by its ISO 639-1 code.
+fn discover(dir: &Path) -> Vec<String> {
+    let mut langs: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_lowercase()))
+                .collect()
+        })
+        .unwrap_or_default();
+    langs.sort();
+    langs
+}
+
+/// `langs.rs`: the language list and one lazily built pack per language.
+fn generate(langs: &[String], out: &Path) {
+    let mut s = String::from("/// Languages with a data pack under `data/lang/` (discovered at build time).\n");
+    let quoted: Vec<String> = langs.iter().map(|l| format!("{l:?}")).collect();
+    s.push_str(&format!("pub const LANGS: &[&str] = &[{}];\n", quoted.join(", ")));
+    s.push_str(&format!("static PACKS: [LazyLock<LangPack>; {}] = [\n", langs.len()));
+    for l in langs {
+        s.push_str(&format!("    LazyLock::new(|| lang_pack!({l:?})),\n"));
+    }
+    s.push_str("];\n");
+    std::fs::write(out.join("langs.rs"), s).unwrap();
 }
 
 /// One automaton over several tables: each key's postings list, for every table that

@@ -12,8 +12,10 @@
 //! Offsets are bytes everywhere inside sitrep; the output crate converts them to code
 //! points at the edge.
 
+mod kinds;
 mod text;
 
+pub use kinds::{Cue, EventType, Mode, Pos, Sector, SpeechKind, Suffix, Word};
 pub use text::{Sentence, Text, Token, TokenKind};
 
 /// A byte range `[start, end)` into the original document text.
@@ -216,8 +218,11 @@ pub struct Actor {
     pub toks: TokRange,
     pub name: Option<String>,
     pub country: Option<&'static str>,
-    pub sector: Option<&'static str>,
+    pub sector: Option<Sector>,
     pub wikidata: Option<&'static str>,
+    /// Read from context, not from the text of a noun phrase ("the other side" of a
+    /// two-country conflict): `span` is then the mention it was inferred from.
+    pub inferred: bool,
 }
 
 /// A date attached to an event or a claim.
@@ -293,8 +298,8 @@ pub struct Casualty {
 /// One event read from the text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
-    pub event_type: &'static str,
-    pub mode: Option<&'static str>,
+    pub event_type: EventType,
+    pub mode: Option<Mode>,
     pub acled: Option<Acled>,
     pub status: Status,
     pub actors: Vec<Actor>,
@@ -311,7 +316,7 @@ pub struct Event {
     /// For a statement of intent or refusal (AGREE, THREATEN, REJECT read from "will
     /// support", "plans to attack", "did not agree"), the event type stated as planned
     /// or refused.
-    pub planned: Option<&'static str>,
+    pub planned: Option<EventType>,
 }
 
 /// A non-casualty number worth keeping (troops deployed, prisoners exchanged...).

@@ -7,13 +7,13 @@
 //! MIL, "l'armée de l'Azerbaïdjan" → AZE MIL, "Le président russe Vladimir Poutine" →
 //! Vladimir Putin, RUS GOV.
 
-use sitrep_core::{Actor, PlaceMention, Text, TokRange};
+use sitrep_core::{Actor, PlaceMention, Sector, Text, TokRange};
 use sitrep_lexicon::{Index, LangPack, field, global};
 
 #[derive(Clone, Debug)]
 enum Atom {
     Noun {
-        sector: Option<&'static str>,
+        sector: Option<Sector>,
     },
     Demonym {
         country: &'static str,
@@ -29,7 +29,7 @@ enum Atom {
     Named {
         name: &'static str,
         country: Option<&'static str>,
-        sector: Option<&'static str>,
+        sector: Option<Sector>,
         wikidata: Option<&'static str>,
     },
 }
@@ -62,7 +62,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
     for s in &text.sentences {
         let r = s.toks.clone();
         for m in ix.find(&pack.nouns, r.clone()) {
-            let sector = pack.nouns.rows_of(&m).next().and_then(|row| field(row, 1));
+            let sector = pack.nouns.rows_of(&m).next().and_then(|row| field(row, 1)).and_then(Sector::parse);
             out.push(Found { toks: m.toks, atom: Atom::Noun { sector } });
         }
         for m in ix.find(&pack.demonyms, r.clone()) {
@@ -80,7 +80,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
                     atom: Atom::Named {
                         name: row[1],
                         country: field(row, 2),
-                        sector: field(row, 3),
+                        sector: field(row, 3).and_then(Sector::parse),
                         wikidata: field(row, 4),
                     },
                 });
@@ -104,7 +104,12 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
                 let wikidata = if is_org { field(row, 4) } else { field(row, 5) };
                 out.push(Found {
                     toks: m.toks,
-                    atom: Atom::Named { name: row[1], country: field(row, 2), sector: field(row, 3), wikidata },
+                    atom: Atom::Named {
+                        name: row[1],
+                        country: field(row, 2),
+                        sector: field(row, 3).and_then(Sector::parse),
+                        wikidata,
+                    },
                 });
             }
         }
@@ -123,7 +128,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
         if matches!(f.atom, Atom::Demonym { .. })
             && ((f.toks.start > 0 && ethnic(f.toks.start - 1)) || ethnic(f.toks.end))
         {
-            f.atom = Atom::Noun { sector: Some("CVL") };
+            f.atom = Atom::Noun { sector: Some(Sector::Cvl) };
         }
     }
     // "pro-Iranian Hizbollah", "an anti-Syria journalist": a stance, not a nationality.
@@ -187,7 +192,7 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
                     atoms[j].atom,
                     Atom::Country { .. }
                         | Atom::Place { .. }
-                        | Atom::Named { country: Some(_), sector: Some("GOV"), .. }
+                        | Atom::Named { country: Some(_), sector: Some(Sector::Gov), .. }
                 )
                 && (atoms[j].toks.start == toks.end + 1 || atoms[j].toks.start == toks.end + 2)
                 && matches!(text.tok(toks.end), "in" | "from" | "en" | "au" | "aux" | "a" | "dans");
@@ -256,7 +261,7 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
         }
         // A country named alone acts through its government ("L'Azerbaïdjan a déclaré").
         if actor.sector.is_none() && actor.name.is_none() && matches!(atoms[i].atom, Atom::Country { .. }) {
-            actor.sector = Some("GOV");
+            actor.sector = Some(Sector::Gov);
         }
         actor.span = text.span(toks.clone());
         actor.toks = toks;

@@ -1,7 +1,10 @@
 //! Casualties: numbers of people killed, hurt, missing, taken, displaced or arrested,
 //! with their qualifier, victims, perpetrator, claimant, status and date.
 
-use sitrep_core::{Actor, Casualty, CasualtyKind, Event, NumberMention, Qualifier, Quantity, Span, TokRange};
+use sitrep_core::{
+    Actor, Casualty, CasualtyKind, Cue, Event, EventType, Mode, NumberMention, Qualifier, Quantity, Sector, Span,
+    TokRange, Word,
+};
 use sitrep_lexicon::field;
 
 use crate::claims::claim_at;
@@ -98,11 +101,11 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
             let w = m.toks.clone();
             // "captured on video", "killed the bill": not people hurt or taken.
             // (a phrase starting at the word: "found dead last Sunday" is no "dead last")
-            if starting_in(&cx.cues.metaphor, |c| c.start, w.start..w.start + 1).iter().any(|c| c.end > w.start) {
+            if starting_in(&cx.cues[Cue::Metaphor], |c| c.start, w.start..w.start + 1).iter().any(|c| c.end > w.start) {
                 continue;
             }
-            let negated = any_in(&cx.cues.negation, sent.start..w.start)
-                && any_in(&cx.cues.negation, w.start.saturating_sub(10).max(sent.start)..w.start);
+            let negated = any_in(&cx.cues[Cue::Negation], sent.start..w.start)
+                && any_in(&cx.cues[Cue::Negation], w.start.saturating_sub(10).max(sent.start)..w.start);
             // "Man shot, killed", "Girl shot at party dies": the later word tells.
             if let Some(prev) =
                 out.last_mut().filter(|p: &&mut Found| p.weak && p.casualty.sentence == si && p.casualty.kind != kind)
@@ -132,7 +135,8 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
                     cx.text.span(w.clone()),
                     w.start.saturating_sub(6).max(sent.start)..w.start,
                 )
-            } else if !unknown_done && any_in(&cx.cues.unknown_toll, sent.clone()) && kind == CasualtyKind::Killed {
+            } else if !unknown_done && any_in(&cx.cues[Cue::UnknownToll], sent.clone()) && kind == CasualtyKind::Killed
+            {
                 unknown_done = true;
                 (None, None, None, None, cx.text.span(w.clone()), w.end..sent.end)
             } else {
@@ -148,8 +152,10 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
             out.push(Found { casualty, word: w, weak });
         }
         // "le nombre de victimes ... reste inconnu": a toll stated as unknown.
-        if !unknown_done && any_in(&cx.cues.unknown_toll, sent.clone()) {
-            let Some(toll) = starting_in(&cx.cues.toll, |t| t.start, sent.clone()).first().cloned() else { continue };
+        if !unknown_done && any_in(&cx.cues[Cue::UnknownToll], sent.clone()) {
+            let Some(toll) = starting_in(&cx.cues[Cue::Toll], |t| t.start, sent.clone()).first().cloned() else {
+                continue;
+            };
             let casualty =
                 claim(cx, si, toll.start, CasualtyKind::Killed, cx.text.span(toll.clone()), toll.end..sent.end);
             out.push(Found { casualty, word: toll, weak: false });
@@ -164,7 +170,7 @@ fn claim(cx: &Ctx<'_, '_>, si: usize, at: usize, kind: CasualtyKind, span: Span,
     let sent = cx.text.sentences[si].toks.clone();
     let claimant = claim_at(&cx.claims, at).and_then(|c| c.speaker.clone());
     let victims = victims(cx, victims_range, claimant.as_ref(), span);
-    let (status, date) = status_at(cx, at, sent, "ASSAULT");
+    let (status, date) = status_at(cx, at, sent, EventType::Assault);
     Casualty {
         kind,
         count: None,
@@ -186,10 +192,10 @@ fn claim(cx: &Ctx<'_, '_>, si: usize, at: usize, kind: CasualtyKind, span: Span,
 /// subject before it.
 fn singular_passive(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<TokRange> {
     let mut k = w.start;
-    while k > sent.start && any_in(&cx.cues.aux, k - 1..k) {
+    while k > sent.start && any_in(&cx.cues[Cue::Aux], k - 1..k) {
         k -= 1;
     }
-    if k == w.start || !starting_in(&cx.cues.aux_sg, |c| c.start, k..w.start).iter().any(|c| c.end <= w.start) {
+    if k == w.start || !starting_in(&cx.cues[Cue::AuxSg], |c| c.start, k..w.start).iter().any(|c| c.end <= w.start) {
         return None;
     }
     // Not an event named just before ("The attack was captured on camera").
@@ -236,7 +242,7 @@ fn number_for<'n>(
     for (k, n) in in_sent.iter().enumerate() {
         let i = base + k;
         // "a mother of three is dead": a plural number cannot agree with a singular verb.
-        let agrees = |n: &NumberMention| n.value <= 1 || !any_in(&cx.cues.aux_sg, n.toks.end..w.start);
+        let agrees = |n: &NumberMention| n.value <= 1 || !any_in(&cx.cues[Cue::AuxSg], n.toks.end..w.start);
         if n.toks.end <= w.start
             && w.start - n.toks.end <= 7
             && ok(i, n)
@@ -271,10 +277,10 @@ fn victim_phrase(cx: &Ctx<'_, '_>, r: TokRange) -> bool {
             continue;
         }
         let t = cx.text.tok(k);
-        if any_in(&cx.cues.clause, k..k + 1) {
+        if any_in(&cx.cues[Cue::Clause], k..k + 1) {
             return false; // "two officers who fatally shot": the number is the subject
         }
-        let link = any_in(&cx.cues.aux, k..k + 1)
+        let link = any_in(&cx.cues[Cue::Aux], k..k + 1)
             || POSSESSIVE.contains(&t)
             || matches!(
                 t,
@@ -333,7 +339,7 @@ fn counts_people(cx: &Ctx<'_, '_>, n: &NumberMention, word: usize) -> bool {
     starts(&cx.pack.nouns)
         || starts(&cx.pack.demonyms)
         || starts(&cx.pack.casualty)
-        || any_in(&cx.cues.aux, e..e + 1)
+        || any_in(&cx.cues[Cue::Aux], e..e + 1)
         || matches!(
             cx.text.tok(e),
             "of" | "de" | "des" | "d" | "other" | "others" | "more" | "additional" | "autres" | "," | "-"
@@ -350,12 +356,12 @@ const SG_DET: &[&str] =
 fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: CasualtyKind) -> Option<(u64, Span, TokRange)> {
     // A singular pronoun right before: "he died", "she was shot".
     let mut k = w.start;
-    while k > sent.start && any_in(&cx.cues.aux, k - 1..k) && !any_in(&cx.cues.pronoun_sg, k - 1..k) {
+    while k > sent.start && any_in(&cx.cues[Cue::Aux], k - 1..k) && !any_in(&cx.cues[Cue::PronounSg], k - 1..k) {
         k -= 1;
     }
     // "he died", "she was shot" (not "he shot": an active verb's subject is the shooter).
-    let passive = any_in(&cx.cues.aux_sg, k..w.start);
-    if k > sent.start && any_in(&cx.cues.pronoun_sg, k - 1..k) && (passive || kind == CasualtyKind::Killed) {
+    let passive = any_in(&cx.cues[Cue::AuxSg], k..w.start);
+    if k > sent.start && any_in(&cx.cues[Cue::PronounSg], k - 1..k) && (passive || kind == CasualtyKind::Killed) {
         return Some((1, cx.text.span(k - 1..k), k - 1..w.start));
     }
     let from = w.start.saturating_sub(8).max(sent.start);
@@ -364,14 +370,14 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: Casualty
     let row = cx.pack.nouns.rows_of(m).next()?;
     // Only auxiliaries, adverbs or an apposition's closing comma in between ("a
     // 67-year-old male, died").
-    let between_ok = (m.toks.end..w.start).all(|k| cx.text.tok(k) == "," || any_in(&cx.cues.aux, k..k + 1));
+    let between_ok = (m.toks.end..w.start).all(|k| cx.text.tok(k) == "," || any_in(&cx.cues[Cue::Aux], k..k + 1));
     if field(row, 2) != Some("sg") || !between_ok {
         return None;
     }
     // An article before the noun, possibly across an age ("a 20-year-old man").
     let article = (m.toks.start.saturating_sub(7).max(sent.start)..m.toks.start)
         .rev()
-        .find(|&k| SG_DET.contains(&cx.text.tok(k)) && !any_in(&cx.cues.aux, k..k + 1));
+        .find(|&k| SG_DET.contains(&cx.text.tok(k)) && !any_in(&cx.cues[Cue::Aux], k..k + 1));
     let headline = m.toks.start == sent.start && cx.text.tokens[m.toks.start].cap;
     let start = article.or(headline.then_some(m.toks.start))?;
     // "a man and a woman were shot", "un homme et une femme ont été tués": two.
@@ -415,8 +421,8 @@ fn victims(cx: &Ctx<'_, '_>, range: TokRange, claimant: Option<&Actor>, fallback
     }
     if v.country.is_none() {
         let possessive = (range.clone()).any(|k| k < cx.text.tokens.len() && POSSESSIVE.contains(&cx.text.tok(k)));
-        let own_soldiers =
-            v.sector == Some("MIL") && claimant.is_some_and(|c| matches!(c.sector, Some("GOV") | Some("MIL")));
+        let own_soldiers = v.sector == Some(Sector::Mil)
+            && claimant.is_some_and(|c| matches!(c.sector, Some(Sector::Gov) | Some(Sector::Mil)));
         if possessive || own_soldiers {
             v.country = claimant.and_then(|c| c.country);
         }
@@ -425,7 +431,7 @@ fn victims(cx: &Ctx<'_, '_>, range: TokRange, claimant: Option<&Actor>, fallback
         // "parmi les civils en Arménie"
         let place = starting_in(&cx.places, |p| p.toks.start, range.clone())
             .iter()
-            .find(|p| p.toks.start > 0 && any_in(&cx.cues.prep, p.toks.start - 1..p.toks.start));
+            .find(|p| p.toks.start > 0 && any_in(&cx.cues[Cue::Prep], p.toks.start - 1..p.toks.start));
         if let Some(p) = place {
             v.country = p.place.as_ref().and_then(|r| r.country);
         }
@@ -444,11 +450,11 @@ fn perpetrator(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Actor> {
 /// The event a casualty of this kind belongs to, when its sentence has none: people
 /// killed, hurt, missing or taken are an assault's toll; arrests are a coercion;
 /// displacement alone is not an event (it becomes a `displaced` quantity).
-fn event_for(kind: CasualtyKind) -> Option<(&'static str, Option<&'static str>)> {
+fn event_for(kind: CasualtyKind) -> Option<(EventType, Option<Mode>)> {
     match kind {
-        CasualtyKind::Killed | CasualtyKind::Injured | CasualtyKind::Missing => Some(("ASSAULT", None)),
-        CasualtyKind::Captured => Some(("ASSAULT", Some("abduction"))),
-        CasualtyKind::Arrested => Some(("COERCE", Some("arrest"))),
+        CasualtyKind::Killed | CasualtyKind::Injured | CasualtyKind::Missing => Some((EventType::Assault, None)),
+        CasualtyKind::Captured => Some((EventType::Assault, Some(Mode::Abduction))),
+        CasualtyKind::Arrested => Some((EventType::Coerce, Some(Mode::Arrest))),
         CasualtyKind::Displaced => None,
     }
 }
@@ -467,7 +473,9 @@ fn attach_one(
         .into_iter()
         .flatten()
         .copied()
-        .filter(|&i| Some(events[i].event_type) == wanted || (wanted.is_none() && events[i].event_type == "ASSAULT"))
+        .filter(|&i| {
+            Some(events[i].event_type) == wanted || (wanted.is_none() && events[i].event_type == EventType::Assault)
+        })
         .min_by_key(|&i| events[i].trigger.start.abs_diff(c.span.start));
     let victims_actor = (c.victims.country.is_some() || c.victims.sector.is_some()).then(|| c.victims.clone());
     match target {
@@ -517,14 +525,14 @@ fn attach_one(
             }
             let actors: Vec<Actor> = c.perpetrator.iter().cloned().collect();
             let acled = match (event_type, mode) {
-                ("COERCE", _) => {
+                (EventType::Coerce, _) => {
                     Some(sitrep_core::Acled { event_type: "Strategic developments", sub_event_type: "Arrests" })
                 }
-                (_, Some("abduction")) => Some(sitrep_core::Acled {
+                (_, Some(Mode::Abduction)) => Some(sitrep_core::Acled {
                     event_type: "Violence against civilians",
                     sub_event_type: "Abduction/forced disappearance",
                 }),
-                _ => (c.victims.sector == Some("CVL")).then_some(sitrep_core::Acled {
+                _ => (c.victims.sector == Some(Sector::Cvl)).then_some(sitrep_core::Acled {
                     event_type: "Violence against civilians",
                     sub_event_type: "Attack",
                 }),

@@ -14,7 +14,7 @@ fn voice(c: &Casualty) -> String {
     match &c.claimant {
         Some(a) => {
             let who = a.name.clone().unwrap_or_else(|| {
-                format!("{} {}", a.country.unwrap_or("?"), a.sector.unwrap_or("")).trim().to_string()
+                format!("{} {}", a.country.unwrap_or("?"), a.sector.map_or("", |s| s.as_str())).trim().to_string()
             });
             format!("{who} says")
         }

@@ -1,109 +1,35 @@
 //! Context cues from the language pack, indexed by kind.
 
-use sitrep_core::TokRange;
-use sitrep_lexicon::{Index, LangPack, field};
+use sitrep_core::{Cue, TokRange};
+use sitrep_lexicon::{Index, LangPack};
 
-/// Every cue match of one document, by kind.
-#[derive(Default)]
+/// Every cue match of one document, by kind (sorted by start).
 pub struct Cues {
-    pub negation: Vec<TokRange>,
-    pub hypothetical: Vec<TokRange>,
-    pub future: Vec<TokRange>,
-    pub historical: Vec<TokRange>,
-    pub cease: Vec<TokRange>,
-    pub sport: Vec<TokRange>,
-    pub metaphor: Vec<TokRange>,
-    pub unknown_toll: Vec<TokRange>,
-    pub court: Vec<TokRange>,
-    pub toll: Vec<TokRange>,
-    pub aux: Vec<TokRange>,
-    pub aux_sg: Vec<TokRange>,
-    pub pronoun_sg: Vec<TokRange>,
-    /// Words introducing an infinitive of purpose ("to", "pour", "para").
-    pub purpose: Vec<TokRange>,
-    /// Words that make an announced action an ultimatum ("unless", "à moins que").
-    pub condition: Vec<TokRange>,
-    /// Verbs that carry an event named by their object noun ("launched an offensive",
-    /// "a mené une attaque", "impuso un bloqueo"): the verb's subject is the actor.
-    pub light: Vec<TokRange>,
-    /// Words of labour disputes ("workers", "union", "wages"): a "strike" is a walkout.
-    pub labour: Vec<TokRange>,
-    /// Words that name an earlier event as the background of the news ("after",
-    /// "following", "in retaliation for", "à la suite de", "tras").
-    pub antecedent: Vec<TokRange>,
-    /// Words opening a condition ("if", "si"): what follows is supposed, not reported.
-    pub conditional: Vec<TokRange>,
-    pub clause: Vec<TokRange>,
-    pub prep: Vec<TokRange>,
-    pub det: Vec<TokRange>,
-    pub prisoner: Vec<TokRange>,
-    pub exchange: Vec<TokRange>,
+    by_kind: Vec<Vec<TokRange>>,
+}
+
+impl std::ops::Index<Cue> for Cues {
+    type Output = [TokRange];
+    fn index(&self, c: Cue) -> &[TokRange] {
+        &self.by_kind[c as usize]
+    }
 }
 
 impl Cues {
     pub fn find(ix: &Index<'_>, pack: &LangPack) -> Cues {
-        let mut c = Cues::default();
+        let mut by_kind: Vec<Vec<TokRange>> = vec![Vec::new(); Cue::ALL.len()];
+        let col = pack.cues.col("cue").unwrap_or(1);
         for m in ix.find_in_sentences(&pack.cues) {
             for row in pack.cues.rows_of(&m) {
-                let list = match field(row, 1) {
-                    Some("negation") => &mut c.negation,
-                    Some("hypothetical") => &mut c.hypothetical,
-                    Some("future") => &mut c.future,
-                    Some("historical") => &mut c.historical,
-                    Some("cease") => &mut c.cease,
-                    Some("sport") => &mut c.sport,
-                    Some("metaphor") => &mut c.metaphor,
-                    Some("unknown_toll") => &mut c.unknown_toll,
-                    Some("court") => &mut c.court,
-                    Some("toll") => &mut c.toll,
-                    Some("aux") => &mut c.aux,
-                    Some("aux_sg") => &mut c.aux_sg,
-                    Some("pronoun_sg") => &mut c.pronoun_sg,
-                    Some("clause") => &mut c.clause,
-                    Some("prep") => &mut c.prep,
-                    Some("det") => &mut c.det,
-                    Some("prisoner") => &mut c.prisoner,
-                    Some("exchange") => &mut c.exchange,
-                    Some("purpose") => &mut c.purpose,
-                    Some("condition") => &mut c.condition,
-                    Some("light") => &mut c.light,
-                    Some("labour") => &mut c.labour,
-                    Some("antecedent") => &mut c.antecedent,
-                    Some("conditional") => &mut c.conditional,
-                    _ => continue,
-                };
-                list.push(m.toks.clone());
+                if let Some(c) = row.get(col).and_then(|v| Cue::parse(v)) {
+                    by_kind[c as usize].push(m.toks.clone());
+                }
             }
         }
-        for list in [
-            &mut c.negation,
-            &mut c.hypothetical,
-            &mut c.future,
-            &mut c.historical,
-            &mut c.cease,
-            &mut c.sport,
-            &mut c.metaphor,
-            &mut c.unknown_toll,
-            &mut c.court,
-            &mut c.toll,
-            &mut c.aux,
-            &mut c.aux_sg,
-            &mut c.pronoun_sg,
-            &mut c.clause,
-            &mut c.prep,
-            &mut c.det,
-            &mut c.prisoner,
-            &mut c.exchange,
-            &mut c.purpose,
-            &mut c.condition,
-            &mut c.light,
-            &mut c.labour,
-            &mut c.antecedent,
-            &mut c.conditional,
-        ] {
+        for list in &mut by_kind {
             list.sort_by_key(|r| (r.start, r.end));
         }
-        c
+        Cues { by_kind }
     }
 }
 

@@ -1,6 +1,9 @@
 //! Events: triggers, their roles (who acts, who is acted upon), status, date and place.
 
-use sitrep_core::{Acled, Actor, DateMention, Event, EventDate, Precision, Status, TokRange, TokenKind};
+use sitrep_core::{
+    Acled, Actor, Cue, DateMention, Event, EventDate, EventType, Mode, Pos, Precision, Sector, Status, Suffix,
+    TokRange, TokenKind, Word,
+};
 use sitrep_lexicon::field;
 
 use crate::claims::{claim_at, hedged, trailing_speaker};
@@ -11,10 +14,10 @@ use crate::{Ctx, starting_in};
 #[derive(Clone, Debug)]
 pub struct Trigger {
     pub toks: TokRange,
-    pub event_type: &'static str,
-    pub mode: Option<&'static str>,
+    pub event_type: EventType,
+    pub mode: Option<Mode>,
     pub acled: Option<Acled>,
-    pub pos: &'static str,
+    pub pos: Pos,
     pub two_sided: bool,
     pub weak: bool,
     pub sentence: usize,
@@ -32,81 +35,103 @@ pub struct Trigger {
     pub needs_party: bool,
 }
 
-const MILITARY: &[&str] = &["MIL", "REB", "COP", "PKO", "UAF", "GOV"];
-const ARMED: &[&str] = &["MIL", "REB", "COP", "PKO", "UAF"];
-const PASSIVE_AUX: &[&str] =
-    &["ete", "been", "was", "were", "be", "being", "is", "are", "get", "got", "etaient", "etait", "sont", "est"];
-const AGENT: &[&str] = &["par", "by"];
+/// One row of `triggers.tsv`, typed (columns read by name).
+#[derive(Clone, Copy)]
+struct TriggerRow {
+    event_type: EventType,
+    mode: Option<Mode>,
+    acled: Option<(&'static str, &'static str)>,
+    pos: Pos,
+    flags: &'static str,
+}
+
+impl TriggerRow {
+    fn read(table: &sitrep_lexicon::Table, r: &[&'static str]) -> Option<TriggerRow> {
+        let col = |name: &str| table.col(name).and_then(|c| field(r, c));
+        Some(TriggerRow {
+            event_type: EventType::parse(col("event_type")?)?,
+            mode: col("mode").and_then(Mode::parse),
+            acled: col("acled_type").zip(col("acled_subtype")),
+            pos: col("pos").and_then(Pos::parse).unwrap_or(Pos::Verb),
+            flags: col("flags").unwrap_or(""),
+        })
+    }
+
+    fn flag(&self, f: &str) -> bool {
+        self.flags.split(',').any(|x| x == f)
+    }
+}
 
 pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
     let pack = cx.pack;
     let mut out = Vec::new();
     for (si, s) in cx.text.sentences.iter().enumerate() {
         let sent = s.toks.clone();
-        let sporty = any_in(&cx.cues.sport, sent.clone());
+        let sporty = any_in(&cx.cues[Cue::Sport], sent.clone());
         let mut found: Vec<Trigger> = Vec::new();
         for m in cx.ix.find(&pack.triggers, sent.clone()) {
             // A form that is both a noun and a verb ("support", "attaque"): a noun after a
             // determiner, a verb elsewhere.
-            let rows = pack.triggers.rows_agreeing(cx.text, &m);
-            let after_det = m.toks.start > sent.start && any_in(&cx.cues.det, m.toks.start - 1..m.toks.start);
-            let want = if after_det { "N" } else { "V" };
-            let Some(mut row) = rows.iter().find(|r| field(r, 5) == Some(want)).or(rows.first()).copied() else {
+            let rows: Vec<TriggerRow> = pack
+                .triggers
+                .rows_agreeing(cx.text, &m)
+                .into_iter()
+                .filter_map(|r| TriggerRow::read(&pack.triggers, r))
+                .collect();
+            let after_det = m.toks.start > sent.start && any_in(&cx.cues[Cue::Det], m.toks.start - 1..m.toks.start);
+            let want = if after_det { Pos::Noun } else { Pos::Verb };
+            let Some(mut row) = rows.iter().find(|r| r.pos == want).or(rows.first()).copied() else {
                 continue;
             };
             // "strike": a walkout where workers, unions or pay are mentioned ("a four-day
             // strike", "teachers' strike"), an attack otherwise.
-            if row[1] == "ASSAULT" {
+            if row.event_type == EventType::Assault {
                 let day = m.toks.start >= sent.start + 2
-                    && matches!(cx.text.tok(m.toks.start - 1), "day" | "week" | "hour")
+                    && cx.ix.is(m.toks.start - 1, Word::TimeUnit)
                     && cx.text.tok(m.toks.start - 2) == "-";
-                if (day || any_in(&cx.cues.labour, sent.clone()))
-                    && let Some(p) = rows.iter().find(|r| r[1] == "PROTEST")
+                if (day || any_in(&cx.cues[Cue::Labour], sent.clone()))
+                    && let Some(p) = rows.iter().find(|r| r.event_type == EventType::Protest)
                 {
-                    row = p;
+                    row = *p;
                 }
             }
-            if !is_event_use(cx, &m.toks, sent.clone(), after_det, rows.iter().any(|r| field(r, 5) == Some("N"))) {
+            if !is_event_use(cx, &m.toks, sent.clone(), after_det, rows.iter().any(|r| r.pos == Pos::Noun)) {
                 continue;
             }
             // A noun modifying a group noun names no event: "truce monitors", "aid
             // workers", "protest leaders".
-            if field(row, 5) == Some("N")
+            if row.pos == Pos::Noun
                 && starting_in(&cx.actors, |a| a.toks.start, m.toks.end..m.toks.end + 1)
                     .first()
                     .is_some_and(|a| !cx.text.tokens[a.toks.start].cap && a.country.is_none())
             {
                 continue;
             }
-            let flags = field(row, 6).unwrap_or("");
             let t = Trigger {
                 toks: m.toks.clone(),
-                event_type: row[1],
-                mode: field(row, 2),
-                acled: match (field(row, 3), field(row, 4)) {
-                    (Some(a), Some(b)) => Some(Acled { event_type: a, sub_event_type: b }),
-                    _ => None,
-                },
-                pos: field(row, 5).unwrap_or("V"),
-                two_sided: flags.split(',').any(|f| f == "two_sided"),
-                weak: flags.split(',').any(|f| f == "weak"),
+                event_type: row.event_type,
+                mode: row.mode,
+                acled: row.acled.map(|(a, b)| Acled { event_type: a, sub_event_type: b }),
+                pos: row.pos,
+                two_sided: row.flag("two_sided"),
+                weak: row.flag("weak"),
                 sentence: si,
                 obj_from: m.toks.end,
                 verb: None,
-                needs_party: flags.split(',').any(|f| f == "party"),
-                nonfinite: field(row, 5) == Some("N")
-                    || flags.split(',').any(|f| f == "infinitive")
+                needs_party: row.flag("party"),
+                nonfinite: row.pos == Pos::Noun
+                    || row.flag("infinitive")
                     || participial(cx, &m.toks, sent.clone())
-                    || (m.toks.start > sent.start && any_in(&cx.cues.purpose, m.toks.start - 1..m.toks.start)),
+                    || (m.toks.start > sent.start && any_in(&cx.cues[Cue::Purpose], m.toks.start - 1..m.toks.start)),
             };
             // A modal of obligation is a demand only in someone's reported words.
-            if t.pos == "M" && crate::claims::claim_at(&cx.claims, t.toks.start).is_none() {
+            if t.pos == Pos::Modal && crate::claims::claim_at(&cx.claims, t.toks.start).is_none() {
                 continue;
             }
-            if any_in(&cx.cues.metaphor, t.toks.clone()) {
+            if any_in(&cx.cues[Cue::Metaphor], t.toks.clone()) {
                 continue;
             }
-            if (t.weak || t.event_type == "ASSAULT") && sporty {
+            if (t.weak || t.event_type == EventType::Assault) && sporty {
                 continue;
             }
             if t.weak && !conflict_context(cx, sent.clone()) {
@@ -121,37 +146,44 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             let t = &found[k];
             // "ended mediation efforts", "suspended talks", "halted aid": breaking off
             // cooperation is a sanction; "ended the offensive" a retreat.
-            let stopped = t.pos == "N"
+            let stopped = t.pos == Pos::Noun
                 && starting_in(
-                    &cx.cues.cease,
+                    &cx.cues[Cue::Cease],
                     |c| c.start,
                     t.toks.start.saturating_sub(4).max(sent.start)..t.toks.start,
                 )
                 .iter()
                 .any(|c| c.end <= t.toks.start && t.toks.start - c.end <= 2);
-            if stopped && matches!(t.event_type, "CONSULT" | "AID" | "COOPERATE" | "ASSAULT") {
+            if stopped
+                && matches!(
+                    t.event_type,
+                    EventType::Consult | EventType::Aid | EventType::Cooperate | EventType::Assault
+                )
+            {
                 let t = &mut found[k];
-                let retreat = t.event_type == "ASSAULT";
-                t.event_type = if retreat { "RETREAT" } else { "SANCTION" };
-                t.mode = Some(if retreat { "ceasefire" } else { "halt" });
+                let retreat = t.event_type == EventType::Assault;
+                t.event_type = if retreat { EventType::Retreat } else { EventType::Sanction };
+                t.mode = Some(if retreat { Mode::Ceasefire } else { Mode::Halt });
                 t.acled = None;
                 k += 1;
                 continue;
             }
-            if t.event_type == "ASSAULT" {
+            if t.event_type == EventType::Assault {
                 let after = t.toks.end..(t.toks.end + 4).min(sent.end);
-                if any_in(&cx.cues.cease, after) {
+                if any_in(&cx.cues[Cue::Cease], after) {
                     let t = &mut found[k];
-                    t.event_type = "RETREAT";
-                    t.mode = Some("ceasefire");
+                    t.event_type = EventType::Retreat;
+                    t.mode = Some(Mode::Ceasefire);
                     t.acled = None;
                     k += 1;
                     continue;
                 }
-                let topic = t.pos == "N"
+                let topic = t.pos == Pos::Noun
                     && found.iter().any(|o| {
-                        matches!(o.event_type, "REQUEST" | "AGREE" | "RETREAT" | "THREATEN")
-                            && gap(&o.toks, &t.toks) <= 4
+                        matches!(
+                            o.event_type,
+                            EventType::Request | EventType::Agree | EventType::Retreat | EventType::Threaten
+                        ) && gap(&o.toks, &t.toks) <= 4
                     });
                 if topic {
                     found.remove(k);
@@ -164,7 +196,11 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         let mut k = 0;
         while k + 1 < found.len() {
             let (a, b) = (&found[k], &found[k + 1]);
-            if a.pos == "N" && b.pos == "N" && b.toks.start == a.toks.end && cx.pack.code == "en" {
+            if a.pos == Pos::Noun
+                && b.pos == Pos::Noun
+                && b.toks.start == a.toks.end
+                && cx.pack.setting_is("noun_compound", "modifier_head")
+            {
                 let mut b = found.remove(k + 1);
                 b.toks.start = found[k].toks.start;
                 found[k] = b;
@@ -176,13 +212,17 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         let mut k = 0;
         while k + 1 < found.len() {
             let (a, b) = (&found[k], &found[k + 1]);
-            if a.pos == "V"
-                && b.pos == "N"
+            if a.pos == Pos::Verb
+                && b.pos == Pos::Noun
                 && b.toks.start >= a.toks.end
                 && b.toks.start - a.toks.end <= 3
                 && a.event_type != b.event_type
             {
-                let ty = if a.event_type == "CONSULT" && b.event_type == "AGREE" { "AGREE" } else { a.event_type };
+                let ty = if a.event_type == EventType::Consult && b.event_type == EventType::Agree {
+                    EventType::Agree
+                } else {
+                    a.event_type
+                };
                 let mode = if ty == b.event_type { b.mode.or(a.mode) } else { a.mode.or(b.mode) };
                 let acled = if ty == b.event_type { b.acled.clone() } else { a.acled.clone() };
                 let merged = Trigger { toks: a.toks.start..b.toks.end, event_type: ty, mode, acled, ..a.clone() };
@@ -198,17 +238,17 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         while k + 1 < found.len() {
             let (a, b) = (&found[k], &found[k + 1]);
             let between = a.toks.end..b.toks.start;
-            let ends_to = matches!(cx.text.tok(a.toks.end - 1), "to" | "a" | "de" | "d");
+            let ends_to = cx.ix.is(a.toks.end - 1, Word::Complement);
             // "must withdraw", "doit libérer": the demanded action is the demand's content.
-            let demanded = a.pos == "M" && b.toks.start >= a.toks.end && between.len() <= 2;
+            let demanded = a.pos == Pos::Modal && b.toks.start >= a.toks.end && between.len() <= 2;
             let complement = demanded
-                || a.pos == "V"
+                || a.pos == Pos::Verb
                     && b.toks.start >= a.toks.end
                     && between.len() <= 3
-                    && (ends_to || between.clone().any(|i| matches!(cx.text.tok(i), "to" | "a" | "de" | "d")))
-                    && between
-                        .clone()
-                        .all(|i| matches!(cx.text.tok(i), "to" | "a" | "de" | "d" | "'" | "be" | "not" | "ne" | "pas"));
+                    && (ends_to || between.clone().any(|i| cx.ix.is(i, Word::Complement)))
+                    && between.clone().all(|i| {
+                        cx.ix.is(i, Word::Complement) || cx.ix.is(i, Word::ComplementGap) || cx.text.tok(i) == "'"
+                    });
             if complement {
                 let b = found.remove(k + 1);
                 let a = &mut found[k];
@@ -225,8 +265,16 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         let mut k = 0;
         while k < found.len() {
             let a = &found[k];
-            let head =
-                matches!(a.event_type, "REQUEST" | "REJECT" | "ACCUSE" | "THREATEN" | "AGREE" | "SUPPORT" | "CONSULT");
+            let head = matches!(
+                a.event_type,
+                EventType::Request
+                    | EventType::Reject
+                    | EventType::Accuse
+                    | EventType::Threaten
+                    | EventType::Agree
+                    | EventType::Support
+                    | EventType::Consult
+            );
             if !head {
                 k += 1;
                 continue;
@@ -237,10 +285,11 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             while i < found.len() {
                 let b = &found[i];
                 let word = cx.text.tok(b.toks.start);
-                let gerund = word.ends_with("ing")
+                let gerund = cx.pack.ends_with(word, Suffix::Gerund)
                     && b.toks.start > 0
-                    && matches!(cx.text.tok(b.toks.start - 1), "of" | "for" | "on" | "about");
-                if b.toks.start >= from && b.toks.start < end && (b.pos == "N" || gerund) && !tolled(cx, b, &sent) {
+                    && cx.ix.is(b.toks.start - 1, Word::Topic);
+                if b.toks.start >= from && b.toks.start < end && (b.pos == Pos::Noun || gerund) && !tolled(cx, b, &sent)
+                {
                     found.remove(i);
                 } else {
                     i += 1;
@@ -255,13 +304,13 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         let mut k = 0;
         while k < found.len() {
             let a = &found[k];
-            if !matches!(a.event_type, "REQUEST" | "AGREE" | "THREATEN" | "ACCUSE")
-                || (a.event_type != "REQUEST" && a.pos == "N")
+            if !matches!(a.event_type, EventType::Request | EventType::Agree | EventType::Threaten | EventType::Accuse)
+                || (a.event_type != EventType::Request && a.pos == Pos::Noun)
             {
                 k += 1;
                 continue;
             }
-            let from = if a.pos == "M" || is_that(cx.text.tok(a.toks.end - 1)) {
+            let from = if a.pos == Pos::Modal || is_that(cx, a.toks.end - 1) {
                 Some(a.obj_from)
             } else {
                 that_after(cx, a.obj_from, &sent).map(|i| i + 1)
@@ -286,11 +335,11 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         for t in found.iter_mut() {
             let prev_end = ends;
             ends = ends.max(t.toks.end);
-            if t.pos != "N" {
+            if t.pos != Pos::Noun {
                 continue;
             }
             let from = t.toks.start.saturating_sub(8).max(sent.start);
-            let Some(v) = starting_in(&cx.cues.light, |c| c.start, from.max(prev_end)..t.toks.start)
+            let Some(v) = starting_in(&cx.cues[Cue::Light], |c| c.start, from.max(prev_end)..t.toks.start)
                 .iter()
                 .rfind(|v| v.end <= t.toks.start && clause_end(cx, v.end, sent.clone()) >= t.toks.start)
                 .map(|v| v.start)
@@ -299,8 +348,8 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             };
             // (not "launching", "to launch", "was launched")
             let before =
-                v > sent.start && (any_in(&cx.cues.purpose, v - 1..v) || PASSIVE_AUX.contains(&cx.text.tok(v - 1)));
-            let finite = !(cx.text.tok(v).ends_with("ing") || before);
+                v > sent.start && (any_in(&cx.cues[Cue::Purpose], v - 1..v) || cx.ix.is(v - 1, Word::PassiveAux));
+            let finite = !(cx.pack.ends_with(cx.text.tok(v), Suffix::Gerund) || before);
             t.verb = Some(v);
             if finite {
                 t.nonfinite = false;
@@ -311,7 +360,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         // clause runs to its comma or the sentence end).
         found.retain(|t| {
             let from = sent.start..t.toks.start;
-            ![&cx.cues.condition, &cx.cues.conditional].iter().any(|cues| {
+            ![&cx.cues[Cue::Condition], &cx.cues[Cue::Conditional]].iter().any(|cues| {
                 starting_in(cues, |c| c.start, from.clone())
                     .iter()
                     .any(|c| c.end <= t.toks.start && clause_end(cx, c.end, sent.clone()) > t.toks.start)
@@ -325,9 +374,9 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         // named: "en réponse à des provocations de l'armée arménienne".)
         let referred = |t: &Trigger| {
             let from = t.toks.start.saturating_sub(5).max(sent.start);
-            t.pos == "N"
+            t.pos == Pos::Noun
                 && t.verb.is_none()
-                && starting_in(&cx.cues.antecedent, |c| c.start, from..t.toks.start)
+                && starting_in(&cx.cues[Cue::Antecedent], |c| c.start, from..t.toks.start)
                     .iter()
                     .any(|c| c.end <= t.toks.start && clause_end(cx, c.end, sent.clone()) >= t.toks.start)
         };
@@ -336,9 +385,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
         if news && !tolled {
             found.retain(|t| {
                 let authored = (t.toks.end..(t.toks.end + 2).min(sent.end))
-                    .find(|&k| {
-                        matches!(cx.text.tok(k), "by" | "par" | "of" | "de" | "des" | "du" | "d" | "del" | "por")
-                    })
+                    .find(|&k| cx.ix.is(k, Word::Agent) || cx.ix.is(k, Word::Of))
                     .and_then(|k| first_after(cx, k + 1, sent.end, 3))
                     .is_some_and(|a| known(&a));
                 !referred(t) || authored
@@ -352,7 +399,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
 /// The token where the clause containing `t` ends: a clause cue ("which", "après
 /// que"), a comma or semicolon followed by a space, or the sentence end.
 fn clause_end(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> usize {
-    let cue = starting_in(&cx.cues.clause, |c| c.start, t..sent.end).first().map_or(sent.end, |c| c.start);
+    let cue = starting_in(&cx.cues[Cue::Clause], |c| c.start, t..sent.end).first().map_or(sent.end, |c| c.start);
     let comma = (t..sent.end)
         .find(|&k| {
             matches!(cx.text.tok(k), "," | ";" | ":") && cx.text.tokens.get(k + 1).is_none_or(|n| n.space_before)
@@ -378,15 +425,12 @@ fn is_event_use(cx: &Ctx<'_, '_>, toks: &TokRange, sent: TokRange, after_det: bo
         }
     }
     let word = text.tok(toks.start);
-    let participle = ["ed", "é", "ée", "és", "ées", "ado", "ada", "ados", "adas", "ido", "ida", "idos", "idas"]
-        .iter()
-        .any(|e| word.ends_with(e))
-        || (cx.pack.code == "fr" && ["u", "us", "ue", "ues", "i", "is", "ie", "ies"].iter().any(|e| word.ends_with(e)));
+    let participle = cx.pack.ends_with(word, Suffix::Participle);
     if participle && !first.space_before && toks.start > sent.start + 1 && text.tok(toks.start - 1) == "-" {
         return false;
     }
     // A verb form right after a determiner, where the pack has no noun reading.
-    if after_det && participle && !has_noun && text.tok(toks.start - 1) != "that" {
+    if after_det && participle && !has_noun && !cx.ix.is(toks.start - 1, Word::That) {
         return false;
     }
     true
@@ -400,22 +444,24 @@ fn known(a: &Actor) -> bool {
 /// A person or group of no known country, that context may place (not an
 /// international body or peacekeepers).
 fn stateless(a: &Actor) -> bool {
-    a.country.is_none() && a.name.is_none() && !matches!(a.sector, Some("IGO") | Some("NGO") | Some("PKO"))
+    a.country.is_none()
+        && a.name.is_none()
+        && !matches!(a.sector, Some(Sector::Igo) | Some(Sector::Ngo) | Some(Sector::Pko))
 }
 
-/// Whether a token is a complementiser ("that", "que").
-fn is_that(word: &str) -> bool {
-    matches!(word, "that" | "que" | "qu")
+/// Whether token `k` is a complementiser ("that", "que").
+fn is_that(cx: &Ctx<'_, '_>, k: usize) -> bool {
+    cx.ix.is(k, Word::That)
 }
 
 /// The complementiser within four tokens from `from` ("demanded (on Friday) that…").
 fn that_after(cx: &Ctx<'_, '_>, from: usize, sent: &TokRange) -> Option<usize> {
-    (from..(from + 4).min(sent.end)).find(|&k| is_that(cx.text.tok(k)))
+    (from..(from + 4).min(sent.end)).find(|&k| is_that(cx, k))
 }
 
 /// Violence given a toll later in its sentence (kept as an event of its own).
 fn tolled(cx: &Ctx<'_, '_>, t: &Trigger, sent: &TokRange) -> bool {
-    matches!(t.event_type, "ASSAULT" | "COERCE")
+    matches!(t.event_type, EventType::Assault | EventType::Coerce)
         && !starting_in(&cx.casualty_words, |c| c.toks.start, t.toks.start..sent.end).is_empty()
 }
 
@@ -428,18 +474,13 @@ fn place_country(e: &Event) -> Option<&'static str> {
 /// not in a progressive tense ("are demanding").
 fn participial(cx: &Ctx<'_, '_>, toks: &TokRange, sent: TokRange) -> bool {
     let word = cx.text.tok(toks.start);
-    let ending = match cx.pack.code {
-        "en" => word.ends_with("ing"),
-        "fr" => word.ends_with("ant"),
-        "es" => word.ends_with("ando") || word.ends_with("iendo"),
-        _ => false,
-    };
+    let ending = cx.pack.ends_with(word, Suffix::Gerund);
     let k = toks.start;
     ending
         && k > sent.start
-        && !PASSIVE_AUX.contains(&cx.text.tok(k - 1))
-        && !matches!(cx.text.tok(k - 1), "am" | "'re" | "'s" | "estan" | "esta" | "estaba" | "estaban")
-        && !(k > sent.start + 1 && PASSIVE_AUX.contains(&cx.text.tok(k - 2)))
+        && !cx.ix.is(k - 1, Word::PassiveAux)
+        && !cx.ix.is(k - 1, Word::Progressive)
+        && !(k > sent.start + 1 && cx.ix.is(k - 2, Word::PassiveAux))
 }
 
 /// Tokens between a range and token `t` (0 when `t` is inside).
@@ -461,14 +502,14 @@ fn gap(a: &TokRange, b: &TokRange) -> usize {
 fn conflict_context(cx: &Ctx<'_, '_>, sent: TokRange) -> bool {
     starting_in(&cx.actors, |a| a.toks.start, sent.clone())
         .iter()
-        .any(|a| a.country.is_some() || a.sector.is_some_and(|s| MILITARY.contains(&s)))
+        .any(|a| a.country.is_some() || a.sector.is_some_and(Sector::is_military))
         || !starting_in(&cx.casualty_words, |c| c.toks.start, sent).is_empty()
 }
 
 /// Builds one event per trigger, merging triggers of one type in one sentence.
 pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::new();
-    let mut last: Vec<(usize, &'static str, usize)> = Vec::new(); // (sentence, type, event index)
+    let mut last: Vec<(usize, EventType, usize)> = Vec::new(); // (sentence, type, event index)
     for t in triggers {
         let (actors, recipients) = roles(cx, t);
         if t.needs_party && !recipients.iter().any(|r| r.country.is_some() || r.name.is_some() || r.sector.is_some()) {
@@ -561,10 +602,11 @@ fn nearest_before(cx: &Ctx<'_, '_>, t: usize, from: usize, max: usize) -> Option
 /// introduces ("The Turkish and Greek sides of Cyprus have agreed" → Turkish), else the
 /// closest actor before it.
 fn subject(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
-    let clause_start = starting_in(&cx.cues.clause, |c| c.start, sent.start..t).last().map_or(sent.start, |c| c.end);
+    let clause_start =
+        starting_in(&cx.cues[Cue::Clause], |c| c.start, sent.start..t).last().map_or(sent.start, |c| c.end);
     let cands = starting_in(&cx.actors, |a| a.toks.start, clause_start..t);
     let free = cands.iter().find(|a| {
-        a.toks.end <= t && !(a.toks.start > sent.start && any_in(&cx.cues.prep, a.toks.start - 1..a.toks.start))
+        a.toks.end <= t && !(a.toks.start > sent.start && any_in(&cx.cues[Cue::Prep], a.toks.start - 1..a.toks.start))
     });
     match free {
         Some(a) if t - a.toks.end <= 35 => Some(a.clone()),
@@ -575,7 +617,7 @@ fn subject(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
 /// Actors coordinated with `a` by "and"/"et"/"," right before or after it.
 fn coordinated(cx: &Ctx<'_, '_>, a: &Actor, sent: TokRange) -> Vec<Actor> {
     let mut out = Vec::new();
-    let is_conj = |k: usize| matches!(cx.text.tok(k), "and" | "et" | ",");
+    let is_conj = |k: usize| cx.ix.is(k, Word::Conj) || cx.text.tok(k) == ",";
     let mut cur = a.toks.clone();
     while cur.start > sent.start + 1 && is_conj(cur.start - 1) {
         match starting_in(&cx.actors, |x| x.toks.start, sent.start..cur.start - 1).last() {
@@ -639,19 +681,19 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
     let sent = text.sentences[t.sentence].toks.clone();
     let mut actors = Vec::new();
     let mut recipients = Vec::new();
-    let next_is = |words: &[&str], within: usize| {
-        (t.toks.end..(t.toks.end + within).min(sent.end)).find(|&k| words.contains(&text.tok(k)))
+    let next_is = |words: &[Word], within: usize| {
+        (t.toks.end..(t.toks.end + within).min(sent.end)).find(|&k| words.iter().any(|w| cx.ix.is(k, *w)))
     };
     if t.two_sided {
         // "combats entre l'armée et les rebelles": the sides follow; else armed actors
         // near the trigger ("Armenian and Azerbaijani forces clashed").
-        match next_is(&["entre", "between"], 2) {
+        match next_is(&[Word::Between], 2) {
             Some(from) => {
                 for a in starting_in(&cx.actors, |a| a.toks.start, from..sent.end) {
                     if trailing_speaker(&cx.claims, a, t.toks.start) {
                         continue;
                     }
-                    if a.country.is_some() || a.sector.is_some_and(|s| MILITARY.contains(&s)) {
+                    if a.country.is_some() || a.sector.is_some_and(Sector::is_military) {
                         push_actor(&mut actors, a.clone());
                     }
                 }
@@ -662,7 +704,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     if trailing_speaker(&cx.claims, a, t.toks.start) {
                         continue;
                     }
-                    if a.sector.is_some_and(|s| ARMED.contains(&s)) && known(a) {
+                    if a.sector.is_some_and(Sector::is_armed) && known(a) {
                         push_actor(&mut actors, a.clone());
                     }
                 }
@@ -673,18 +715,16 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
     // "was shelled", "ont été tués" are passive; "is refusing", "is opposed to", "est prêt
     // à" are not (a progressive form, or an adjective taking a complement).
     let first_word = text.tok(t.toks.start);
-    let progressive = first_word.ends_with("ing") || first_word.ends_with("ant");
-    let takes_complement = (t.toks.end < sent.end && matches!(text.tok(t.toks.end), "to" | "a"))
-        || (t.toks.len() > 1 && matches!(text.tok(t.toks.start + 1), "to" | "a"));
-    let passive_aux = t.toks.start > sent.start
-        && PASSIVE_AUX.contains(&text.tok(t.toks.start - 1))
-        && !progressive
-        && !takes_complement;
-    let agent = next_is(AGENT, 2);
+    let progressive = cx.pack.ends_with(first_word, Suffix::Gerund);
+    let takes_complement = (t.toks.end < sent.end && cx.ix.is(t.toks.end, Word::Complement))
+        || (t.toks.len() > 1 && cx.ix.is(t.toks.start + 1, Word::Complement));
+    let passive_aux =
+        t.toks.start > sent.start && cx.ix.is(t.toks.start - 1, Word::PassiveAux) && !progressive && !takes_complement;
+    let agent = next_is(&[Word::Agent], 2);
     // "have retaken": a participle after "have" is active.
-    let perfect = t.toks.start > sent.start && matches!(text.tok(t.toks.start - 1), "have" | "has" | "had" | "having");
+    let perfect = t.toks.start > sent.start && cx.ix.is(t.toks.start - 1, Word::PerfectAux);
     match t.pos {
-        "P" | "V" if (t.pos == "P" && !perfect) || passive_aux => {
+        Pos::Passive | Pos::Verb if (t.pos == Pos::Passive && !perfect) || passive_aux => {
             if let Some(k) = agent
                 && let Some(a) = first_after(cx, k + 1, sent.end, 3)
             {
@@ -697,7 +737,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
         // A modal of obligation inside reported speech ("X said China must drop its
         // barriers"): the speaker demands, the subject is asked. Outside reported speech
         // it is no event.
-        "M" => {
+        Pos::Modal => {
             let claim = crate::claims::claim_at(&cx.claims, t.toks.start);
             if let Some(speaker) = claim.and_then(|c| c.speaker.clone()) {
                 actors.push(speaker);
@@ -706,7 +746,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 }
             }
         }
-        "N" => {
+        Pos::Noun => {
             // Adjacent actor: "bombardement azerbaïdjanais", "Azerbaijani shelling".
             let near = t.toks.start.saturating_sub(3)..(t.toks.end + 2).min(sent.end);
             let adjacent = starting_in(&cx.actors, |a| a.toks.start, near).iter().find(|a| {
@@ -716,17 +756,10 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                     && a.sector.is_none())
                     || (a.toks.end <= t.toks.start && t.toks.start - a.toks.end == 0 && a.country.is_some())
             });
-            let of_word = next_is(&["par", "by", "de", "du", "des", "d", "of"], 2);
+            let of_word = next_is(&[Word::Agent, Word::Of], 2);
             let of = of_word.and_then(|k| first_after(cx, k + 1, sent.end, 3));
-            let against = next_is(
-                &[
-                    "contre", "against", "sur", "on", "vers", "into", "with", "avec", "to", "for", "between", "pour",
-                    "entre",
-                ],
-                5,
-            )
-            .and_then(|k| object(cx, k + 1, sent.clone()));
-            if t.event_type == "ACCUSE" {
+            let against = next_is(&[Word::Toward, Word::Between], 5).and_then(|k| object(cx, k + 1, sent.clone()));
+            if t.event_type == EventType::Accuse {
                 // "opened an inquiry against three ministers": the light verb's
                 // subject investigates, whoever follows "against" is investigated.
                 if let Some(v) = t.verb
@@ -749,23 +782,25 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 // the authorities": after an act done to someone, "of" names who it is
                 // done to, unless they are armed ("the attack of the rebels"); "by"
                 // always names who does it.
-                let by = of_word.is_some_and(|k| AGENT.contains(&text.tok(k)));
-                let done_to = !by
-                    && matches!(t.event_type, "ASSAULT" | "COERCE" | "REJECT" | "SANCTION")
-                    && of.as_ref().is_some_and(|a| !a.sector.is_some_and(|s| ARMED.contains(&s)));
+                let by = of_word.is_some_and(|k| cx.ix.is(k, Word::Agent));
+                let done_to =
+                    !by && matches!(
+                        t.event_type,
+                        EventType::Assault | EventType::Coerce | EventType::Reject | EventType::Sanction
+                    ) && of.as_ref().is_some_and(|a| !a.sector.is_some_and(Sector::is_armed));
                 let (of, of_patient) = if done_to { (None, of) } else { (of, None) };
                 let actor = match t.verb {
                     Some(v) => adjacent.cloned().or_else(|| subject(v)).or(of.clone()),
                     None => adjacent
                         .cloned()
                         .or(of.clone())
-                        .or_else(|| (t.event_type != "ASSAULT").then(|| subject(t.toks.start)).flatten()),
+                        .or_else(|| (t.event_type != EventType::Assault).then(|| subject(t.toks.start)).flatten()),
                 };
                 let against = against.or(of_patient);
                 // "reiterated its demand that Israel ease…": who is asked is the
                 // subject of the that-clause.
                 let against = against.or_else(|| {
-                    (t.event_type == "REQUEST")
+                    (t.event_type == EventType::Request)
                         .then(|| that_after(cx, t.obj_from, &sent))
                         .flatten()
                         .and_then(|k| object(cx, k + 1, sent.clone()))
@@ -802,7 +837,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             // "demanded (on Friday) that the United States…", "exige que Bakou…": who is
             // asked or accused is the subject of the complement clause.
             let that_clause = || {
-                matches!(t.event_type, "REQUEST" | "ACCUSE")
+                matches!(t.event_type, EventType::Request | EventType::Accuse)
                     .then(|| that_after(cx, t.obj_from, &sent))
                     .flatten()
                     .and_then(|k| object(cx, k + 1, sent.clone()))
@@ -810,14 +845,15 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             // "complained to the African Union over Togolese border raids": the complaint
             // is addressed to the first, and is about the second.
             let about = || {
-                (matches!(t.event_type, "ACCUSE" | "PROTEST") && text.tok(t.obj_from.min(sent.end - 1)) == "to")
-                    .then(|| {
-                        let end = clause_end(cx, t.obj_from, sent.clone());
-                        (t.obj_from..end).find(|&k| matches!(text.tok(k), "over" | "about" | "against"))
-                    })
-                    .flatten()
-                    .and_then(|k| object(cx, k + 1, sent.clone()))
-                    .filter(|r| r.country.is_some())
+                (matches!(t.event_type, EventType::Accuse | EventType::Protest)
+                    && cx.ix.is(t.obj_from.min(sent.end - 1), Word::Addressee))
+                .then(|| {
+                    let end = clause_end(cx, t.obj_from, sent.clone());
+                    (t.obj_from..end).find(|&k| cx.ix.is(k, Word::About))
+                })
+                .flatten()
+                .and_then(|k| object(cx, k + 1, sent.clone()))
+                .filter(|r| r.country.is_some())
             };
             if let Some(r) = about().or_else(|| object(cx, t.obj_from, sent.clone())).or_else(that_clause)
                 && actors.first() != Some(&r)
@@ -833,7 +869,7 @@ fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
 }
 
 /// Status and date at token `t`: negated, hypothetical, future, historical or current.
-pub fn status_at(cx: &Ctx<'_, '_>, t: usize, sent: TokRange, event_type: &str) -> (Status, EventDate) {
+pub fn status_at(cx: &Ctx<'_, '_>, t: usize, sent: TokRange, event_type: EventType) -> (Status, EventDate) {
     let before = |n: usize| t.saturating_sub(n).max(sent.start)..t;
     let around = |n: usize| t.saturating_sub(n).max(sent.start)..(t + n).min(sent.end);
     let date = nearest_date(cx, t, sent.clone());
@@ -841,16 +877,16 @@ pub fn status_at(cx: &Ctx<'_, '_>, t: usize, sent: TokRange, event_type: &str) -
         Some(d) => EventDate { span: Some(d.span), value: d.value.clone(), precision: d.precision },
         None => cx.default_date.clone(),
     };
-    let status = if any_in(&cx.cues.negation, before(5)) {
+    let status = if any_in(&cx.cues[Cue::Negation], before(5)) {
         Status::Negated
-    } else if any_in(&cx.cues.hypothetical, before(5)) {
+    } else if any_in(&cx.cues[Cue::Hypothetical], before(5)) {
         Status::Hypothetical
-    } else if any_in(&cx.cues.future, before(4)) {
+    } else if any_in(&cx.cues[Cue::Future], before(4)) {
         Status::Future
     } else if date.is_some_and(|d| d.since || d.year.is_some_and(|y| y < cx.ref_year))
         || (date.is_none_or(|d| d.year.is_none_or(|y| y < cx.ref_year))
-            && (any_in(&cx.cues.historical, around(8))
-                || (event_type == "ASSAULT" && any_in(&cx.cues.court, sent.clone()))))
+            && (any_in(&cx.cues[Cue::Historical], around(8))
+                || (event_type == EventType::Assault && any_in(&cx.cues[Cue::Court], sent.clone()))))
     {
         Status::Historical
     } else {
@@ -891,7 +927,7 @@ fn location(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<sitrep_core::P
 /// report; speakers act when their own clause has no subject.
 pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     let mut counts: std::collections::BTreeMap<&'static str, u32> = Default::default();
-    for e in events.iter().filter(|e| e.event_type == "ASSAULT" && e.status == Status::Current) {
+    for e in events.iter().filter(|e| e.event_type == EventType::Assault && e.status == Status::Current) {
         for a in e.actors.iter().chain(&e.recipients) {
             if let Some(c) = a.country {
                 *counts.entry(c).or_default() += 1;
@@ -904,20 +940,22 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     for e in events.iter_mut() {
         let here = place_country(e);
         // Exercises held by two countries together are military cooperation.
-        if e.event_type == "MOBILIZE" && e.mode == Some("exercise") {
+        if e.event_type == EventType::Mobilize && e.mode == Some(Mode::Exercise) {
             let mut countries: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
             countries.dedup();
             if countries.len() >= 2 {
-                e.event_type = "COOPERATE";
+                e.event_type = EventType::Cooperate;
             }
         }
         // Expelling diplomats, inspectors, peacekeepers or aid workers breaks off
         // relations: a sanction (PLOVER), where expelling people is coercion.
-        if e.event_type == "COERCE"
-            && e.mode == Some("expel")
-            && e.recipients.iter().any(|r| matches!(r.sector, Some("GOV" | "IGO" | "PKO" | "NGO")))
+        if e.event_type == EventType::Coerce
+            && e.mode == Some(Mode::Expel)
+            && e.recipients
+                .iter()
+                .any(|r| matches!(r.sector, Some(Sector::Gov | Sector::Igo | Sector::Pko | Sector::Ngo)))
         {
-            e.event_type = "SANCTION";
+            e.event_type = EventType::Sanction;
             e.acled = None;
         }
         if let Some(d) = cx.dominant {
@@ -933,7 +971,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                 if let Some(d) = cx.dominant {
                     push_actor(
                         &mut e.actors,
-                        Actor { span: e.trigger, country: Some(d), sector: Some("MIL"), ..Actor::default() },
+                        Actor { span: e.trigger, country: Some(d), sector: Some(Sector::Mil), ..Actor::default() },
                     );
                     e.confidence = e.confidence.min(0.5);
                 }
@@ -943,29 +981,34 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                     if !have.contains(c) {
                         push_actor(
                             &mut e.actors,
-                            Actor { span: e.trigger, country: Some(c), sector: Some("MIL"), ..Actor::default() },
+                            Actor { span: e.trigger, country: Some(c), sector: Some(Sector::Mil), ..Actor::default() },
                         );
                     }
                 }
             }
             continue;
         }
-        let claimant_state =
-            e.claimant.as_ref().filter(|c| c.country.is_some() && matches!(c.sector, Some("GOV") | Some("MIL") | None));
+        let claimant_state = e
+            .claimant
+            .as_ref()
+            .filter(|c| c.country.is_some() && matches!(c.sector, Some(Sector::Gov) | Some(Sector::Mil) | None));
         if e.actors.is_empty()
-            && !matches!(e.event_type, "ASSAULT" | "PROTEST" | "COERCE")
+            && !matches!(e.event_type, EventType::Assault | EventType::Protest | EventType::Coerce)
             && let Some(c) = claimant_state
         {
             e.actors.push(c.clone());
         }
-        if e.event_type == "ACCUSE"
+        if e.event_type == EventType::Accuse
             && e.actors.is_empty()
             && let Some(c) = &e.claimant
         {
             e.actors.push(c.clone());
         }
         if e.recipients.is_empty()
-            && matches!(e.event_type, "ASSAULT" | "COERCE" | "MOBILIZE" | "THREATEN")
+            && matches!(
+                e.event_type,
+                EventType::Assault | EventType::Coerce | EventType::Mobilize | EventType::Threaten
+            )
             && let Some(c) = claimant_state
             && e.actors.iter().all(|a| a.country.is_some() && a.country != c.country)
             && !e.actors.is_empty()
@@ -975,7 +1018,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         // A visit, aid or support with no named recipient goes to where it happens
         // ("arrived in Amman on a visit").
         if e.recipients.is_empty()
-            && matches!(e.event_type, "CONSULT" | "AID" | "SUPPORT" | "COOPERATE")
+            && matches!(e.event_type, EventType::Consult | EventType::Aid | EventType::Support | EventType::Cooperate)
             && let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c)))
         {
             let span = e.location.as_ref().map_or(e.trigger, |l| l.span);
@@ -983,7 +1026,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         }
         // Victims of unknown nationality ("killed 23 people in Tel Aviv") are taken
         // to be of the country where it happened, when that is not the attacker's.
-        if matches!(e.event_type, "ASSAULT" | "COERCE")
+        if matches!(e.event_type, EventType::Assault | EventType::Coerce)
             && !e.two_sided
             && let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c)))
         {
@@ -1000,12 +1043,12 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         // unnamed gunmen too (low confidence).
         // In an article about two countries fighting, an attack on one of them (its
         // soldiers, its state) is the other's.
-        if e.event_type == "ASSAULT" && !e.two_sided {
+        if e.event_type == EventType::Assault && !e.two_sided {
             // (soldiers or the state itself hit: a civilian toll says nothing of the side)
             let hit = e
                 .recipients
                 .iter()
-                .filter(|r| r.sector.is_none_or(|s| matches!(s, "MIL" | "GOV")))
+                .filter(|r| r.sector.is_none_or(|s| matches!(s, Sector::Mil | Sector::Gov)))
                 .filter_map(|r| r.country)
                 .collect::<Vec<_>>();
             let enemy = (dyad.len() == 2)
@@ -1014,12 +1057,12 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             // (where the place is one side's, an attack there by nobody named may be
             // either side's: left open)
             let neutral = here.filter(|h| !dyad.contains(h) || dyad.len() < 2);
-            let sector = if enemy.is_some() { "MIL" } else { "UAF" };
+            let sector = if enemy.is_some() { Sector::Mil } else { Sector::Uaf };
             if let Some(c) = enemy.or(neutral) {
                 let unnamed = |a: &Actor| {
                     a.country.is_none()
                         && a.name.is_none()
-                        && a.sector.is_none_or(|s| matches!(s, "UAF" | "REB" | "MIL" | "CVL"))
+                        && a.sector.is_none_or(|s| matches!(s, Sector::Uaf | Sector::Reb | Sector::Mil | Sector::Cvl))
                 };
                 if e.actors.is_empty() {
                     // (an inferred side carries the trigger's span, as other sides filled
@@ -1037,7 +1080,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         }
         // Protesters of unknown nationality are people of the place, or of the
         // authorities they protest against.
-        if e.event_type == "PROTEST"
+        if e.event_type == EventType::Protest
             && let Some(c) = here.or_else(|| e.recipients.iter().find_map(|r| r.country))
         {
             for a in e.actors.iter_mut().filter(|a| stateless(a)) {
@@ -1046,21 +1089,26 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
         }
         // A march "in Minsk in defiance of Belarusian authorities" addresses the
         // authorities named, not the place.
-        if e.event_type == "PROTEST"
+        if e.event_type == EventType::Protest
             && e.recipients.first().is_some_and(|r| r.sector.is_none() && r.name.is_none())
             && let Some(auth) = starting_in(&cx.actors, |a| a.toks.start, cx.text.sentences[e.sentence].toks.clone())
                 .iter()
                 .filter(|a| a.span.start >= e.trigger.end && a.span.end <= e.evidence.end)
-                .find(|a| a.country.is_some() && matches!(a.sector, Some("GOV" | "MIL" | "COP")))
+                .find(|a| a.country.is_some() && matches!(a.sector, Some(Sector::Gov | Sector::Mil | Sector::Cop)))
         {
             e.recipients = vec![auth.clone()];
         }
         // A protest with no named target addresses the authorities where it happens.
-        if e.event_type == "PROTEST"
+        if e.event_type == EventType::Protest
             && e.recipients.is_empty()
             && let Some(c) = here.or_else(|| e.actors.iter().find_map(|a| a.country))
         {
-            e.recipients.push(Actor { span: e.trigger, country: Some(c), sector: Some("GOV"), ..Actor::default() });
+            e.recipients.push(Actor {
+                span: e.trigger,
+                country: Some(c),
+                sector: Some(Sector::Gov),
+                ..Actor::default()
+            });
         }
         // A recipient that is an actor's own mention is the actor read twice (a
         // government acting on its own people or capital is kept).
@@ -1080,7 +1128,7 @@ pub fn drop_topics(events: &mut Vec<Event>, noun_triggers: &std::collections::BT
         events.iter().filter(|e| has_parties(e)).map(|e| e.sentence).collect();
     events.retain(|e| {
         // (a protest is rarely a mere topic: "thousands marched to demand ...")
-        let partyless = !has_parties(e) && e.casualties.is_empty() && e.event_type != "PROTEST";
+        let partyless = !has_parties(e) && e.casualties.is_empty() && e.event_type != EventType::Protest;
         !(partyless && noun_triggers.contains(&e.trigger.start) && with_parties.contains(&e.sentence))
     });
 }
@@ -1093,9 +1141,18 @@ pub fn drop_topics(events: &mut Vec<Event>, noun_triggers: &std::collections::BT
 /// The intended or refused action is kept in `planned`. Only events with an actor are
 /// recoded (someone must have said it).
 pub fn recode_intent(cx: &Ctx<'_, '_>, events: &mut [Event]) {
-    const HOSTILE: &[&str] = &["ASSAULT", "COERCE", "SANCTION", "PROTEST"];
-    const COOPERATIVE: &[&str] = &["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "MOBILIZE"];
-    let conditions: Vec<sitrep_core::Span> = cx.cues.condition.iter().map(|r| cx.text.span(r.clone())).collect();
+    const HOSTILE: &[EventType] = &[EventType::Assault, EventType::Coerce, EventType::Sanction, EventType::Protest];
+    const COOPERATIVE: &[EventType] = &[
+        EventType::Agree,
+        EventType::Consult,
+        EventType::Support,
+        EventType::Concede,
+        EventType::Cooperate,
+        EventType::Aid,
+        EventType::Retreat,
+        EventType::Mobilize,
+    ];
+    let conditions: Vec<sitrep_core::Span> = cx.cues[Cue::Condition].iter().map(|r| cx.text.span(r.clone())).collect();
     for e in events.iter_mut() {
         // "The party said it would boycott the vote": who announces an intent holds it.
         if e.actors.is_empty()
@@ -1118,10 +1175,10 @@ pub fn recode_intent(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             && conditions.iter().any(|c| c.start >= e.trigger.end && c.end <= e.evidence.end)
             && (HOSTILE.contains(&e.event_type) || COOPERATIVE.contains(&e.event_type));
         let recoded = match (intent, e.status, e.event_type) {
-            _ if ultimatum => "THREATEN",
-            (true, _, t) if COOPERATIVE.contains(&t) => "AGREE",
-            (true, _, t) if HOSTILE.contains(&t) => "THREATEN",
-            (_, Status::Negated, t) if COOPERATIVE.contains(&t) && t != "MOBILIZE" => "REJECT",
+            _ if ultimatum => EventType::Threaten,
+            (true, _, t) if COOPERATIVE.contains(&t) => EventType::Agree,
+            (true, _, t) if HOSTILE.contains(&t) => EventType::Threaten,
+            (_, Status::Negated, t) if COOPERATIVE.contains(&t) && t != EventType::Mobilize => EventType::Reject,
             _ => continue,
         };
         if recoded != e.event_type {
@@ -1140,7 +1197,7 @@ pub fn recode_intent(cx: &Ctx<'_, '_>, events: &mut [Event]) {
 /// cost stays linear on very long documents.
 pub fn merge_duplicates(events: Vec<Event>) -> Vec<Event> {
     const RECENT: usize = 64;
-    type Key = (&'static str, Option<&'static str>, Status, bool, Option<Option<&'static str>>);
+    type Key = (EventType, Option<Mode>, Status, bool, Option<Option<&'static str>>);
     let mut out: Vec<Event> = Vec::new();
     let mut buckets: std::collections::BTreeMap<Key, Vec<usize>> = Default::default();
     for e in events {
@@ -1215,7 +1272,7 @@ pub fn fold_secondary(events: &mut Vec<Event>, subordinate: &std::collections::B
                 && !e.actors.iter().all(|x| a.actors.iter().any(|y| y.name == x.name)));
         let same_claim = e.claimant.as_ref().map(|c| c.country) == a.claimant.as_ref().map(|c| c.country);
         let planned = matches!(e.status, Status::Hypothetical | Status::Future);
-        let escalation = e.event_type == "ASSAULT" && a.event_type != "ASSAULT" && !planned;
+        let escalation = e.event_type == EventType::Assault && a.event_type != EventType::Assault && !planned;
         // (a possible or planned event named as the first one's purpose folds too:
         // "called up reserve units ahead of a possible war")
         let same_status = e.status == a.status || planned;

@@ -285,7 +285,8 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     let mut evs = events::build(&cx, &triggers);
     let displaced = casualties::attach(&cx, &mut evs);
     events::complete(&cx, &mut evs);
-    let noun_triggers = triggers.iter().filter(|t| t.pos == "N").map(|t| text.span(t.toks.clone()).start).collect();
+    let noun_triggers =
+        triggers.iter().filter(|t| t.pos == sitrep_core::Pos::Noun).map(|t| text.span(t.toks.clone()).start).collect();
     events::drop_topics(&mut evs, &noun_triggers);
     events::recode_intent(&cx, &mut evs);
     evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));

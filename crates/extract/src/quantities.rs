@@ -1,7 +1,7 @@
 //! Non-casualty quantities: troops deployed, peacekeepers, prisoners exchanged, durations
 //! of wars (displaced people come from the casualty stage).
 
-use sitrep_core::{DateKind, Event, Quantity};
+use sitrep_core::{Cue, DateKind, Event, EventType, Quantity, Sector};
 use sitrep_lexicon::field;
 
 use crate::events::status_at;
@@ -15,9 +15,9 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
             continue;
         };
         // "un échange de 215 prisonniers", "swapped 95 prisoners each"
-        let prisoners = starting_in(&cx.cues.prisoner, |c| c.start, n.toks.end..(n.toks.end + 2).min(s.toks.end));
-        if !prisoners.is_empty() && !starting_in(&cx.cues.exchange, |c| c.start, s.toks.clone()).is_empty() {
-            let (status, date) = status_at(cx, n.toks.start, s.toks.clone(), "RETREAT");
+        let prisoners = starting_in(&cx.cues[Cue::Prisoner], |c| c.start, n.toks.end..(n.toks.end + 2).min(s.toks.end));
+        if !prisoners.is_empty() && !starting_in(&cx.cues[Cue::Exchange], |c| c.start, s.toks.clone()).is_empty() {
+            let (status, date) = status_at(cx, n.toks.start, s.toks.clone(), EventType::Retreat);
             out.push(Quantity {
                 kind: "prisoners_exchanged",
                 count: n.value,
@@ -36,15 +36,16 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
         if noun.toks.start > n.toks.end + 1 {
             continue;
         }
-        let sector = cx.pack.nouns.rows_of(&noun).next().and_then(|r| field(r, 1));
+        let sector = cx.pack.nouns.rows_of(&noun).next().and_then(|r| field(r, 1)).and_then(Sector::parse);
         let from = events.partition_point(|e| e.sentence < si);
-        let deploy = events[from..].iter().take_while(|e| e.sentence == si).find(|e| e.event_type == "MOBILIZE");
+        let deploy =
+            events[from..].iter().take_while(|e| e.sentence == si).find(|e| e.event_type == EventType::Mobilize);
         let kind = match (sector, deploy) {
-            (Some("MIL") | Some("PKO"), Some(_)) => "troops_deployed",
-            (Some("PKO"), None) => "peacekeepers",
+            (Some(Sector::Mil) | Some(Sector::Pko), Some(_)) => "troops_deployed",
+            (Some(Sector::Pko), None) => "peacekeepers",
             _ => continue,
         };
-        let (status, date) = status_at(cx, n.toks.start, s.toks.clone(), "MOBILIZE");
+        let (status, date) = status_at(cx, n.toks.start, s.toks.clone(), EventType::Mobilize);
         let of = deploy.and_then(|e| e.actors.first().cloned()).or_else(|| {
             cx.actors
                 .iter()
@@ -68,7 +69,7 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
             continue;
         };
         let near = events.iter().find(|e| {
-            e.event_type == "ASSAULT" && {
+            e.event_type == EventType::Assault && {
                 let t = cx.text.span(d.toks.clone());
                 e.trigger.end <= t.start && t.start - e.trigger.end <= 8
             }

@@ -19,9 +19,9 @@ use std::sync::LazyLock;
 use std::sync::OnceLock;
 
 use fst::raw::{Fst, Output};
-use sitrep_core::{Text, TokenKind};
+use sitrep_core::{Suffix, Text, TokenKind, Word};
 
-pub use packs::{GLOBAL_FILES, INDEXED_GLOBAL, LANG_FILES, LANGS};
+pub use packs::{GLOBAL_FILES, INDEXED_GLOBAL, LANG_FILES, PLAIN_FILES};
 
 /// A cached automaton state: the node reached and the output so far.
 type State = Option<(fst::raw::Node<'static>, Output)>;
@@ -325,11 +325,17 @@ pub struct LangPack {
     pub cues: Table,
     pub dates: Table,
     pub demonyms: Table,
+    /// Closed word classes (`form class`, see [`sitrep_core::Word`]).
+    pub grammar: Table,
     pub nouns: Table,
     pub numbers: Table,
     pub qualifiers: Table,
     pub speech: Table,
     pub triggers: Table,
+    /// `key value` settings (noun compound order, numeric date order...).
+    pub settings: Table,
+    /// `suffix class` word endings (see [`sitrep_core::Suffix`]).
+    pub suffixes: Table,
     /// One automaton over this language's tables and the indexed global ones.
     combined: Automaton,
     combined_post: &'static [u8],
@@ -345,6 +351,7 @@ impl LangPack {
             &self.cues,
             &self.dates,
             &self.demonyms,
+            &self.grammar,
             &self.nouns,
             &self.numbers,
             &self.qualifiers,
@@ -386,12 +393,51 @@ impl LangPack {
                 }
             }
         }
-        Index { text, hits }
+        let mut words = vec![0u64; text.tokens.len()];
+        let tid = self.grammar.id as usize;
+        for m in &hits[tid] {
+            if m.toks.len() == 1 {
+                words[m.toks.start] = self.grammar.rows_of(m).fold(0, |acc, r| acc | word_bits(r));
+            }
+        }
+        Index { text, hits, words }
+    }
+}
+
+/// The word-class bits of one `grammar.tsv` row (an unknown class sets none; the pack
+/// tests reject it).
+fn word_bits(row: &[&str]) -> u64 {
+    row.get(1).and_then(|c| Word::parse(c)).map_or(0, |w| 1 << w as u8)
+}
+
+impl LangPack {
+    /// A value of `settings.tsv`.
+    pub fn setting(&self, key: &str) -> Option<&'static str> {
+        self.settings.rows().iter().find(|r| r[0] == key).and_then(|r| field(r, 1))
+    }
+
+    /// Whether the setting `key` has the value `value`.
+    pub fn setting_is(&self, key: &str, value: &str) -> bool {
+        self.setting(key) == Some(value)
+    }
+
+    /// Whether a folded word ends with a suffix of class `class` (`suffixes.tsv`) and
+    /// is longer than it.
+    pub fn ends_with(&self, word: &str, class: Suffix) -> bool {
+        self.suffixes
+            .rows()
+            .iter()
+            .any(|r| Suffix::parse(r[1]) == Some(class) && word.len() > r[0].len() && word.ends_with(r[0]))
+    }
+
+    /// The grammar classes this language declares it has no forms for (`none` setting).
+    pub fn lacks(&self, w: Word) -> bool {
+        self.setting("none").is_some_and(|v| v.split(',').any(|c| c == w.as_str()))
     }
 }
 
 /// Number of files of a language pack (`LANG_FILES`).
-const LANG_TABLES: usize = 11;
+const LANG_TABLES: usize = 12;
 
 /// Number of tables in a combined automaton: the language files, then
 /// `INDEXED_GLOBAL`.
@@ -414,12 +460,21 @@ pub struct Index<'t> {
     text: &'t Text<'t>,
     /// Per table id: the longest match at each token start where one exists, in order.
     hits: Vec<Vec<Match>>,
+    /// Per token: the grammar word classes the token alone is a form of (bit `Word as
+    /// u8`).
+    words: Vec<u64>,
 }
 
 impl<'t> Index<'t> {
     /// The text this index was built over.
     pub fn text(&self) -> &'t Text<'t> {
         self.text
+    }
+
+    /// Whether token `k` alone is a form of the grammar word class `w` ("by" an agent
+    /// marker, "que" a complementiser).
+    pub fn is(&self, k: usize, w: Word) -> bool {
+        self.words.get(k).is_some_and(|m| m & (1 << w as u8) != 0)
     }
 
     fn hits(&self, table: &Table) -> Option<&[Match]> {
@@ -490,11 +545,12 @@ macro_rules! lang_pack {
         let cues = table!($code, "cues", 3);
         let dates = table!($code, "dates", 4);
         let demonyms = table!($code, "demonyms", 5);
-        let nouns = table!($code, "nouns", 6);
-        let numbers = table!($code, "numbers", 7);
-        let qualifiers = table!($code, "qualifiers", 8);
-        let speech = table!($code, "speech", 9);
-        let triggers = table!($code, "triggers", 10);
+        let grammar = table!($code, "grammar", 6);
+        let nouns = table!($code, "nouns", 7);
+        let numbers = table!($code, "numbers", 8);
+        let qualifiers = table!($code, "qualifiers", 9);
+        let speech = table!($code, "speech", 10);
+        let triggers = table!($code, "triggers", 11);
         let g = global();
         let wildcard = [
             &abbreviations,
@@ -503,6 +559,7 @@ macro_rules! lang_pack {
             &cues,
             &dates,
             &demonyms,
+            &grammar,
             &nouns,
             &numbers,
             &qualifiers,
@@ -522,11 +579,14 @@ macro_rules! lang_pack {
             cues,
             dates,
             demonyms,
+            grammar,
             nouns,
             numbers,
             qualifiers,
             speech,
             triggers,
+            settings: table!($code, "settings", NOT_INDEXED),
+            suffixes: table!($code, "suffixes", NOT_INDEXED),
             combined: Automaton::new(
                 concat!($code, "_combined"),
                 include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.fst")),
@@ -538,18 +598,11 @@ macro_rules! lang_pack {
     }};
 }
 
-static EN: LazyLock<LangPack> = LazyLock::new(|| lang_pack!("en"));
-static ES: LazyLock<LangPack> = LazyLock::new(|| lang_pack!("es"));
-static FR: LazyLock<LangPack> = LazyLock::new(|| lang_pack!("fr"));
+include!(concat!(env!("OUT_DIR"), "/langs.rs"));
 
 /// The data pack for an ISO 639-1 code, if sitrep has one.
 pub fn lang_pack(code: &str) -> Option<&'static LangPack> {
-    match code {
-        "en" => Some(&EN),
-        "es" => Some(&ES),
-        "fr" => Some(&FR),
-        _ => None,
-    }
+    LANGS.iter().position(|l| *l == code).map(|i| &*PACKS[i])
 }
 
 /// Language-independent tables.
@@ -563,9 +616,9 @@ pub struct Global {
 }
 
 static GLOBAL: LazyLock<Global> = LazyLock::new(|| Global {
-    organizations: table!("actors", "organizations", 11),
-    people: table!("actors", "people", 12),
-    place_names: table!("gazetteer", "names", 13),
+    organizations: table!("actors", "organizations", LANG_TABLES as u8),
+    people: table!("actors", "people", LANG_TABLES as u8 + 1),
+    place_names: table!("gazetteer", "names", LANG_TABLES as u8 + 2),
     places: table!("gazetteer", "places", NOT_INDEXED),
     place_ids: OnceLock::new(),
 });

@@ -1,9 +1,9 @@
-//! Which data-pack files exist (shared with the build script).
+//! Which data-pack files exist (shared with the build script). The languages are not
+//! listed here: `build.rs` discovers every folder under `data/lang/` and generates the
+//! list (`LANGS`) and the packs' statics.
 
-/// Languages with a data pack under `data/lang/`.
-pub const LANGS: &[&str] = &["en", "es", "fr"];
-
-/// The files every language pack has.
+/// The files every language pack has, indexed together in the language's combined
+/// automaton (their order is their table id).
 pub const LANG_FILES: &[&str] = &[
     "abbreviations",
     "actors",
@@ -11,12 +11,17 @@ pub const LANG_FILES: &[&str] = &[
     "cues",
     "dates",
     "demonyms",
+    "grammar",
     "nouns",
     "numbers",
     "qualifiers",
     "speech",
     "triggers",
 ];
+
+/// Pack files that are read, not matched in text: `settings` (`key value`) and
+/// `suffixes` (`suffix class`).
+pub const PLAIN_FILES: &[&str] = &["settings", "suffixes"];
 
 /// Language-independent packs: `(directory, file)`.
 pub const GLOBAL_FILES: &[(&str, &str)] =

@@ -2,29 +2,8 @@
 //! column count, and uses only allowed codes.
 
 use super::*;
+use sitrep_core::{Cue, EventType, Mode, Pos, Sector, SpeechKind};
 
-const EVENT_TYPES: &[&str] = &[
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-];
-const SECTORS: &[&str] = &[
-    "GOV", "MIL", "REB", "CVL", "COP", "PKO", "OPP", "MED", "REF", "JUD", "LEG", "BUS", "EDU", "REL", "IGO", "NGO",
-    "UAF", "CRM", "POL",
-];
 const CASUALTY_KINDS: &[&str] = &["killed", "injured", "missing", "captured", "displaced", "arrested"];
 
 fn all_tables() -> Vec<&'static Table> {
@@ -68,69 +47,82 @@ fn rows_have_the_header_width_and_are_sorted() {
     }
 }
 
-/// Every cue class some stage reads (a misspelt class would silently match nothing).
-const CUE_CLASSES: &[&str] = &[
-    "antecedent",
-    "aux",
-    "aux_sg",
-    "cease",
-    "clause",
-    "compass",
-    "condition",
-    "conditional",
-    "court",
-    "det",
-    "ethnic",
-    "exchange",
-    "future",
-    "historical",
-    "hypothetical",
-    "labour",
-    "light",
-    "metaphor",
-    "name_part",
-    "negation",
-    "prep",
-    "prisoner",
-    "pronoun",
-    "pronoun_sg",
-    "purpose",
-    "sport",
-    "stance",
-    "toll",
-    "unknown_toll",
-];
-
 fn check_column(t: &Table, col: &str, allowed: &[&str]) {
+    check_parsed(t, col, |v| allowed.contains(&v));
+}
+
+/// Every value of a column parses (`-` is empty).
+fn check_parsed(t: &Table, col: &str, ok: impl Fn(&str) -> bool) {
     let Some(c) = t.col(col) else { panic!("{}: no column {col}", t.name) };
     for row in t.rows() {
         for v in row[c].split(',') {
-            assert!(v == "-" || allowed.contains(&v), "{}: {col} {v:?} is not allowed (row {:?})", t.name, row);
+            assert!(v == "-" || ok(v), "{}: {col} {v:?} is not allowed (row {:?})", t.name, row);
         }
     }
+}
+
+/// Every grammar word class the code asks for has forms in every pack, unless the pack
+/// declares it has none (`none` in `settings.tsv`): a class missing by accident would
+/// silently switch a rule off for that language.
+#[test]
+fn every_pack_has_every_word_class() {
+    for code in LANGS {
+        let p = lang_pack(code).unwrap();
+        for w in Word::ALL {
+            let has = p.grammar.rows().iter().any(|r| Word::parse(r[1]) == Some(*w));
+            assert!(
+                has || p.lacks(*w),
+                "{code}: grammar.tsv has no `{w}` form (declare it in settings `none` if the language has none)"
+            );
+            assert!(!(has && p.lacks(*w)), "{code}: `{w}` has forms but is declared `none`");
+        }
+        for s in Suffix::ALL {
+            assert!(
+                p.suffixes.rows().iter().any(|r| Suffix::parse(r[1]) == Some(*s)),
+                "{code}: suffixes.tsv has no `{s}`"
+            );
+        }
+        for r in p.grammar.rows() {
+            assert_eq!(
+                sitrep_text::fold_key(r[0]).split(' ').count(),
+                1,
+                "{code}: grammar form {:?} is not one word",
+                r[0]
+            );
+        }
+        for key in ["noun_compound", "numeric_date", "fallback", "month_names_ambiguous"] {
+            assert!(p.setting(key).is_some(), "{code}: settings.tsv has no {key}");
+        }
+        assert!(matches!(p.setting("noun_compound"), Some("modifier_head" | "head_modifier")));
+        assert!(matches!(p.setting("numeric_date"), Some("mdy" | "dmy")));
+    }
+    assert_eq!(LANGS.iter().filter(|c| lang_pack(c).unwrap().setting_is("fallback", "yes")).count(), 1);
 }
 
 #[test]
 fn codes_are_from_the_allowed_sets() {
     for code in LANGS {
         let p = lang_pack(code).unwrap();
-        check_column(&p.triggers, "event_type", EVENT_TYPES);
-        check_column(&p.triggers, "pos", &["V", "P", "N", "M"]);
+        check_parsed(&p.triggers, "event_type", |v| EventType::parse(v).is_some());
+        check_parsed(&p.triggers, "mode", |v| Mode::parse(v).is_some());
+        check_parsed(&p.triggers, "pos", |v| Pos::parse(v).is_some());
         check_column(&p.triggers, "flags", &["two_sided", "weak", "infinitive", "party"]);
         check_column(&p.casualty, "kind", CASUALTY_KINDS);
-        check_column(&p.nouns, "sector", SECTORS);
+        check_parsed(&p.nouns, "sector", |v| Sector::parse(v).is_some());
         check_column(&p.nouns, "number", &["sg", "pl"]);
-        check_column(&p.speech, "kind", &["say", "say_that", "according", "hedge", "deny", "accuse"]);
+        check_parsed(&p.speech, "kind", |v| SpeechKind::parse(v).is_some());
         check_column(&p.qualifiers, "qualifier", &["at_least", "more_than", "at_most", "approx", "range", "exact"]);
         check_column(&p.numbers, "qualifier", &["at_least", "more_than", "at_most", "approx", "range", "exact"]);
-        check_column(&p.actors, "sector", SECTORS);
-        check_column(&p.cues, "cue", CUE_CLASSES);
+        check_parsed(&p.actors, "sector", |v| Sector::parse(v).is_some());
+        check_parsed(&p.cues, "cue", |v| Cue::parse(v).is_some());
+        check_parsed(&p.grammar, "class", |v| Word::parse(v).is_some());
+        check_parsed(&p.suffixes, "class", |v| Suffix::parse(v).is_some());
         for row in p.demonyms.rows() {
             assert!(row[1].len() == 3 && row[1].chars().all(|c| c.is_ascii_uppercase()), "demonym {row:?}");
         }
     }
-    check_column(&global().organizations, "sector", SECTORS);
-    check_column(&global().people, "sector", SECTORS);
+    check_parsed(&global().organizations, "sector", |v| Sector::parse(v).is_some());
+    check_parsed(&global().people, "sector", |v| Sector::parse(v).is_some());
 }
 
 #[test]

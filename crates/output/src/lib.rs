@@ -87,6 +87,9 @@ struct ActorOut<'a> {
     country: Option<&'a str>,
     sector: Option<&'a str>,
     wikidata: Option<&'a str>,
+    /// Only written when true: a side read from context, not from a noun phrase.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    inferred: bool,
 }
 
 #[derive(Serialize)]
@@ -277,8 +280,9 @@ fn actor<'a>(o: &Offsets<'a>, a: &'a Actor) -> ActorOut<'a> {
         span: span(o, a.span),
         name: a.name.as_deref(),
         country: a.country,
-        sector: a.sector,
+        sector: a.sector.map(|s| s.as_str()),
         wikidata: a.wikidata,
+        inferred: a.inferred,
     }
 }
 
@@ -322,7 +326,11 @@ fn casualty<'a>(o: &Offsets<'a>, c: &'a Casualty) -> CasualtyOut<'a> {
         qualifier: c.qualifier.map(|q| q.as_str()),
         low: c.low,
         high: c.high,
-        victims: VictimsOut { text: slice(o, c.victims.span), country: c.victims.country, sector: c.victims.sector },
+        victims: VictimsOut {
+            text: slice(o, c.victims.span),
+            country: c.victims.country,
+            sector: c.victims.sector.map(|s| s.as_str()),
+        },
         perpetrator: c.perpetrator.as_ref().map(|a| actor(o, a)),
         claimant: c.claimant.as_ref().map(|a| actor(o, a)),
         status: c.status.as_str(),
@@ -335,8 +343,8 @@ fn casualty<'a>(o: &Offsets<'a>, c: &'a Casualty) -> CasualtyOut<'a> {
 fn event<'a>(o: &Offsets<'a>, doc: &Document, i: usize, e: &'a Event) -> EventOut<'a> {
     EventOut {
         id: format!("{}#e{}", doc.id, i + 1),
-        event_type: e.event_type,
-        mode: e.mode,
+        event_type: e.event_type.as_str(),
+        mode: e.mode.map(|m| m.as_str()),
         acled: e.acled.as_ref().map(|a| AcledOut { event_type: a.event_type, sub_event_type: a.sub_event_type }),
         status: e.status.as_str(),
         actors: e.actors.iter().map(|a| actor(o, a)).collect(),
@@ -349,7 +357,7 @@ fn event<'a>(o: &Offsets<'a>, doc: &Document, i: usize, e: &'a Event) -> EventOu
         trigger: span(o, e.trigger),
         evidence: span(o, e.evidence),
         confidence: (e.confidence as f64 * 100.0).round() / 100.0,
-        planned_event_type: e.planned,
+        planned_event_type: e.planned.map(|t| t.as_str()),
     }
 }
 
