@@ -16,7 +16,7 @@ macro_rules! closed_set {
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];
 
             /// The spelling used by the data packs and the output.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)+
                 }
@@ -236,6 +236,11 @@ closed_set! {
         Addressee = "addressee",
         /// "over", "about", "sur": what a complaint is about.
         About = "about",
+        /// "since", "depuis", "desde": a year or date that starts a period.
+        Since = "since",
+        /// Month or weekday names that are also common words ("May", "March"): a
+        /// date only with a date preposition before them.
+        Homograph = "homograph",
         /// Prepositions of a topic or purpose before a gerund ("of", "for", "about").
         Topic = "topic",
         /// "others", "autres", "otros": more victims of the same kind.
@@ -270,6 +275,8 @@ closed_set! {
         Gerund = "gerund",
         /// A past participle ending (French "-u", "-is").
         Participle = "participle",
+        /// What may follow a day number ("1st", "1er"): matched whole.
+        Ordinal = "ordinal",
     }
 }
 
@@ -307,5 +314,36 @@ mod tests {
             assert_eq!(Word::parse(w.as_str()), Some(*w));
         }
         assert_eq!(EventType::parse("assault"), None);
+    }
+}
+
+closed_set! {
+    /// What a date word is (`dates.tsv`, `kind` column).
+    DateWord {
+        Month = "month",
+        Weekday = "weekday",
+        DayOffset = "day_offset",
+        WeekOffset = "week_offset",
+        MonthOffset = "month_offset",
+        YearOffset = "year_offset",
+        PartOfDay = "part_of_day",
+        Present = "present",
+        Past = "past",
+        Future = "future",
+        Unit = "unit",
+        Era = "era",
+        Season = "season",
+    }
+}
+
+closed_set! {
+    /// Flags of a casualty word (`casualty.tsv`, `flags` column).
+    CasualtyFlag {
+        /// Ambiguous ("shot"): dropped when the same number is reported killed.
+        Weak = "weak",
+        /// Counts wounds, not people ("six gunshot wounds").
+        NoCount = "nocount",
+        /// Implies one victim ("with a gunshot wound").
+        One = "one",
     }
 }

@@ -15,7 +15,7 @@
 mod kinds;
 mod text;
 
-pub use kinds::{Cue, EventType, Mode, Pos, Sector, SpeechKind, Suffix, Word};
+pub use kinds::{CasualtyFlag, Cue, DateWord, EventType, Mode, Pos, Sector, SpeechKind, Suffix, Word};
 pub use text::{Sentence, Text, Token, TokenKind};
 
 /// A byte range `[start, end)` into the original document text.

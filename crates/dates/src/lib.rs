@@ -12,7 +12,7 @@
 mod civil;
 
 pub use civil::{Ymd, days_in_month};
-use sitrep_core::{DateKind, DateMention, NumberMention, Precision, Text, TokenKind};
+use sitrep_core::{DateKind, DateMention, DateWord, NumberMention, Precision, Suffix, Text, TokenKind, Word as W};
 use sitrep_lexicon::{Index, LangPack, field};
 
 /// Finds every temporal expression in `text`. `numbers` are the number mentions of the
@@ -50,7 +50,7 @@ struct Scanner<'i, 't> {
 }
 
 /// A date word from the pack: `(end token, kind, value)`.
-type Word = (usize, &'static str, &'static str);
+type Word = (usize, DateWord, &'static str);
 
 impl Scanner<'_, '_> {
     /// The number mention starting at token `i` (numbers are sorted by position).
@@ -64,10 +64,10 @@ impl Scanner<'_, '_> {
         }
         let m = self.ix.longest_at(&self.pack.dates, i, limit)?;
         let row = self.pack.dates.rows_of(&m).next()?;
-        Some((m.toks.end, field(row, 1)?, field(row, 2).unwrap_or("")))
+        Some((m.toks.end, DateWord::parse(field(row, 1)?)?, field(row, 2).unwrap_or("")))
     }
 
-    fn word_of(&self, i: usize, limit: usize, kind: &str) -> Option<(usize, &'static str)> {
+    fn word_of(&self, i: usize, limit: usize, kind: DateWord) -> Option<(usize, &'static str)> {
         self.word(i, limit).filter(|w| w.1 == kind).map(|w| (w.0, w.2))
     }
 
@@ -78,7 +78,7 @@ impl Scanner<'_, '_> {
         let t = self.text.tok(i);
         let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
         let rest = &t[digits.len()..];
-        if digits.is_empty() || digits.len() > 2 || !matches!(rest, "" | "er" | "e" | "st" | "nd" | "rd" | "th") {
+        if digits.is_empty() || digits.len() > 2 || !(rest.is_empty() || self.pack.is_suffix(rest, Suffix::Ordinal)) {
             return None;
         }
         let d: u32 = digits.parse().ok()?;
@@ -161,7 +161,7 @@ impl Scanner<'_, '_> {
         let mut j = i;
         let mut weekday = false;
         let mut wd: Option<u32> = None;
-        if let Some((e, v)) = self.word_of(j, limit, "weekday") {
+        if let Some((e, v)) = self.word_of(j, limit, DateWord::Weekday) {
             j = e;
             weekday = true;
             wd = v.parse().ok();
@@ -169,13 +169,13 @@ impl Scanner<'_, '_> {
                 j += 1;
             }
         }
-        if self.is(j, limit, &["le", "the"]) && self.day_num(j + 1, limit).is_some() {
+        if j < limit && self.ix.is(j, W::DayDet) && self.day_num(j + 1, limit).is_some() {
             j += 1;
         }
         // DAY MONTH [YEAR]
         if let Some(d) = self.day_num(j, limit) {
-            let of = if self.is(j + 1, limit, &["of"]) { 1 } else { 0 };
-            if let Some((e, mv)) = self.word_of(j + 1 + of, limit, "month") {
+            let of = if j + 1 < limit && self.ix.is(j + 1, W::DateOf) { 1 } else { 0 };
+            if let Some((e, mv)) = self.word_of(j + 1 + of, limit, DateWord::Month) {
                 let m: u32 = mv.parse().ok()?;
                 let (end, y) = match self.year_num(e, limit) {
                     Some(y) => (e + 1, Some(y)),
@@ -185,7 +185,7 @@ impl Scanner<'_, '_> {
             }
         }
         // MONTH DAY[,] [YEAR] | MONTH YEAR | MONTH alone
-        if let Some((e, mv)) = self.word_of(j, limit, "month") {
+        if let Some((e, mv)) = self.word_of(j, limit, DateWord::Month) {
             let m: u32 = mv.parse().ok()?;
             if let Some(d) = self.day_num(e, limit) {
                 let mut end = e + 1;
@@ -232,21 +232,12 @@ impl Scanner<'_, '_> {
     /// A month name alone is a date only where it cannot be a common word ("may").
     fn month_alone_ok(&self, j: usize, end: usize) -> bool {
         let t = &self.text.tokens[j];
-        let word = self.text.folded_of(j..end);
-        if self.pack.code == "en" {
-            t.cap && word != "may" && word != "march"
-                || (t.cap
-                    && j > 0
-                    && matches!(
-                        self.text.tok(j - 1),
-                        "in" | "since" | "until" | "early" | "late" | "mid" | "of" | "by" | "last" | "next" | "this"
-                    ))
+        let _ = end;
+        let prep = j > 0 && (self.ix.is(j - 1, W::DatePrep) || self.text.tok(j - 1) == "'");
+        if self.pack.setting_is("month_capitalised", "yes") {
+            t.cap && (!self.ix.is(j, W::Homograph) || prep)
         } else {
-            j > 0
-                && matches!(
-                    self.text.tok(j - 1),
-                    "en" | "depuis" | "de" | "d'" | "fin" | "debut" | "mi" | "courant" | "'"
-                )
+            prep
         }
     }
 
@@ -282,7 +273,7 @@ impl Scanner<'_, '_> {
         let (y, m, d) = if self.text.tok(i).len() == 4 {
             (a as i32, b, c)
         } else if self.text.tok(i + 4).len() == 4 {
-            if self.pack.code == "en" && sep == "/" { (c as i32, a, b) } else { (c as i32, b, a) }
+            if self.pack.setting_is("numeric_date", "mdy") && sep == "/" { (c as i32, a, b) } else { (c as i32, b, a) }
         } else {
             return None;
         };
@@ -295,7 +286,7 @@ impl Scanner<'_, '_> {
         let (e, kind, value) = self.word(i, limit)?;
         let p = self.published;
         match kind {
-            "weekday" => {
+            DateWord::Weekday => {
                 let wd: i64 = value.parse().ok()?;
                 let mut end = e;
                 // "mardi prochain"/"next Tuesday" and a sentence about the future look
@@ -321,12 +312,12 @@ impl Scanner<'_, '_> {
                 });
                 Some(self.day_rel(i..end, day, part))
             }
-            "day_offset" => {
+            DateWord::DayOffset => {
                 let n: i64 = value.parse().ok()?;
                 let (end, part) = self.part_after(e, limit);
                 Some(self.day_rel(i..end, p.map(|p| p.add_days(n)), part))
             }
-            "week_offset" => {
+            DateWord::WeekOffset => {
                 let n: i64 = value.parse().ok()?;
                 let v = p.map(|p| {
                     let (y, w) = p.add_days(7 * n).iso_week();
@@ -334,7 +325,7 @@ impl Scanner<'_, '_> {
                 });
                 Some(self.mention(i..e, DateKind::Date, v, Some(Precision::Week), p.map(|p| p.add_days(7 * n).y)))
             }
-            "month_offset" => {
+            DateWord::MonthOffset => {
                 let n: i32 = value.parse().ok()?;
                 let ym = p.map(|p| p.add_months(n));
                 Some(self.mention(
@@ -345,24 +336,24 @@ impl Scanner<'_, '_> {
                     ym.map(|x| x.0),
                 ))
             }
-            "year_offset" => {
+            DateWord::YearOffset => {
                 let n: i32 = value.parse().ok()?;
                 let y = p.map(|p| p.y + n);
                 Some(self.mention(i..e, DateKind::Date, y.map(|y| format!("{y:04}")), Some(Precision::Year), y))
             }
-            "part_of_day" => {
+            DateWord::PartOfDay => {
                 // "ce matin", "this morning": today.
-                let demonstrative = i > 0 && matches!(self.text.tok(i - 1), "ce" | "cette" | "this");
+                let demonstrative = i > 0 && self.ix.is(i - 1, W::This);
                 if !demonstrative {
                     return None;
                 }
                 let v = p.map(|p| format!("{}T{value}", p.iso()));
                 Some(self.mention(i - 1..e, DateKind::Time, v, Some(Precision::Day), p.map(|p| p.y)))
             }
-            "present" | "past" | "future" => {
+            DateWord::Present | DateWord::Past | DateWord::Future => {
                 Some(self.mention(i..e, DateKind::Date, Some(value.to_string()), None, None))
             }
-            "season" => {
+            DateWord::Season => {
                 let y = p.map(|p| p.y);
                 let v = y.map_or_else(|| format!("XXXX-{value}"), |y| format!("{y:04}-{value}"));
                 Some(self.mention(i..e, DateKind::Date, Some(v), None, y))
@@ -372,7 +363,7 @@ impl Scanner<'_, '_> {
     }
 
     fn part_after(&self, i: usize, limit: usize) -> (usize, Option<&'static str>) {
-        match self.word_of(i, limit, "part_of_day") {
+        match self.word_of(i, limit, DateWord::PartOfDay) {
             Some((e, v)) => (e, Some(v)),
             None => (i, None),
         }
@@ -394,7 +385,7 @@ impl Scanner<'_, '_> {
             return None;
         }
         let e = n.toks.end;
-        let (ue, unit) = self.word_of(e, limit, "unit")?;
+        let (ue, unit) = self.word_of(e, limit, DateWord::Unit)?;
         // "plusieurs jours", "a few days": an unspecified number (TimeML `PXD`).
         let amount = if n.qualifier == sitrep_core::Qualifier::Exact { n.value.to_string() } else { "X".to_string() };
         let v = if unit == "H" || unit == "MIN" || unit == "S" {
@@ -414,7 +405,7 @@ impl Scanner<'_, '_> {
             return None;
         }
         let mut m = self.mention(i..i + 1, DateKind::Date, Some(format!("{y:04}")), Some(Precision::Year), Some(y));
-        if i > 0 && matches!(self.text.tok(i - 1), "depuis" | "since") {
+        if i > 0 && self.ix.is(i - 1, W::Since) {
             m.since = true;
         }
         Some(m)

@@ -7,7 +7,7 @@
 //! MIL, "l'armée de l'Azerbaïdjan" → AZE MIL, "Le président russe Vladimir Poutine" →
 //! Vladimir Putin, RUS GOV.
 
-use sitrep_core::{Actor, PlaceMention, Sector, Text, TokRange};
+use sitrep_core::{Actor, Cue, PlaceMention, Sector, TokRange, Word};
 use sitrep_lexicon::{Index, LangPack, field, global};
 
 #[derive(Clone, Debug)]
@@ -42,7 +42,6 @@ struct Found {
 
 /// Finds actor mentions, sorted by position and non-overlapping.
 pub fn find_actors(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Actor> {
-    let text = ix.text();
     let mut atoms = atoms(ix, pack, places);
     atoms.sort_by(|a, b| a.toks.start.cmp(&b.toks.start).then(b.toks.end.cmp(&a.toks.end)));
     // Drop atoms inside a longer one.
@@ -53,7 +52,7 @@ pub fn find_actors(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> 
         }
         kept.push(a);
     }
-    compose(text, &kept, &|k| ix.word_is(&pack.cues, k, 1, &["name_part"]))
+    compose(ix, &kept, &|k| ix.word_is(&pack.cues, k, 1, &[Cue::NamePart.as_str()]))
 }
 
 fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found> {
@@ -123,7 +122,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
         }
     }
     // "ethnic Albanians", "les Turcs ethniques": an ethnic group, not a nationality.
-    let ethnic = |k: usize| ix.word_is(&pack.cues, k, 1, &["ethnic"]);
+    let ethnic = |k: usize| ix.word_is(&pack.cues, k, 1, &[Cue::Ethnic.as_str()]);
     for f in out.iter_mut() {
         if matches!(f.atom, Atom::Demonym { .. })
             && ((f.toks.start > 0 && ethnic(f.toks.start - 1)) || ethnic(f.toks.end))
@@ -145,17 +144,18 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
 }
 
 /// Function words that may link the parts of one actor phrase.
-fn is_link(t: &str) -> bool {
-    matches!(t, "de" | "des" | "du" | "d" | "'" | "la" | "le" | "l" | "of" | "the" | "s" | "-")
+fn is_link(ix: &Index<'_>, k: usize) -> bool {
+    ix.is(k, Word::NameLink) || matches!(ix.text().tok(k), "'" | "-")
 }
 
-fn links_only(text: &Text<'_>, from: usize, to: usize, max: usize) -> bool {
-    to >= from && to - from <= max && (from..to).all(|k| is_link(text.tok(k)))
+fn links_only(ix: &Index<'_>, from: usize, to: usize, max: usize) -> bool {
+    to >= from && to - from <= max && (from..to).all(|k| is_link(ix, k))
 }
 
 /// `name_part(k)`: token `k` is a lower-case word that belongs to an institution's
 /// name ("étrangères" in "ministère des Affaires étrangères").
-fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) -> Vec<Actor> {
+fn compose(ix: &Index<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) -> Vec<Actor> {
+    let text = ix.text();
     let mut out: Vec<Actor> = Vec::new();
     let mut used = vec![false; atoms.len()];
     for i in 0..atoms.len() {
@@ -176,15 +176,11 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
             // Links ("de la", "of the"), or up to two words before a head noun
             // ("Armenian defence ministry", "Taiwan's Vice Foreign Minister").
             let gap = toks.end..atoms[j].toks.start;
-            let words = gap.clone().filter(|&k| !is_link(text.tok(k))).count();
+            let words = gap.clone().filter(|&k| !is_link(ix, k)).count();
             // "Opposition groups in Zimbabwe", "les rebelles au Mali": a group located in a
             // country is that country's.
             // (one word may stand between: "in south Serbia", "dans le nord du Mali").
-            let possessed = toks.start > 0
-                && matches!(
-                    text.tok(toks.start - 1),
-                    "its" | "their" | "his" | "her" | "ses" | "leurs" | "son" | "sa" | "sus" | "su"
-                );
+            let possessed = toks.start > 0 && ix.is(toks.start - 1, Word::Possessive);
             let located = actor.sector.is_some()
                 && actor.country.is_none()
                 && !possessed
@@ -195,7 +191,7 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
                         | Atom::Named { country: Some(_), sector: Some(Sector::Gov), .. }
                 )
                 && (atoms[j].toks.start == toks.end + 1 || atoms[j].toks.start == toks.end + 2)
-                && matches!(text.tok(toks.end), "in" | "from" | "en" | "au" | "aux" | "a" | "dans");
+                && ix.is(toks.end, Word::Locative);
             if matches!(atoms[j].atom, Atom::Place { .. }) && !located {
                 break;
             }
@@ -206,25 +202,23 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
                 && matches!(atoms[j].atom, Atom::Country { .. })
                 && gap.len() >= 2
                 && gap.len() <= 4
-                && text.tok(atoms[j].toks.start - 1) == "of"
+                && ix.is(atoms[j].toks.start - 1, Word::Of)
                 && (gap.start..atoms[j].toks.start - 1).all(|k| text.tokens[k].cap);
             // After a country's name, lower-case words are a predicate ("Britain
             // mobilized reservists"), not modifiers, unless possessive ("Russia's defence
             // ministry").
             let predicate = matches!(atoms[i].atom, Atom::Country { .. })
                 && !gap.clone().any(|k| text.tok(k) == "s")
-                && gap.clone().any(|k| !is_link(text.tok(k)) && !text.tokens[k].cap);
+                && gap.clone().any(|k| !is_link(ix, k) && !text.tokens[k].cap);
             let gap_ok = located
                 || title_of
-                || links_only(text, toks.end, atoms[j].toks.start, 3)
+                || links_only(ix, toks.end, atoms[j].toks.start, 3)
                 || (matches!(atoms[j].atom, Atom::Noun { .. })
                     && !predicate
                     && !matches!(atoms[i].atom, Atom::Noun { .. })
                     && gap.len() <= 4
                     && words <= 2
-                    && gap
-                        .clone()
-                        .all(|k| text.tokens[k].kind == sitrep_core::TokenKind::Word || is_link(text.tok(k))));
+                    && gap.clone().all(|k| text.tokens[k].kind == sitrep_core::TokenKind::Word || is_link(ix, k)));
             let same_sentence = text.sentence_of(atoms[j].toks.start) == text.sentence_of(toks.start);
             if !gap_ok || !same_sentence || !compatible(&actor, &atoms[j].atom) {
                 break;
@@ -241,13 +235,12 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
         // "de la Défense", "des Affaires étrangères": capitalised complements.
         let sent_end = text.sentences[text.sentence_of(toks.start)].toks.end;
         let mut k = toks.end;
-        while k < sent_end && is_link(text.tok(k)) {
+        while k < sent_end && is_link(ix, k) {
             k += 1;
         }
         if k > toks.end && k < sent_end && text.tokens[k].cap && actor.sector.is_some() {
             let mut e = k;
-            while e < sent_end
-                && (text.tokens[e].cap || (is_link(text.tok(e)) && e + 1 < sent_end && text.tokens[e + 1].cap))
+            while e < sent_end && (text.tokens[e].cap || (is_link(ix, e) && e + 1 < sent_end && text.tokens[e + 1].cap))
             {
                 e += 1;
             }
@@ -267,17 +260,18 @@ fn compose(text: &Text<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) 
         actor.toks = toks;
         out.push(actor);
     }
-    distribute(text, &mut out);
+    distribute(ix, &mut out);
     out
 }
 
 /// "Armenian and Azerbaijani forces", "les forces arméniennes et azerbaïdjanaises": a
 /// bare demonym coordinated with a phrase that has a head noun shares that noun's sector.
-fn distribute(text: &Text<'_>, actors: &mut [Actor]) {
+fn distribute(ix: &Index<'_>, actors: &mut [Actor]) {
+    let text = ix.text();
     let bare = |a: &Actor| a.country.is_some() && a.sector.is_none() && a.name.is_none() && a.toks.len() == 1;
     for i in 0..actors.len().saturating_sub(1) {
         let (a, b) = (&actors[i], &actors[i + 1]);
-        let conj = b.toks.start == a.toks.end + 1 && matches!(text.tok(a.toks.end), "and" | "et" | "," | "or" | "ou");
+        let conj = b.toks.start == a.toks.end + 1 && (ix.is(a.toks.end, Word::Conj) || text.tok(a.toks.end) == ",");
         if !conj {
             continue;
         }

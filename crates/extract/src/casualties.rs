@@ -2,8 +2,8 @@
 //! with their qualifier, victims, perpetrator, claimant, status and date.
 
 use sitrep_core::{
-    Actor, Casualty, CasualtyKind, Cue, Event, EventType, Mode, NumberMention, Qualifier, Quantity, Sector, Span,
-    TokRange, Word,
+    Actor, Casualty, CasualtyFlag, CasualtyKind, Cue, Event, EventType, Mode, NumberMention, Qualifier, Quantity,
+    Sector, Span, TokRange, Word,
 };
 use sitrep_lexicon::field;
 
@@ -11,8 +11,6 @@ use crate::claims::claim_at;
 use crate::cues::any_in;
 use crate::events::{push_actor, status_at};
 use crate::{Ctx, starting_in};
-
-const POSSESSIVE: &[&str] = &["ses", "son", "sa", "leurs", "leur", "its", "their", "his", "her", "our", "nos", "notre"];
 
 /// Finds casualty claims and attaches each to an event of its sentence (creating an
 /// assault event when the sentence has none).
@@ -95,9 +93,10 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
         for m in words {
             let Some(row) = cx.pack.casualty.rows_agreeing(cx.text, m).into_iter().next() else { continue };
             let Some(kind) = field(row, 1).and_then(CasualtyKind::parse) else { continue };
-            let weak = matches!(field(row, 2), Some("weak") | Some("one") | Some("nocount"));
-            let countable = !matches!(field(row, 2), Some("nocount") | Some("one"));
-            let implies_one = field(row, 2) == Some("one");
+            let flag = field(row, 2).and_then(CasualtyFlag::parse);
+            let weak = flag.is_some();
+            let countable = !matches!(flag, Some(CasualtyFlag::NoCount | CasualtyFlag::One));
+            let implies_one = flag == Some(CasualtyFlag::One);
             let w = m.toks.clone();
             // "captured on video", "killed the bill": not people hurt or taken.
             // (a phrase starting at the word: "found dead last Sunday" is no "dead last")
@@ -230,8 +229,7 @@ fn number_for<'n>(
     for (k, n) in in_sent.iter().enumerate() {
         let i = base + k;
         if (n.toks.start == w.end
-            || (n.toks.start == w.end + 1
-                && (POSSESSIVE.contains(&cx.text.tok(w.end)) || matches!(cx.text.tok(w.end), "the" | "les" | "des"))))
+            || (n.toks.start == w.end + 1 && (cx.ix.is(w.end, Word::Possessive) || cx.ix.is(w.end, Word::Article))))
             && ok(i, n)
         {
             let vr = n.toks.end..(n.toks.end + 5).min(sent.end);
@@ -281,26 +279,10 @@ fn victim_phrase(cx: &Ctx<'_, '_>, r: TokRange) -> bool {
             return false; // "two officers who fatally shot": the number is the subject
         }
         let link = any_in(&cx.cues[Cue::Aux], k..k + 1)
-            || POSSESSIVE.contains(&t)
-            || matches!(
-                t,
-                "of" | "de"
-                    | "des"
-                    | "d"
-                    | "'"
-                    | "les"
-                    | "the"
-                    | "other"
-                    | "others"
-                    | "more"
-                    | "additional"
-                    | "autres"
-                    | "-"
-                    | ","
-                    | "were"
-                    | "have"
-                    | "had"
-            );
+            || [Word::Possessive, Word::Of, Word::Article, Word::Others, Word::PassiveAux, Word::PerfectAux]
+                .iter()
+                .any(|w| cx.ix.is(k, *w))
+            || matches!(t, "'" | "-" | ",");
         if !link {
             unknown += 1;
             if unknown > 1 {
@@ -322,9 +304,8 @@ fn is_age(cx: &Ctx<'_, '_>, n: &NumberMention) -> bool {
         && n.value < 120
         && n.qualifier == Qualifier::Exact;
     apposition
-        || (t(e) == "-" && matches!(t(e + 1), "year" | "years" | "month" | "ans" | "an"))
-        || matches!(t(e), "ans" | "year-old")
-        || (matches!(t(e), "years" | "year") && t(e + 1) == "old")
+        || (t(e) == "-" && e + 1 < cx.text.tokens.len() && cx.ix.is(e + 1, Word::Age))
+        || (cx.ix.is(e, Word::Age) && (cx.pack.lacks(Word::AgeAfter) || cx.ix.is(e + 1, Word::AgeAfter)))
 }
 
 /// A number counts people when what follows it names people, a casualty word, or a
@@ -340,15 +321,10 @@ fn counts_people(cx: &Ctx<'_, '_>, n: &NumberMention, word: usize) -> bool {
         || starts(&cx.pack.demonyms)
         || starts(&cx.pack.casualty)
         || any_in(&cx.cues[Cue::Aux], e..e + 1)
-        || matches!(
-            cx.text.tok(e),
-            "of" | "de" | "des" | "d" | "other" | "others" | "more" | "additional" | "autres" | "," | "-"
-        )
+        || cx.ix.is(e, Word::Of)
+        || cx.ix.is(e, Word::Others)
+        || matches!(cx.text.tok(e), "," | "-")
 }
-
-/// Articles and possessives before a singular victim noun.
-const SG_DET: &[&str] =
-    &["a", "an", "un", "une", "the", "le", "la", "l", "his", "her", "their", "its", "son", "sa", "leur"];
 
 /// "a man was killed", "A 42-year-old woman was fatally shot", "Man shot" (headline),
 /// "un policier a été blessé", "he died": one victim, who must be the one hit (passive
@@ -375,19 +351,21 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: Casualty
         return None;
     }
     // An article before the noun, possibly across an age ("a 20-year-old man").
-    let article = (m.toks.start.saturating_sub(7).max(sent.start)..m.toks.start)
-        .rev()
-        .find(|&k| SG_DET.contains(&cx.text.tok(k)) && !any_in(&cx.cues[Cue::Aux], k..k + 1));
+    let article = (m.toks.start.saturating_sub(7).max(sent.start)..m.toks.start).rev().find(|&k| {
+        (cx.ix.is(k, Word::Article) || cx.ix.is(k, Word::Possessive)) && !any_in(&cx.cues[Cue::Aux], k..k + 1)
+    });
     let headline = m.toks.start == sent.start && cx.text.tokens[m.toks.start].cap;
     let start = article.or(headline.then_some(m.toks.start))?;
     // "a man and a woman were shot", "un homme et une femme ont été tués": two.
-    if start > sent.start + 1 && matches!(cx.text.tok(start - 1), "and" | "et") {
+    if start > sent.start + 1 && cx.ix.is(start - 1, Word::Conj) {
         let before = start.saturating_sub(8).max(sent.start)..start - 1;
         let first = cx.ix.find(&cx.pack.nouns, before.clone()).into_iter().last().filter(|n| {
             n.toks.end == start - 1 && cx.pack.nouns.rows_of(n).next().is_some_and(|r| field(r, 2) == Some("sg"))
         });
         if let Some(n) = first {
-            let det = (before.start..n.toks.start).rev().find(|&k| SG_DET.contains(&cx.text.tok(k)));
+            let det = (before.start..n.toks.start)
+                .rev()
+                .find(|&k| cx.ix.is(k, Word::Article) || cx.ix.is(k, Word::Possessive));
             let from = det.unwrap_or(n.toks.start);
             return Some((2, cx.text.span(from..m.toks.end), from..w.start));
         }
@@ -399,7 +377,7 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: Casualty
 /// object right after the casualty word.
 fn singular_object(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Span, TokRange)> {
     let end = (w.end + 7).min(sent.end);
-    let det = (w.end..(w.end + 2).min(end)).find(|&k| SG_DET.contains(&cx.text.tok(k)))?;
+    let det = (w.end..(w.end + 2).min(end)).find(|&k| cx.ix.is(k, Word::Article) || cx.ix.is(k, Word::Possessive))?;
     let m = cx.ix.find(&cx.pack.nouns, det + 1..end).into_iter().next()?;
     let row = cx.pack.nouns.rows_of(&m).next()?;
     if field(row, 2) != Some("sg") || m.toks.start > det + 6 {
@@ -420,7 +398,7 @@ fn victims(cx: &Ctx<'_, '_>, range: TokRange, claimant: Option<&Actor>, fallback
         v.wikidata = None;
     }
     if v.country.is_none() {
-        let possessive = (range.clone()).any(|k| k < cx.text.tokens.len() && POSSESSIVE.contains(&cx.text.tok(k)));
+        let possessive = (range.clone()).any(|k| k < cx.text.tokens.len() && cx.ix.is(k, Word::Possessive));
         let own_soldiers = v.sector == Some(Sector::Mil)
             && claimant.is_some_and(|c| matches!(c.sector, Some(Sector::Gov) | Some(Sector::Mil)));
         if possessive || own_soldiers {
@@ -443,7 +421,7 @@ fn victims(cx: &Ctx<'_, '_>, range: TokRange, claimant: Option<&Actor>, fallback
 }
 
 fn perpetrator(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Actor> {
-    let k = (w.end..(w.end + 2).min(sent.end)).find(|&k| matches!(cx.text.tok(k), "par" | "by"))?;
+    let k = (w.end..(w.end + 2).min(sent.end)).find(|&k| cx.ix.is(k, Word::Agent))?;
     starting_in(&cx.actors, |a| a.toks.start, k + 1..(k + 4).min(sent.end)).first().cloned()
 }
 

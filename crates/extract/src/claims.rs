@@ -6,7 +6,7 @@
 //! parenthetical "…, selon X, …" only covers its own clause. A quoted sentence right
 //! after an attributed quote keeps the same speaker.
 
-use sitrep_core::{Actor, TokRange};
+use sitrep_core::{Actor, SpeechKind, TokRange};
 use sitrep_lexicon::{Index, LangPack, field};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,13 +37,13 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
             let Some(kind) = pack.speech.rows_agreeing(text, &m).into_iter().next().and_then(|r| field(r, 1)) else {
                 continue;
             };
-            let kind = match kind {
-                "say" | "say_that" => CueKind::Say,
-                "according" => CueKind::According,
-                "hedge" => CueKind::Hedge,
-                "deny" => CueKind::Deny,
-                "accuse" => CueKind::Accuse,
-                _ => continue,
+            let kind = match SpeechKind::parse(kind) {
+                Some(SpeechKind::Say | SpeechKind::SayThat) => CueKind::Say,
+                Some(SpeechKind::According) => CueKind::According,
+                Some(SpeechKind::Hedge) => CueKind::Hedge,
+                Some(SpeechKind::Deny) => CueKind::Deny,
+                Some(SpeechKind::Accuse) => CueKind::Accuse,
+                None => continue,
             };
             if kind == CueKind::Hedge {
                 out.push(Claim { kind, cue: m.toks.clone(), speaker: None, scope: m.toks.end..s.toks.end });

@@ -1,6 +1,6 @@
 //! Contradictions between casualty claims of one document.
 
-use sitrep_core::{Casualty, Contradiction, Event, Status};
+use sitrep_core::{Casualty, Contradiction, Event, Qualifier, Status};
 
 fn victims_label(c: &Casualty) -> String {
     let country = c.victims.country.unwrap_or("?");
@@ -24,11 +24,11 @@ fn voice(c: &Casualty) -> String {
 
 fn figure(c: &Casualty) -> String {
     let n = c.count.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
-    match c.qualifier.map(|q| q.as_str()) {
-        Some("at_least") => format!("at least {n}"),
-        Some("more_than") => format!("more than {n}"),
-        Some("at_most") => format!("at most {n}"),
-        Some("approx") => format!("about {n}"),
+    match c.qualifier {
+        Some(Qualifier::AtLeast) => format!("at least {n}"),
+        Some(Qualifier::MoreThan) => format!("more than {n}"),
+        Some(Qualifier::AtMost) => format!("at most {n}"),
+        Some(Qualifier::Approx) => format!("about {n}"),
         _ => n,
     }
 }

@@ -25,7 +25,7 @@ pub mod quantities;
 pub mod quotes;
 
 use sitrep_core::{
-    Actor, Analysis, DateMention, Diagnostic, Document, EventDate, NumberMention, PlaceMention, Text, TokRange,
+    Actor, Analysis, DateMention, Diagnostic, Document, EventDate, NumberMention, PlaceMention, Text, TokRange, Word,
 };
 use sitrep_dates::Ymd;
 use sitrep_lexicon::LangPack;
@@ -34,7 +34,13 @@ use sitrep_lexicon::LangPack;
 pub const SUPPORTED: &[&str] = sitrep_lexicon::LANGS;
 
 /// Languages recognised (so that an unsupported one is named in a diagnostic).
-const IDENTIFIED: &[&str] = &["en", "fr", "es", "de", "it", "pt", "ru", "uk", "ar"];
+static IDENTIFIED: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| sitrep_text::identifiable().chain(SUPPORTED.iter().copied()).collect());
+
+/// The language assumed when none is identified (the pack whose settings say so).
+fn fallback() -> Option<&'static str> {
+    SUPPORTED.iter().copied().find(|c| sitrep_lexicon::lang_pack(c).is_some_and(|p| p.setting_is("fallback", "yes")))
+}
 
 /// Analysis settings.
 #[derive(Clone, Debug, Default)]
@@ -206,7 +212,7 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
                 return analysis;
             }
         },
-        None => match sitrep_text::detect_language(&doc.text, IDENTIFIED) {
+        None => match sitrep_text::detect_language(&doc.text, &IDENTIFIED) {
             Some(l) if SUPPORTED.contains(&l) => Some(l),
             Some(l) => {
                 diag.push(Diagnostic::new(
@@ -216,8 +222,15 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
                 return analysis;
             }
             None => {
-                diag.push(Diagnostic::new("lang", "language not identified; assuming English"));
-                Some("en")
+                let f = fallback();
+                diag.push(Diagnostic::new(
+                    "lang",
+                    format!(
+                        "language not identified; assuming {}",
+                        f.and_then(sitrep_lexicon::lang_pack).and_then(|p| p.setting("name")).unwrap_or("-")
+                    ),
+                ));
+                f
             }
         },
     };
@@ -249,7 +262,7 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     // is not a place mention.
     let mut places = places;
     // A group located somewhere ("demonstrators in Baghdad") keeps its place.
-    let locative = |k: usize| k > 0 && matches!(text.tok(k - 1), "in" | "from" | "en" | "au" | "aux" | "a" | "dans");
+    let locative = |k: usize| k > 0 && ix.is(k - 1, Word::Locative);
     places.retain(|p| {
         p.place.as_ref().is_some_and(|r| r.precision == "country")
             || locative(p.toks.start)

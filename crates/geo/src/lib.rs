@@ -17,8 +17,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sitrep_core::{PlaceMention, PlaceRef, Text, TokRange, TokenKind};
+use sitrep_core::{Cue, DateWord, PlaceMention, PlaceRef, Text, TokRange, TokenKind};
 use sitrep_lexicon::{Index, LangPack, field, global};
+
+/// Date words that are names (and may be town names too).
+const DATE_NAMES: &[&str] = &[DateWord::Weekday.as_str(), DateWord::Month.as_str()];
 
 /// One candidate place for a name.
 struct Candidate {
@@ -78,17 +81,17 @@ pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
             let titled = m.toks.end < s.toks.end
                 && text.tokens[m.toks.end].cap
                 && (ix.longest_at(&pack.nouns, m.toks.end, m.toks.end + 1).is_some()
-                    || ix.word_is(&pack.dates, m.toks.end, 1, &["weekday", "month"]));
+                    || ix.word_is(&pack.dates, m.toks.end, 1, DATE_NAMES));
             // "South Lebanon", "Northern Iraq": a compass word may precede it.
             let compass = m.toks.start > s.toks.start
                 && text.tokens[m.toks.start - 1].cap
-                && ix.word_is(&pack.cues, m.toks.start - 1, 1, &["compass"]);
+                && ix.word_is(&pack.cues, m.toks.start - 1, 1, &[Cue::Compass.as_str()]);
             if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end, titled, compass) {
                 continue;
             }
             // "in March 2001", "le 5 août": a month or weekday name is a date here, not
             // one of the towns that share it.
-            let date_word = m.toks.len() == 1 && ix.word_is(&pack.dates, m.toks.start, 1, &["weekday", "month"]);
+            let date_word = m.toks.len() == 1 && ix.word_is(&pack.dates, m.toks.start, 1, DATE_NAMES);
             if date_word {
                 continue;
             }

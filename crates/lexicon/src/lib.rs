@@ -430,6 +430,11 @@ impl LangPack {
             .any(|r| Suffix::parse(r[1]) == Some(class) && word.len() > r[0].len() && word.ends_with(r[0]))
     }
 
+    /// Whether `s` is, whole, a suffix of class `class` ("er" an ordinal).
+    pub fn is_suffix(&self, s: &str, class: Suffix) -> bool {
+        self.suffixes.rows().iter().any(|r| r[0] == s && Suffix::parse(r[1]) == Some(class))
+    }
+
     /// The grammar classes this language declares it has no forms for (`none` setting).
     pub fn lacks(&self, w: Word) -> bool {
         self.setting("none").is_some_and(|v| v.split(',').any(|c| c == w.as_str()))

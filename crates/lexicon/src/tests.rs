@@ -90,7 +90,7 @@ fn every_pack_has_every_word_class() {
                 r[0]
             );
         }
-        for key in ["noun_compound", "numeric_date", "fallback", "month_names_ambiguous"] {
+        for key in ["noun_compound", "numeric_date", "fallback", "month_capitalised"] {
             assert!(p.setting(key).is_some(), "{code}: settings.tsv has no {key}");
         }
         assert!(matches!(p.setting("noun_compound"), Some("modifier_head" | "head_modifier")));

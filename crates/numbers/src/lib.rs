@@ -7,7 +7,7 @@
 //! Pure function of the prepared text and the language pack; returns mentions sorted by
 //! position.
 
-use sitrep_core::{NumberMention, Qualifier, Span, Text, TokenKind};
+use sitrep_core::{NumberMention, Qualifier, Span, Text, TokenKind, Word};
 use sitrep_lexicon::{Index, LangPack, field};
 
 /// Finds every number in `text`.
@@ -135,9 +135,7 @@ fn words_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(
     let mut article = false;
     while j < limit {
         let tok = text.tok(j);
-        if j > i
-            && (tok == "-" || ((tok == "et" || tok == "and") && current > 0 && current.is_multiple_of(10) && last != 0))
-        {
+        if j > i && (tok == "-" || (ix.is(j, Word::Conj) && current > 0 && current.is_multiple_of(10) && last != 0)) {
             j += 1;
             continue;
         }
@@ -157,7 +155,7 @@ fn words_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(
             }
             break;
         }
-        article = v == 1 && (tok == "un" || tok == "une" || tok == "one") && end == i;
+        article = v == 1 && ix.is(j, Word::One) && end == i;
         if v == 100 {
             current = current.max(1).saturating_mul(100);
         } else if v >= 1000 {
@@ -219,7 +217,7 @@ fn qualify(ix: &Index<'_>, pack: &LangPack, m: &mut NumberMention, sent_start: u
             m.low = Some(v);
             let e = m.toks.end;
             if e + 1 < limit
-                && matches!(text.tok(e), "et" | "and" | "a" | "to" | "-")
+                && (ix.is(e, Word::Conj) || ix.is(e, Word::RangeTo) || text.tok(e) == "-")
                 && let Some((end, hi, _, _)) = number_at(ix, pack, e + 1, limit)
             {
                 // "between 50 and 10": the bounds in order.

@@ -26,34 +26,33 @@ fn sample(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// Languages the detector can name (ISO 639-1, whatlang's language), whether or not
+/// sitrep has a pack for them: an article in one without a pack gets a diagnostic that
+/// names it. (Language codes, not words: the one table of codes in the analysis crates.)
+const CODES: &[(&str, Lang)] = &[
+    ("ar", Lang::Ara),
+    ("de", Lang::Deu),
+    ("en", Lang::Eng),
+    ("es", Lang::Spa),
+    ("fr", Lang::Fra),
+    ("it", Lang::Ita),
+    ("pt", Lang::Por),
+    ("ru", Lang::Rus),
+    ("tr", Lang::Tur),
+    ("uk", Lang::Ukr),
+];
+
+/// Every code [`detect_language`] may return.
+pub fn identifiable() -> impl Iterator<Item = &'static str> {
+    CODES.iter().map(|c| c.0)
+}
+
 fn to_whatlang(code: &str) -> Option<Lang> {
-    Some(match code {
-        "fr" => Lang::Fra,
-        "en" => Lang::Eng,
-        "es" => Lang::Spa,
-        "de" => Lang::Deu,
-        "it" => Lang::Ita,
-        "pt" => Lang::Por,
-        "ru" => Lang::Rus,
-        "uk" => Lang::Ukr,
-        "ar" => Lang::Ara,
-        _ => return None,
-    })
+    CODES.iter().find(|c| c.0 == code).map(|c| c.1)
 }
 
 fn from_whatlang(l: Lang) -> Option<&'static str> {
-    Some(match l {
-        Lang::Fra => "fr",
-        Lang::Eng => "en",
-        Lang::Spa => "es",
-        Lang::Deu => "de",
-        Lang::Ita => "it",
-        Lang::Por => "pt",
-        Lang::Rus => "ru",
-        Lang::Ukr => "uk",
-        Lang::Ara => "ar",
-        _ => return None,
-    })
+    CODES.iter().find(|c| c.1 == l).map(|c| c.0)
 }
 
 #[cfg(test)]

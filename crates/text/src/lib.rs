@@ -15,6 +15,6 @@ mod lang;
 mod segment;
 
 pub use fold::{fold, fold_key};
-pub use lang::detect_language;
+pub use lang::{detect_language, identifiable};
 pub use segment::prepare;
 pub use sitrep_core::{Sentence, Text, Token, TokenKind};
