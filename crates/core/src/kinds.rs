@@ -241,6 +241,12 @@ closed_set! {
         /// Month or weekday names that are also common words ("May", "March"): a
         /// date only with a date preposition before them.
         Homograph = "homograph",
+        /// "next", "prochain", "próxima": a weekday or a period ahead (before or after it).
+        Next = "next",
+        /// "last", "dernier", "pasado": a weekday or a period before.
+        Last = "last",
+        /// "s" after an apostrophe: a genitive ("Hamas's").
+        Genitive = "genitive",
         /// Prepositions of a topic or purpose before a gerund ("of", "for", "about").
         Topic = "topic",
         /// "others", "autres", "otros": more victims of the same kind.
@@ -345,5 +351,34 @@ closed_set! {
         NoCount = "nocount",
         /// Implies one victim ("with a gunshot wound").
         One = "one",
+    }
+}
+
+closed_set! {
+    /// Settings of a language pack (`settings.tsv`, `key` column).
+    Setting {
+        /// `modifier_head` ("ceasefire talks": the head is last) or `head_modifier`.
+        NounCompound = "noun_compound",
+        /// `mdy` or `dmy`: the order of a numeric date with slashes.
+        NumericDate = "numeric_date",
+        /// `yes` where month names are capitalised (then a lower-case one is a word).
+        MonthCapitalised = "month_capitalised",
+        /// `yes` for the one language assumed when none is identified.
+        Fallback = "fallback",
+        /// The language's English name (for diagnostics).
+        Name = "name",
+        /// Comma list of grammar word classes the language has no forms for.
+        None = "none",
+    }
+}
+
+closed_set! {
+    /// Kinds of non-casualty numbers (`Quantity::kind`).
+    QuantityKind {
+        TroopsDeployed = "troops_deployed",
+        Peacekeepers = "peacekeepers",
+        PrisonersExchanged = "prisoners_exchanged",
+        Displaced = "displaced",
+        DurationDays = "duration_days",
     }
 }

@@ -15,7 +15,9 @@
 mod kinds;
 mod text;
 
-pub use kinds::{CasualtyFlag, Cue, DateWord, EventType, Mode, Pos, Sector, SpeechKind, Suffix, Word};
+pub use kinds::{
+    CasualtyFlag, Cue, DateWord, EventType, Mode, Pos, QuantityKind, Sector, Setting, SpeechKind, Suffix, Word,
+};
 pub use text::{Sentence, Text, Token, TokenKind};
 
 /// A byte range `[start, end)` into the original document text.
@@ -252,7 +254,7 @@ pub enum CasualtyKind {
 }
 
 impl CasualtyKind {
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             CasualtyKind::Killed => "killed",
             CasualtyKind::Injured => "injured",
@@ -322,7 +324,7 @@ pub struct Event {
 /// A non-casualty number worth keeping (troops deployed, prisoners exchanged...).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quantity {
-    pub kind: &'static str,
+    pub kind: QuantityKind,
     pub count: u64,
     pub qualifier: Qualifier,
     pub of: Option<Actor>,

@@ -12,7 +12,7 @@
 mod civil;
 
 pub use civil::{Ymd, days_in_month};
-use sitrep_core::{DateKind, DateMention, DateWord, NumberMention, Precision, Suffix, Text, TokenKind, Word as W};
+use sitrep_core::{Setting, DateKind, DateMention, DateWord, NumberMention, Precision, Suffix, Text, TokenKind, Word as W};
 use sitrep_lexicon::{Index, LangPack, field};
 
 /// Finds every temporal expression in `text`. `numbers` are the number mentions of the
@@ -234,7 +234,7 @@ impl Scanner<'_, '_> {
         let t = &self.text.tokens[j];
         let _ = end;
         let prep = j > 0 && (self.ix.is(j - 1, W::DatePrep) || self.text.tok(j - 1) == "'");
-        if self.pack.setting_is("month_capitalised", "yes") {
+        if self.pack.setting_is(Setting::MonthCapitalised, "yes") {
             t.cap && (!self.ix.is(j, W::Homograph) || prep)
         } else {
             prep
@@ -273,7 +273,7 @@ impl Scanner<'_, '_> {
         let (y, m, d) = if self.text.tok(i).len() == 4 {
             (a as i32, b, c)
         } else if self.text.tok(i + 4).len() == 4 {
-            if self.pack.setting_is("numeric_date", "mdy") && sep == "/" { (c as i32, a, b) } else { (c as i32, b, a) }
+            if self.pack.setting_is(Setting::NumericDate, "mdy") && sep == "/" { (c as i32, a, b) } else { (c as i32, b, a) }
         } else {
             return None;
         };
@@ -292,10 +292,11 @@ impl Scanner<'_, '_> {
                 // "mardi prochain"/"next Tuesday" and a sentence about the future look
                 // ahead; "mercredi dernier"/"last Wednesday" is strictly before; else the
                 // latest such day not after publication.
-                let next =
-                    self.is(end, limit, &["prochain", "prochaine"]) || (i > 0 && self.is(i - 1, limit, &["next"]));
-                let last = self.is(end, limit, &["dernier", "derniere"]) || (i > 0 && self.is(i - 1, limit, &["last"]));
-                if self.is(end, limit, &["dernier", "derniere", "prochain", "prochaine"]) {
+                let after = |w: W| end < limit && self.ix.is(end, w);
+                let before = |w: W| i > 0 && self.ix.is(i - 1, w);
+                let next = after(W::Next) || before(W::Next);
+                let last = after(W::Last) || before(W::Last);
+                if after(W::Next) || after(W::Last) {
                     end += 1;
                 }
                 let ahead = next || (!last && self.future_context(i));

@@ -208,7 +208,7 @@ fn compose(ix: &Index<'_>, atoms: &[Found], name_part: &dyn Fn(usize) -> bool) -
             // mobilized reservists"), not modifiers, unless possessive ("Russia's defence
             // ministry").
             let predicate = matches!(atoms[i].atom, Atom::Country { .. })
-                && !gap.clone().any(|k| text.tok(k) == "s")
+                && !gap.clone().any(|k| ix.is(k, Word::Genitive))
                 && gap.clone().any(|k| !is_link(ix, k) && !text.tokens[k].cap);
             let gap_ok = located
                 || title_of

@@ -1,7 +1,7 @@
 //! Casualties: numbers of people killed, hurt, missing, taken, displaced or arrested,
 //! with their qualifier, victims, perpetrator, claimant, status and date.
 
-use sitrep_core::{
+use sitrep_core::{QuantityKind, 
     Actor, Casualty, CasualtyFlag, CasualtyKind, Cue, Event, EventType, Mode, NumberMention, Qualifier, Quantity,
     Sector, Span, TokRange, Word,
 };
@@ -484,7 +484,7 @@ fn attach_one(
             let Some((event_type, mode)) = event_for(c.kind) else {
                 if let Some(count) = c.count {
                     quantities.push(Quantity {
-                        kind: "displaced",
+                        kind: QuantityKind::Displaced,
                         count,
                         qualifier: c.qualifier.unwrap_or_default(),
                         of: (c.victims.country.is_some() || c.victims.sector.is_some()).then(|| c.victims.clone()),

@@ -1,6 +1,6 @@
 //! Events: triggers, their roles (who acts, who is acted upon), status, date and place.
 
-use sitrep_core::{
+use sitrep_core::{Setting, 
     Acled, Actor, Cue, DateMention, Event, EventDate, EventType, Mode, Pos, Precision, Sector, Status, Suffix,
     TokRange, TokenKind, Word,
 };
@@ -199,7 +199,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             if a.pos == Pos::Noun
                 && b.pos == Pos::Noun
                 && b.toks.start == a.toks.end
-                && cx.pack.setting_is("noun_compound", "modifier_head")
+                && cx.pack.setting_is(Setting::NounCompound, "modifier_head")
             {
                 let mut b = found.remove(k + 1);
                 b.toks.start = found[k].toks.start;

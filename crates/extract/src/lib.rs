@@ -39,7 +39,7 @@ static IDENTIFIED: std::sync::LazyLock<Vec<&'static str>> =
 
 /// The language assumed when none is identified (the pack whose settings say so).
 fn fallback() -> Option<&'static str> {
-    SUPPORTED.iter().copied().find(|c| sitrep_lexicon::lang_pack(c).is_some_and(|p| p.setting_is("fallback", "yes")))
+    SUPPORTED.iter().copied().find(|c| sitrep_lexicon::lang_pack(c).is_some_and(|p| p.setting_is(sitrep_core::Setting::Fallback, "yes")))
 }
 
 /// Analysis settings.
@@ -227,7 +227,7 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
                     "lang",
                     format!(
                         "language not identified; assuming {}",
-                        f.and_then(sitrep_lexicon::lang_pack).and_then(|p| p.setting("name")).unwrap_or("-")
+                        f.and_then(sitrep_lexicon::lang_pack).and_then(|p| p.setting(sitrep_core::Setting::Name)).unwrap_or("-")
                     ),
                 ));
                 f

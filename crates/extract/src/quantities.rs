@@ -1,7 +1,7 @@
 //! Non-casualty quantities: troops deployed, peacekeepers, prisoners exchanged, durations
 //! of wars (displaced people come from the casualty stage).
 
-use sitrep_core::{Cue, DateKind, Event, EventType, Quantity, Sector};
+use sitrep_core::{QuantityKind, Cue, DateKind, Event, EventType, Quantity, Sector};
 use sitrep_lexicon::field;
 
 use crate::events::status_at;
@@ -19,7 +19,7 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
         if !prisoners.is_empty() && !starting_in(&cx.cues[Cue::Exchange], |c| c.start, s.toks.clone()).is_empty() {
             let (status, date) = status_at(cx, n.toks.start, s.toks.clone(), EventType::Retreat);
             out.push(Quantity {
-                kind: "prisoners_exchanged",
+                kind: QuantityKind::PrisonersExchanged,
                 count: n.value,
                 qualifier: n.qualifier,
                 of: None,
@@ -41,8 +41,8 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
         let deploy =
             events[from..].iter().take_while(|e| e.sentence == si).find(|e| e.event_type == EventType::Mobilize);
         let kind = match (sector, deploy) {
-            (Some(Sector::Mil) | Some(Sector::Pko), Some(_)) => "troops_deployed",
-            (Some(Sector::Pko), None) => "peacekeepers",
+            (Some(Sector::Mil) | Some(Sector::Pko), Some(_)) => QuantityKind::TroopsDeployed,
+            (Some(Sector::Pko), None) => QuantityKind::Peacekeepers,
             _ => continue,
         };
         let (status, date) = status_at(cx, n.toks.start, s.toks.clone(), EventType::Mobilize);
@@ -87,7 +87,7 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
             continue;
         };
         out.push(Quantity {
-            kind: "duration_days",
+            kind: QuantityKind::DurationDays,
             count: count.saturating_mul(days_per),
             qualifier: sitrep_core::Qualifier::Approx,
             of: None,

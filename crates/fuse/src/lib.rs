@@ -83,7 +83,7 @@ pub fn names(sentence: &str) -> Vec<String> {
         cs.next().is_some_and(char::is_uppercase)
             && w.chars().count() >= 2
             && cs.any(char::is_lowercase)
-            && !CALENDAR.contains(&w.to_lowercase().trim_end_matches('.'))
+            && sitrep_lexicon::calendar_word(w).is_none()
     };
     let mut out = Vec::new();
     // A headline in Title Case names nothing in particular.
@@ -114,78 +114,9 @@ pub fn names(sentence: &str) -> Vec<String> {
     out
 }
 
-/// Day and month words (en, fr, es), capitalised in English but no names.
-const CALENDAR: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "lundi",
-    "mardi",
-    "mercredi",
-    "jeudi",
-    "vendredi",
-    "samedi",
-    "dimanche",
-    "lunes",
-    "martes",
-    "miércoles",
-    "jueves",
-    "viernes",
-    "sábado",
-    "domingo",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
+
+/// The feature name of killed figures in a member's reasons.
+const KILLED: &str = sitrep_core::CasualtyKind::Killed.as_str();
 
 /// Great-circle distance in kilometres.
 pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
@@ -359,14 +290,14 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
         if l1 == h1 && l2 == h2 && l1 != l2 && large < 10.0 {
             // Exact small figures that differ ("one dead", "two dead") are two incidents.
             s -= 0.6;
-            why.push(("killed", "different exact figures".to_string()));
+            why.push((KILLED, "different exact figures".to_string()));
         } else if l1 <= h2 && l2 <= h1 || large / small <= 2.0 {
             // One or two dead is what most incidents report: weak evidence.
             s += if large >= 3.0 { 0.5 } else { 0.2 };
-            why.push(("killed", "compatible figures".to_string()));
+            why.push((KILLED, "compatible figures".to_string()));
         } else if large / small > 4.0 {
             s -= 0.6;
-            why.push(("killed", "incompatible figures".to_string()));
+            why.push((KILLED, "incompatible figures".to_string()));
         }
     }
     if !same_doc && !u.names.is_empty() && !c.names.is_empty() {

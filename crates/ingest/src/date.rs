@@ -49,54 +49,6 @@ pub(crate) fn date_in_name(name: &str) -> Option<String> {
     })
 }
 
-const MONTHS: &[(&str, u32)] = &[
-    ("january", 1),
-    ("janvier", 1),
-    ("jan", 1),
-    ("janv", 1),
-    ("february", 2),
-    ("fevrier", 2),
-    ("février", 2),
-    ("feb", 2),
-    ("fev", 2),
-    ("fév", 2),
-    ("févr", 2),
-    ("march", 3),
-    ("mars", 3),
-    ("mar", 3),
-    ("april", 4),
-    ("avril", 4),
-    ("apr", 4),
-    ("avr", 4),
-    ("may", 5),
-    ("mai", 5),
-    ("june", 6),
-    ("juin", 6),
-    ("jun", 6),
-    ("july", 7),
-    ("juillet", 7),
-    ("jul", 7),
-    ("juil", 7),
-    ("august", 8),
-    ("aout", 8),
-    ("août", 8),
-    ("aug", 8),
-    ("september", 9),
-    ("septembre", 9),
-    ("sep", 9),
-    ("sept", 9),
-    ("october", 10),
-    ("octobre", 10),
-    ("oct", 10),
-    ("november", 11),
-    ("novembre", 11),
-    ("nov", 11),
-    ("december", 12),
-    ("décembre", 12),
-    ("decembre", 12),
-    ("dec", 12),
-    ("déc", 12),
-];
 
 /// A date as found in metadata normalised to `YYYY-MM-DD`: ISO 8601 (`2022-09-13`,
 /// `2022-09-13T08:00:00+02:00`, `2022/09/13`, `20220913`), RFC 2822 (`Tue, 13 Sep 2022
@@ -126,9 +78,8 @@ pub(crate) fn normalize_date(s: &str) -> Option<String> {
                 day = Some(n);
             }
         } else {
-            let lower = word.to_lowercase();
-            if let Some((_, m)) = MONTHS.iter().find(|(name, _)| *name == lower) {
-                months.push(*m);
+            if let Some((sitrep_core::DateWord::Month, m)) = sitrep_lexicon::calendar_word(word) {
+                months.push(m);
             }
         }
     }

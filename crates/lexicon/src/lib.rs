@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 use std::sync::OnceLock;
 
 use fst::raw::{Fst, Output};
-use sitrep_core::{Suffix, Text, TokenKind, Word};
+use sitrep_core::{DateWord, Setting, Suffix, Text, TokenKind, Word};
 
 pub use packs::{GLOBAL_FILES, INDEXED_GLOBAL, LANG_FILES, PLAIN_FILES};
 
@@ -412,12 +412,12 @@ fn word_bits(row: &[&str]) -> u64 {
 
 impl LangPack {
     /// A value of `settings.tsv`.
-    pub fn setting(&self, key: &str) -> Option<&'static str> {
-        self.settings.rows().iter().find(|r| r[0] == key).and_then(|r| field(r, 1))
+    pub fn setting(&self, key: Setting) -> Option<&'static str> {
+        self.settings.rows().iter().find(|r| r[0] == key.as_str()).and_then(|r| field(r, 1))
     }
 
     /// Whether the setting `key` has the value `value`.
-    pub fn setting_is(&self, key: &str, value: &str) -> bool {
+    pub fn setting_is(&self, key: Setting, value: &str) -> bool {
         self.setting(key) == Some(value)
     }
 
@@ -437,7 +437,7 @@ impl LangPack {
 
     /// The grammar classes this language declares it has no forms for (`none` setting).
     pub fn lacks(&self, w: Word) -> bool {
-        self.setting("none").is_some_and(|v| v.split(',').any(|c| c == w.as_str()))
+        self.setting(Setting::None).is_some_and(|v| v.split(',').any(|c| c == w.as_str()))
     }
 }
 
@@ -608,6 +608,26 @@ include!(concat!(env!("OUT_DIR"), "/langs.rs"));
 /// The data pack for an ISO 639-1 code, if sitrep has one.
 pub fn lang_pack(code: &str) -> Option<&'static LangPack> {
     LANGS.iter().position(|l| *l == code).map(|i| &*PACKS[i])
+}
+
+/// What a single word is as a calendar name in any language pack: a month (1–12) or a
+/// weekday (1 = Monday). The one source of month and day names for the workspace
+/// (dates, fusion, ingest metadata).
+pub fn calendar_word(word: &str) -> Option<(DateWord, u32)> {
+    let key = sitrep_text::fold_key(word);
+    let key = key.trim_end_matches('.');
+    for code in LANGS {
+        let Some(p) = lang_pack(code) else { continue };
+        for i in p.dates.lookup(key) {
+            let r = p.dates.row(i);
+            if let (Some(k @ (DateWord::Month | DateWord::Weekday)), Some(Ok(v))) =
+                (field(r, 1).and_then(DateWord::parse), field(r, 2).map(str::parse::<u32>))
+            {
+                return Some((k, v));
+            }
+        }
+    }
+    None
 }
 
 /// Language-independent tables.

@@ -2,7 +2,7 @@
 //! column count, and uses only allowed codes.
 
 use super::*;
-use sitrep_core::{Cue, EventType, Mode, Pos, Sector, SpeechKind};
+use sitrep_core::{Cue, EventType, Mode, Pos, Sector, Setting, SpeechKind};
 
 const CASUALTY_KINDS: &[&str] = &["killed", "injured", "missing", "captured", "displaced", "arrested"];
 
@@ -90,13 +90,18 @@ fn every_pack_has_every_word_class() {
                 r[0]
             );
         }
-        for key in ["noun_compound", "numeric_date", "fallback", "month_capitalised"] {
-            assert!(p.setting(key).is_some(), "{code}: settings.tsv has no {key}");
+        for key in Setting::ALL.iter().filter(|k| **k != Setting::None) {
+            assert!(p.setting(*key).is_some(), "{code}: settings.tsv has no {key}");
         }
-        assert!(matches!(p.setting("noun_compound"), Some("modifier_head" | "head_modifier")));
-        assert!(matches!(p.setting("numeric_date"), Some("mdy" | "dmy")));
+        for r in p.settings.rows() {
+            assert!(Setting::parse(r[0]).is_some(), "{code}: unknown setting {:?}", r[0]);
+        }
+        assert!(matches!(p.setting(Setting::NounCompound), Some("modifier_head" | "head_modifier")));
+        assert!(matches!(p.setting(Setting::NumericDate), Some("mdy" | "dmy")));
+        assert!(matches!(p.setting(Setting::MonthCapitalised), Some("yes" | "no")));
+        assert!(matches!(p.setting(Setting::Fallback), Some("yes" | "no")));
     }
-    assert_eq!(LANGS.iter().filter(|c| lang_pack(c).unwrap().setting_is("fallback", "yes")).count(), 1);
+    assert_eq!(LANGS.iter().filter(|c| lang_pack(c).unwrap().setting_is(Setting::Fallback, "yes")).count(), 1);
 }
 
 #[test]

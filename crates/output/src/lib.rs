@@ -363,7 +363,7 @@ fn event<'a>(o: &Offsets<'a>, doc: &Document, i: usize, e: &'a Event) -> EventOu
 
 fn quantity<'a>(o: &Offsets<'a>, q: &'a Quantity) -> QuantityOut<'a> {
     QuantityOut {
-        kind: q.kind,
+        kind: q.kind.as_str(),
         count: q.count,
         qualifier: q.qualifier.as_str(),
         of: q.of.as_ref().map(|a| actor(o, a)),
