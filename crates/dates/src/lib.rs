@@ -12,7 +12,9 @@
 mod civil;
 
 pub use civil::{Ymd, days_in_month};
-use sitrep_core::{Setting, DateKind, DateMention, DateWord, NumberMention, Precision, Suffix, Text, TokenKind, Word as W};
+use sitrep_core::{
+    DateKind, DateMention, DateWord, NumberMention, Precision, Setting, Suffix, Text, TokenKind, Word as W,
+};
 use sitrep_lexicon::{Index, LangPack, field};
 
 /// Finds every temporal expression in `text`. `numbers` are the number mentions of the
@@ -273,7 +275,11 @@ impl Scanner<'_, '_> {
         let (y, m, d) = if self.text.tok(i).len() == 4 {
             (a as i32, b, c)
         } else if self.text.tok(i + 4).len() == 4 {
-            if self.pack.setting_is(Setting::NumericDate, "mdy") && sep == "/" { (c as i32, a, b) } else { (c as i32, b, a) }
+            if self.pack.setting_is(Setting::NumericDate, "mdy") && sep == "/" {
+                (c as i32, a, b)
+            } else {
+                (c as i32, b, a)
+            }
         } else {
             return None;
         };

@@ -1,9 +1,9 @@
 //! Casualties: numbers of people killed, hurt, missing, taken, displaced or arrested,
 //! with their qualifier, victims, perpetrator, claimant, status and date.
 
-use sitrep_core::{QuantityKind, 
+use sitrep_core::{
     Actor, Casualty, CasualtyFlag, CasualtyKind, Cue, Event, EventType, Mode, NumberMention, Qualifier, Quantity,
-    Sector, Span, TokRange, Word,
+    QuantityKind, Sector, Span, TokRange, Word,
 };
 use sitrep_lexicon::field;
 

@@ -1,7 +1,7 @@
 //! Events: triggers, their roles (who acts, who is acted upon), status, date and place.
 
-use sitrep_core::{Setting, 
-    Acled, Actor, Cue, DateMention, Event, EventDate, EventType, Mode, Pos, Precision, Sector, Status, Suffix,
+use sitrep_core::{
+    Acled, Actor, Cue, DateMention, Event, EventDate, EventType, Mode, Pos, Precision, Sector, Setting, Status, Suffix,
     TokRange, TokenKind, Word,
 };
 use sitrep_lexicon::field;
@@ -225,7 +225,11 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
                 };
                 let mode = if ty == b.event_type { b.mode.or(a.mode) } else { a.mode.or(b.mode) };
                 let acled = if ty == b.event_type { b.acled.clone() } else { a.acled.clone() };
-                let merged = Trigger { toks: a.toks.start..b.toks.end, event_type: ty, mode, acled, ..a.clone() };
+                // (the trigger is the predicate: an argument between the verb and its noun,
+                // "blamed Israel for the bombing", stays outside it)
+                let argument = !starting_in(&cx.actors, |x| x.toks.start, a.toks.end..b.toks.start).is_empty();
+                let toks = if argument { a.toks.clone() } else { a.toks.start..b.toks.end };
+                let merged = Trigger { toks, event_type: ty, mode, acled, ..a.clone() };
                 found[k] = merged;
                 found.remove(k + 1);
                 continue;
@@ -968,21 +972,17 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             if have.is_empty() && dyad.len() < 2 {
                 // Unnamed sides in an article about one country: its forces are
                 // presumed to be one of them (low confidence).
-                if let Some(d) = cx.dominant {
-                    push_actor(
-                        &mut e.actors,
-                        Actor { span: e.trigger, country: Some(d), sector: Some(Sector::Mil), ..Actor::default() },
-                    );
+                if let Some(a) = cx.dominant.and_then(|d| inferred_side(cx, d, Some(Sector::Mil), None)) {
+                    push_actor(&mut e.actors, a);
                     e.confidence = e.confidence.min(0.5);
                 }
             }
             if have.len() < 2 && dyad.len() == 2 {
                 for c in &dyad {
-                    if !have.contains(c) {
-                        push_actor(
-                            &mut e.actors,
-                            Actor { span: e.trigger, country: Some(c), sector: Some(Sector::Mil), ..Actor::default() },
-                        );
+                    if !have.contains(c)
+                        && let Some(a) = inferred_side(cx, c, Some(Sector::Mil), None)
+                    {
+                        push_actor(&mut e.actors, a);
                     }
                 }
             }
@@ -1021,8 +1021,11 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             && matches!(e.event_type, EventType::Consult | EventType::Aid | EventType::Support | EventType::Cooperate)
             && let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c)))
         {
-            let span = e.location.as_ref().map_or(e.trigger, |l| l.span);
-            e.recipients.push(Actor { span, country: Some(c), ..Actor::default() });
+            // (the place's own mention names it: read, not inferred)
+            match e.location.as_ref() {
+                Some(l) => e.recipients.push(Actor { span: l.span, country: Some(c), ..Actor::default() }),
+                None => e.recipients.extend(inferred_side(cx, c, None, None)),
+            }
         }
         // Victims of unknown nationality ("killed 23 people in Tel Aviv") are taken
         // to be of the country where it happened, when that is not the attacker's.
@@ -1035,7 +1038,10 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             }
             // Nor any named target ("imposed a blockade on the Gaza Strip").
             if e.recipients.is_empty() && e.actors.iter().any(|a| a.country.is_some()) {
-                e.recipients.push(Actor { span: e.trigger, country: Some(c), ..Actor::default() });
+                match e.location.as_ref() {
+                    Some(l) => e.recipients.push(Actor { span: l.span, country: Some(c), ..Actor::default() }),
+                    None => e.recipients.extend(inferred_side(cx, c, None, None)),
+                }
             }
         }
         // An attack by nobody named ("a roadside bomb near Samarra killed…") is, as
@@ -1065,11 +1071,12 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
                         && a.sector.is_none_or(|s| matches!(s, Sector::Uaf | Sector::Reb | Sector::Mil | Sector::Cvl))
                 };
                 if e.actors.is_empty() {
-                    // (an inferred side carries the trigger's span, as other sides filled
-                    // in from context do)
-                    let span = e.trigger;
-                    e.actors.push(Actor { span, country: Some(c), sector: Some(sector), ..Actor::default() });
-                    e.confidence = e.confidence.min(0.5);
+                    // (an inferred side points at the mention it was read from)
+                    let at = e.location.as_ref().map(|l| l.span).filter(|_| enemy.is_none());
+                    if let Some(a) = inferred_side(cx, c, Some(sector), at) {
+                        e.actors.push(a);
+                        e.confidence = e.confidence.min(0.5);
+                    }
                 } else if e.actors.iter().all(unnamed) {
                     for a in e.actors.iter_mut() {
                         a.country = Some(c);
@@ -1103,27 +1110,38 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
             && e.recipients.is_empty()
             && let Some(c) = here.or_else(|| e.actors.iter().find_map(|a| a.country))
         {
-            e.recipients.push(Actor {
-                span: e.trigger,
-                country: Some(c),
-                sector: Some(Sector::Gov),
-                ..Actor::default()
-            });
+            let at = e.location.as_ref().map(|l| l.span).filter(|_| here == Some(c));
+            e.recipients.extend(inferred_side(cx, c, Some(Sector::Gov), at));
         }
         // A recipient that is an actor's own mention is the actor read twice (a
         // government acting on its own people or capital is kept).
-        let actor_spans: Vec<_> = e.actors.iter().map(|a| a.span).collect();
-        e.recipients.retain(|r| !actor_spans.contains(&r.span));
+        // (sides read from context point at some mention: they are not that mention)
+        let actor_spans: Vec<_> = e.actors.iter().filter(|a| !a.inferred).map(|a| a.span).collect();
+        e.recipients.retain(|r| r.inferred || !actor_spans.contains(&r.span));
     }
+}
+
+/// A side read from context: the country `c`, pointing at the mention it was read from
+/// (`at`, else the document's first actor or place of that country). `None` when the
+/// country has no mention to point at.
+fn inferred_side(
+    cx: &Ctx<'_, '_>,
+    c: &'static str,
+    sector: Option<Sector>,
+    at: Option<sitrep_core::Span>,
+) -> Option<Actor> {
+    let span = at.or_else(|| cx.actors.iter().find(|a| a.country == Some(c) && !a.inferred).map(|a| a.span)).or_else(
+        || cx.places.iter().find(|p| p.place.as_ref().is_some_and(|r| r.country == Some(c))).map(|p| p.span),
+    )?;
+    Some(Actor { span, country: Some(c), sector, inferred: true, ..Actor::default() })
 }
 
 /// Drops events named only by a noun with nobody involved ("peace talks", "food aid",
 /// "the civil war" as a topic) when the same sentence has an event with parties: the
 /// noun is that event's topic, not a separate event.
 pub fn drop_topics(events: &mut Vec<Event>, noun_triggers: &std::collections::BTreeSet<usize>) {
-    // Sides filled in from the document (their span is the trigger's) are not parties
-    // read in the sentence.
-    let has_parties = |e: &Event| e.actors.iter().chain(&e.recipients).any(|a| a.span != e.trigger);
+    // Sides filled in from the document (inferred) are not parties read in the sentence.
+    let has_parties = |e: &Event| e.actors.iter().chain(&e.recipients).any(|a| !a.inferred);
     let with_parties: std::collections::BTreeSet<usize> =
         events.iter().filter(|e| has_parties(e)).map(|e| e.sentence).collect();
     events.retain(|e| {

@@ -21,8 +21,9 @@ pub mod claims;
 pub mod contradictions;
 pub mod cues;
 pub mod events;
+pub mod participants;
 pub mod quantities;
-pub mod quotes;
+mod quotes;
 
 use sitrep_core::{
     Actor, Analysis, DateMention, Diagnostic, Document, EventDate, NumberMention, PlaceMention, Text, TokRange, Word,
@@ -39,7 +40,10 @@ static IDENTIFIED: std::sync::LazyLock<Vec<&'static str>> =
 
 /// The language assumed when none is identified (the pack whose settings say so).
 fn fallback() -> Option<&'static str> {
-    SUPPORTED.iter().copied().find(|c| sitrep_lexicon::lang_pack(c).is_some_and(|p| p.setting_is(sitrep_core::Setting::Fallback, "yes")))
+    SUPPORTED
+        .iter()
+        .copied()
+        .find(|c| sitrep_lexicon::lang_pack(c).is_some_and(|p| p.setting_is(sitrep_core::Setting::Fallback, "yes")))
 }
 
 /// Analysis settings.
@@ -227,7 +231,9 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
                     "lang",
                     format!(
                         "language not identified; assuming {}",
-                        f.and_then(sitrep_lexicon::lang_pack).and_then(|p| p.setting(sitrep_core::Setting::Name)).unwrap_or("-")
+                        f.and_then(sitrep_lexicon::lang_pack)
+                            .and_then(|p| p.setting(sitrep_core::Setting::Name))
+                            .unwrap_or("-")
                     ),
                 ));
                 f
@@ -307,6 +313,7 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     events::fold_secondary(&mut evs, &nonfinite);
     let mut evs = events::merge_duplicates(evs);
     evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
+    participants::enforce(&text, &mut evs);
     let mut quantities = quantities::find(&cx, &evs);
     quantities.extend(displaced);
     analysis.contradictions = contradictions::find(&evs);

@@ -1,7 +1,7 @@
 //! Non-casualty quantities: troops deployed, peacekeepers, prisoners exchanged, durations
 //! of wars (displaced people come from the casualty stage).
 
-use sitrep_core::{QuantityKind, Cue, DateKind, Event, EventType, Quantity, Sector};
+use sitrep_core::{Cue, DateKind, Event, EventType, Quantity, QuantityKind, Sector};
 use sitrep_lexicon::field;
 
 use crate::events::status_at;

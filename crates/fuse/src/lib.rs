@@ -114,7 +114,6 @@ pub fn names(sentence: &str) -> Vec<String> {
     out
 }
 
-
 /// The feature name of killed figures in a member's reasons.
 const KILLED: &str = sitrep_core::CasualtyKind::Killed.as_str();
 

@@ -49,7 +49,6 @@ pub(crate) fn date_in_name(name: &str) -> Option<String> {
     })
 }
 
-
 /// A date as found in metadata normalised to `YYYY-MM-DD`: ISO 8601 (`2022-09-13`,
 /// `2022-09-13T08:00:00+02:00`, `2022/09/13`, `20220913`), RFC 2822 (`Tue, 13 Sep 2022
 /// 08:00:00 GMT`), `13 September 2022`, `September 13, 2022` (English or French month
