@@ -245,6 +245,8 @@ closed_set! {
         Next = "next",
         /// "last", "dernier", "pasado": a weekday or a period before.
         Last = "last",
+        /// "including", "dont", "incluido": names some of a group just counted.
+        Including = "including",
         /// "s" after an apostrophe: a genitive ("Hamas's").
         Genitive = "genitive",
         /// Prepositions of a topic or purpose before a gerund ("of", "for", "about").

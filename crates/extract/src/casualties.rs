@@ -115,6 +115,12 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
                 continue;
             }
             let number = if countable { number_for(cx, w.clone(), sent.clone(), words, &used_numbers) } else { None };
+            // "Al menos 14 guerrilleros y un militar murieron": each coordinated count is
+            // a claim of its own.
+            let also = number
+                .as_ref()
+                .filter(|(_, n, _)| n.toks.end <= w.start)
+                .and_then(|(ni, n, _)| coordinated_count(cx, *ni, n, sent.clone(), &used_numbers));
             let (count, qualifier, low, high, span, victims_range) = if let Some((ni, n, vr)) = number {
                 used_numbers.insert(ni);
                 (Some(n.value), Some(n.qualifier), n.low, n.high, n.span.cover(cx.text.span(w.clone())), vr)
@@ -145,6 +151,15 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
                 continue;
             };
             let perpetrator = perpetrator(cx, w.clone(), sent.clone());
+            if let Some((i1, n1, vr1)) = also {
+                used_numbers.insert(i1);
+                let span1 = n1.span.cover(cx.text.span(vr1.clone()));
+                let mut first = claim(cx, si, w.start, kind, span1, vr1);
+                (first.count, first.qualifier, first.low, first.high) =
+                    (Some(n1.value), Some(n1.qualifier), n1.low, n1.high);
+                first.perpetrator = perpetrator.clone();
+                out.push(Found { casualty: first, word: w.clone(), weak });
+            }
             let mut casualty = claim(cx, si, w.start, kind, span, victims_range);
             (casualty.count, casualty.qualifier, casualty.low, casualty.high) = (count, qualifier, low, high);
             casualty.perpetrator = perpetrator;
@@ -239,10 +254,17 @@ fn number_for<'n>(
     let mut best: Option<(usize, &NumberMention)> = None;
     for (k, n) in in_sent.iter().enumerate() {
         let i = base + k;
+        // "five people, including a father and his daughter, died": the count is before
+        // the inclusion.
+        if (n.toks.start.saturating_sub(2).max(sent.start)..n.toks.start).any(|k| cx.ix.is(k, Word::Including)) {
+            continue;
+        }
         // "a mother of three is dead": a plural number cannot agree with a singular verb.
         let agrees = |n: &NumberMention| n.value <= 1 || !any_in(&cx.cues[Cue::AuxSg], n.toks.end..w.start);
+        // (an inclusion between them does not count: "five people, including a child, died")
+        let reach = if (n.toks.end..w.start).any(|k| cx.ix.is(k, Word::Including)) { 12 } else { 7 };
         if n.toks.end <= w.start
-            && w.start - n.toks.end <= 7
+            && w.start - n.toks.end <= reach
             && ok(i, n)
             && agrees(n)
             && victim_phrase(cx, n.toks.end..w.start)
@@ -256,6 +278,31 @@ fn number_for<'n>(
         }
     }
     best.map(|(i, n)| (i, n, n.toks.end..w.start))
+}
+
+/// The count coordinated before the one a casualty word takes: in "14 guerrilleros y un
+/// militar murieron", 14 (with its victims), the number right before a victim phrase that
+/// ends in a conjunction before the second count.
+fn coordinated_count<'n>(
+    cx: &'n Ctx<'_, '_>,
+    second: usize,
+    n2: &NumberMention,
+    sent: TokRange,
+    used: &std::collections::BTreeSet<usize>,
+) -> Option<(usize, &'n NumberMention, TokRange)> {
+    let conj = n2.toks.start.checked_sub(1).filter(|&k| k > sent.start && cx.ix.is(k, Word::Conj))?;
+    let i1 = second.checked_sub(1)?;
+    let n1 = cx.numbers.get(i1)?;
+    let ok = n1.toks.start >= sent.start
+        && n1.toks.end < conj
+        && conj - n1.toks.end <= 5
+        && !used.contains(&i1)
+        && !n1.year_like
+        && !is_age(cx, n1)
+        && victim_phrase(cx, n1.toks.end..conj)
+        // (the first count names people: a group noun or a demonym follows it)
+        && [&cx.pack.nouns, &cx.pack.demonyms].iter().any(|t| cx.ix.longest_at(t, n1.toks.end, conj).is_some());
+    ok.then(|| (i1, n1, n1.toks.end..conj))
 }
 
 /// Whether the words between a number and a casualty word only name the victims ("49
@@ -275,6 +322,11 @@ fn victim_phrase(cx: &Ctx<'_, '_>, r: TokRange) -> bool {
             continue;
         }
         let t = cx.text.tok(k);
+        // (an inclusion names some of the victims: ", including a child,")
+        if cx.ix.is(k, Word::Including) {
+            k = (k + 1..r.end).find(|&j| cx.text.tok(j) == ",").map_or(r.end, |j| j + 1);
+            continue;
+        }
         if any_in(&cx.cues[Cue::Clause], k..k + 1) {
             return false; // "two officers who fatally shot": the number is the subject
         }
