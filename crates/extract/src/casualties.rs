@@ -302,7 +302,7 @@ fn coordinated_count<'n>(
         && victim_phrase(cx, n1.toks.end..conj)
         // (the first count names people: a group noun or a demonym follows it)
         && [&cx.pack.nouns, &cx.pack.demonyms].iter().any(|t| cx.ix.longest_at(t, n1.toks.end, conj).is_some());
-    ok.then(|| (i1, n1, n1.toks.end..conj))
+    ok.then_some((i1, n1, n1.toks.end..conj))
 }
 
 /// Whether the words between a number and a casualty word only name the victims ("49

@@ -1,7 +1,7 @@
 //! Events: triggers, their roles (who acts, who is acted upon), status, date and place.
 
 use sitrep_core::{
-    Acled, Actor, Cue, DateMention, Event, EventDate, EventType, Mode, Pos, Precision, Sector, Setting, Status, Suffix,
+    Acled, Actor, Cue, DateMention, Event, EventDate, EventType, Mode, Pos, Precision, Sector, Status, Suffix,
     TokRange, TokenKind, Word,
 };
 use sitrep_lexicon::field;
@@ -139,261 +139,8 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
             }
             found.push(t);
         }
-        // Fighting that stops is a retreat; fighting named by a request, an agreement or
-        // an accusation is that event's topic, not a new event.
-        let mut k = 0;
-        while k < found.len() {
-            let t = &found[k];
-            // "ended mediation efforts", "suspended talks", "halted aid": breaking off
-            // cooperation is a sanction; "ended the offensive" a retreat.
-            let stopped = t.pos == Pos::Noun
-                && starting_in(
-                    &cx.cues[Cue::Cease],
-                    |c| c.start,
-                    t.toks.start.saturating_sub(4).max(sent.start)..t.toks.start,
-                )
-                .iter()
-                .any(|c| c.end <= t.toks.start && t.toks.start - c.end <= 2);
-            if stopped
-                && matches!(
-                    t.event_type,
-                    EventType::Consult | EventType::Aid | EventType::Cooperate | EventType::Assault
-                )
-            {
-                let t = &mut found[k];
-                let retreat = t.event_type == EventType::Assault;
-                t.event_type = if retreat { EventType::Retreat } else { EventType::Sanction };
-                t.mode = Some(if retreat { Mode::Ceasefire } else { Mode::Halt });
-                t.acled = None;
-                k += 1;
-                continue;
-            }
-            if t.event_type == EventType::Assault {
-                let after = t.toks.end..(t.toks.end + 4).min(sent.end);
-                if any_in(&cx.cues[Cue::Cease], after) {
-                    let t = &mut found[k];
-                    t.event_type = EventType::Retreat;
-                    t.mode = Some(Mode::Ceasefire);
-                    t.acled = None;
-                    k += 1;
-                    continue;
-                }
-                let topic = t.pos == Pos::Noun
-                    && found.iter().any(|o| {
-                        matches!(
-                            o.event_type,
-                            EventType::Request | EventType::Agree | EventType::Retreat | EventType::Threaten
-                        ) && gap(&o.toks, &t.toks) <= 4
-                    });
-                if topic {
-                    found.remove(k);
-                    continue;
-                }
-            }
-            k += 1;
-        }
-        // A noun compound names one event, its head last ("ceasefire talks" → talks).
-        let mut k = 0;
-        while k + 1 < found.len() {
-            let (a, b) = (&found[k], &found[k + 1]);
-            if a.pos == Pos::Noun
-                && b.pos == Pos::Noun
-                && b.toks.start == a.toks.end
-                && cx.pack.setting_is(Setting::NounCompound, "modifier_head")
-            {
-                let mut b = found.remove(k + 1);
-                b.toks.start = found[k].toks.start;
-                found[k] = b;
-                continue;
-            }
-            k += 1;
-        }
-        // A light verb with its noun ("négocié un cessez-le-feu", "called for talks").
-        let mut k = 0;
-        while k + 1 < found.len() {
-            let (a, b) = (&found[k], &found[k + 1]);
-            if a.pos == Pos::Verb
-                && b.pos == Pos::Noun
-                && b.toks.start >= a.toks.end
-                && b.toks.start - a.toks.end <= 3
-                && a.event_type != b.event_type
-            {
-                let ty = if a.event_type == EventType::Consult && b.event_type == EventType::Agree {
-                    EventType::Agree
-                } else {
-                    a.event_type
-                };
-                let mode = if ty == b.event_type { b.mode.or(a.mode) } else { a.mode.or(b.mode) };
-                let acled = if ty == b.event_type { b.acled.clone() } else { a.acled.clone() };
-                // (the trigger is the predicate: an argument between the verb and its noun,
-                // "blamed Israel for the bombing", stays outside it)
-                let argument = !starting_in(&cx.actors, |x| x.toks.start, a.toks.end..b.toks.start).is_empty();
-                let toks = if argument { a.toks.clone() } else { a.toks.start..b.toks.end };
-                let merged = Trigger { toks, event_type: ty, mode, acled, ..a.clone() };
-                found[k] = merged;
-                found.remove(k + 1);
-                continue;
-            }
-            k += 1;
-        }
-        // A verb governs its complement: "agreed to share", "a accepté de négocier",
-        // "threatened to attack", "refused to meet" are one event of the verb's type.
-        let mut k = 0;
-        while k + 1 < found.len() {
-            let (a, b) = (&found[k], &found[k + 1]);
-            let between = a.toks.end..b.toks.start;
-            let ends_to = cx.ix.is(a.toks.end - 1, Word::Complement);
-            // "must withdraw", "doit libérer": the demanded action is the demand's content.
-            let demanded = a.pos == Pos::Modal && b.toks.start >= a.toks.end && between.len() <= 2;
-            let complement = demanded
-                || a.pos == Pos::Verb
-                    && b.toks.start >= a.toks.end
-                    && between.len() <= 3
-                    && (ends_to || between.clone().any(|i| cx.ix.is(i, Word::Complement)))
-                    && between.clone().all(|i| {
-                        cx.ix.is(i, Word::Complement) || cx.ix.is(i, Word::ComplementGap) || cx.text.tok(i) == "'"
-                    });
-            if complement {
-                let b = found.remove(k + 1);
-                let a = &mut found[k];
-                a.obj_from = b.toks.end;
-                a.mode = a.mode.or(if a.event_type == b.event_type { b.mode } else { None });
-                continue;
-            }
-            k += 1;
-        }
-        // What is asked, refused, alleged, agreed, backed or discussed is the content of
-        // that event, not a second one: "rejected a U.S. request", "accused X of
-        // violating the ceasefire", "demanded support", "talks on a troop pullback".
-        // Only nouns and gerunds of the same clause; violence with a toll is kept.
-        let mut k = 0;
-        while k < found.len() {
-            let a = &found[k];
-            let head = matches!(
-                a.event_type,
-                EventType::Request
-                    | EventType::Reject
-                    | EventType::Accuse
-                    | EventType::Threaten
-                    | EventType::Agree
-                    | EventType::Support
-                    | EventType::Consult
-            );
-            if !head {
-                k += 1;
-                continue;
-            }
-            let end = clause_end(cx, a.toks.end, sent.clone()).min(a.toks.end + 12);
-            let from = a.obj_from;
-            let mut i = k + 1;
-            while i < found.len() {
-                let b = &found[i];
-                let word = cx.text.tok(b.toks.start);
-                let gerund = cx.pack.ends_with(word, Suffix::Gerund)
-                    && b.toks.start > 0
-                    && cx.ix.is(b.toks.start - 1, Word::Topic);
-                if b.toks.start >= from && b.toks.start < end && (b.pos == Pos::Noun || gerund) && !tolled(cx, b, &sent)
-                {
-                    found.remove(i);
-                } else {
-                    i += 1;
-                }
-            }
-            k += 1;
-        }
-        // What a request asks for is its content: "demanded that Israel ease
-        // restrictions", "must be ready to negotiate" (one event, the request); so is
-        // what is agreed, threatened or alleged in a that-clause ("agreed that their
-        // countries should cooperate").
-        let mut k = 0;
-        while k < found.len() {
-            let a = &found[k];
-            if !matches!(a.event_type, EventType::Request | EventType::Agree | EventType::Threaten | EventType::Accuse)
-                || (a.event_type != EventType::Request && a.pos == Pos::Noun)
-            {
-                k += 1;
-                continue;
-            }
-            let from = if a.pos == Pos::Modal || is_that(cx, a.toks.end - 1) {
-                Some(a.obj_from)
-            } else {
-                that_after(cx, a.obj_from, &sent).map(|i| i + 1)
-            };
-            if let Some(from) = from {
-                let end = clause_end(cx, from, sent.clone());
-                let mut i = k + 1;
-                while i < found.len() {
-                    let b = &found[i];
-                    if b.toks.start >= from && b.toks.start < end && !tolled(cx, b, &sent) {
-                        found.remove(i);
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            k += 1;
-        }
-        // The light verb of a noun: close before it, in its clause, with no other
-        // trigger between.
-        let mut ends = sent.start; // where the triggers seen so far end
-        for t in found.iter_mut() {
-            let prev_end = ends;
-            ends = ends.max(t.toks.end);
-            if t.pos != Pos::Noun {
-                continue;
-            }
-            let from = t.toks.start.saturating_sub(8).max(sent.start);
-            let Some(v) = starting_in(&cx.cues[Cue::Light], |c| c.start, from.max(prev_end)..t.toks.start)
-                .iter()
-                .rfind(|v| v.end <= t.toks.start && clause_end(cx, v.end, sent.clone()) >= t.toks.start)
-                .map(|v| v.start)
-            else {
-                continue;
-            };
-            // (not "launching", "to launch", "was launched")
-            let before =
-                v > sent.start && (any_in(&cx.cues[Cue::Purpose], v - 1..v) || cx.ix.is(v - 1, Word::PassiveAux));
-            let finite = !(cx.pack.ends_with(cx.text.tok(v), Suffix::Gerund) || before);
-            t.verb = Some(v);
-            if finite {
-                t.nonfinite = false;
-            }
-        }
-        // What a condition supposes is no event: "unless Baghdad accepted its
-        // conditions", "if it is attacked", "si les négociations échouent" (the
-        // clause runs to its comma or the sentence end).
-        found.retain(|t| {
-            let from = sent.start..t.toks.start;
-            ![&cx.cues[Cue::Condition], &cx.cues[Cue::Conditional]].iter().any(|cues| {
-                starting_in(cues, |c| c.start, from.clone())
-                    .iter()
-                    .any(|c| c.end <= t.toks.start && clause_end(cx, c.end, sent.clone()) > t.toks.start)
-            })
-        });
-        // An earlier event named by a noun as the background of the news ("after 12
-        // days of battles", "following the peace deal", "à la suite des combats") is a
-        // reference to it, not a report of it, unless it is given a toll here.
-        // (Only beside a news event of the sentence: in "calme précaire après
-        // d'intenses combats" the fighting is the news; and not when its author is
-        // named: "en réponse à des provocations de l'armée arménienne".)
-        let referred = |t: &Trigger| {
-            let from = t.toks.start.saturating_sub(5).max(sent.start);
-            t.pos == Pos::Noun
-                && t.verb.is_none()
-                && starting_in(&cx.cues[Cue::Antecedent], |c| c.start, from..t.toks.start)
-                    .iter()
-                    .any(|c| c.end <= t.toks.start && clause_end(cx, c.end, sent.clone()) >= t.toks.start)
-        };
-        let news = found.iter().any(|t| !referred(t));
-        let tolled = !starting_in(&cx.casualty_words, |c| c.toks.start, sent.clone()).is_empty();
-        if news && !tolled {
-            found.retain(|t| {
-                let authored = (t.toks.end..(t.toks.end + 2).min(sent.end))
-                    .find(|&k| cx.ix.is(k, Word::Agent) || cx.ix.is(k, Word::Of))
-                    .and_then(|k| first_after(cx, k + 1, sent.end, 3))
-                    .is_some_and(|a| known(&a));
-                !referred(t) || authored
-            });
+        for (_, pass) in crate::passes::PASSES {
+            pass(cx, sent.clone(), &mut found);
         }
         out.extend(found);
     }
@@ -402,7 +149,7 @@ pub fn triggers(cx: &Ctx<'_, '_>) -> Vec<Trigger> {
 
 /// The token where the clause containing `t` ends: a clause cue ("which", "après
 /// que"), a comma or semicolon followed by a space, or the sentence end.
-fn clause_end(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> usize {
+pub(crate) fn clause_end(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> usize {
     let cue = starting_in(&cx.cues[Cue::Clause], |c| c.start, t..sent.end).first().map_or(sent.end, |c| c.start);
     let comma = (t..sent.end)
         .find(|&k| {
@@ -441,7 +188,7 @@ fn is_event_use(cx: &Ctx<'_, '_>, toks: &TokRange, sent: TokRange, after_det: bo
 }
 
 /// Whether an actor is identified: a country or a name.
-fn known(a: &Actor) -> bool {
+pub(crate) fn known(a: &Actor) -> bool {
     a.country.is_some() || a.name.is_some()
 }
 
@@ -454,17 +201,17 @@ fn stateless(a: &Actor) -> bool {
 }
 
 /// Whether token `k` is a complementiser ("that", "que").
-fn is_that(cx: &Ctx<'_, '_>, k: usize) -> bool {
+pub(crate) fn is_that(cx: &Ctx<'_, '_>, k: usize) -> bool {
     cx.ix.is(k, Word::That)
 }
 
 /// The complementiser within four tokens from `from` ("demanded (on Friday) that…").
-fn that_after(cx: &Ctx<'_, '_>, from: usize, sent: &TokRange) -> Option<usize> {
+pub(crate) fn that_after(cx: &Ctx<'_, '_>, from: usize, sent: &TokRange) -> Option<usize> {
     (from..(from + 4).min(sent.end)).find(|&k| is_that(cx, k))
 }
 
 /// Violence given a toll later in its sentence (kept as an event of its own).
-fn tolled(cx: &Ctx<'_, '_>, t: &Trigger, sent: &TokRange) -> bool {
+pub(crate) fn tolled(cx: &Ctx<'_, '_>, t: &Trigger, sent: &TokRange) -> bool {
     matches!(t.event_type, EventType::Assault | EventType::Coerce)
         && !starting_in(&cx.casualty_words, |c| c.toks.start, t.toks.start..sent.end).is_empty()
 }
@@ -498,7 +245,7 @@ fn distance(r: &TokRange, t: usize) -> usize {
     }
 }
 
-fn gap(a: &TokRange, b: &TokRange) -> usize {
+pub(crate) fn gap(a: &TokRange, b: &TokRange) -> usize {
     if a.end <= b.start { b.start - a.end } else { a.start.saturating_sub(b.end) }
 }
 
@@ -649,7 +396,7 @@ fn coordinated(cx: &Ctx<'_, '_>, a: &Actor, sent: TokRange) -> Vec<Actor> {
     out
 }
 
-fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Actor> {
+pub(crate) fn first_after(cx: &Ctx<'_, '_>, t: usize, to: usize, max: usize) -> Option<Actor> {
     starting_in(&cx.actors, |a| a.toks.start, t..to)
         .iter()
         .find(|a| a.toks.start - t <= max && !trailing_speaker(&cx.claims, a, t))

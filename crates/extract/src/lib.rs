@@ -22,6 +22,7 @@ pub mod contradictions;
 pub mod cues;
 pub mod events;
 pub mod participants;
+mod passes;
 pub mod quantities;
 mod quotes;
 

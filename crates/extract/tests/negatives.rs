@@ -35,7 +35,7 @@ fn check(lang: &str, text: &str, expect: &str) -> Result<(), String> {
     };
     let parts: Vec<&str> = expect.split(':').collect();
     let ok = match parts.as_slice() {
-        ["no_current", ty] => !a.events.iter().any(|e| e.event_type == *ty && e.status == Status::Current),
+        ["no_current", ty] => !a.events.iter().any(|e| e.event_type.as_str() == *ty && e.status == Status::Current),
         ["no_casualty"] => !casualties.iter().any(|c| c.count.is_some_and(|n| n > 0) && c.status == Status::Current),
         ["status", s] => {
             let any = !a.events.is_empty();
@@ -43,7 +43,7 @@ fn check(lang: &str, text: &str, expect: &str) -> Result<(), String> {
                 && casualties.iter().all(|c| c.status.as_str() == *s)
         }
         ["status", s, ty] => {
-            let of_type: Vec<_> = a.events.iter().filter(|e| e.event_type == *ty).collect();
+            let of_type: Vec<_> = a.events.iter().filter(|e| e.event_type.as_str() == *ty).collect();
             !of_type.is_empty()
                 && of_type
                     .iter()
@@ -61,7 +61,10 @@ fn check(lang: &str, text: &str, expect: &str) -> Result<(), String> {
         // countries ("-": any).
         ["event", ty, actor, recipient] => a.events.iter().any(|e| {
             let has = |xs: &[sitrep_core::Actor], c: &str| c == "-" || xs.iter().any(|x| x.country == Some(c));
-            e.event_type == *ty && e.status == Status::Current && has(&e.actors, actor) && has(&e.recipients, recipient)
+            e.event_type.as_str() == *ty
+                && e.status == Status::Current
+                && has(&e.actors, actor)
+                && has(&e.recipients, recipient)
         }),
         // No event has an actor of this country (victims are not perpetrators).
         ["no_actor", c] => !a.events.iter().any(|e| e.actors.iter().any(|x| x.country == Some(*c))),
