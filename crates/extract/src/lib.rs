@@ -32,6 +32,11 @@ use sitrep_core::{
 use sitrep_dates::Ymd;
 use sitrep_lexicon::LangPack;
 
+/// The names of the trigger passes, in the order they run (`passes::PASSES`).
+pub fn pass_names() -> Vec<&'static str> {
+    passes::PASSES.iter().map(|p| p.0).collect()
+}
+
 /// Languages with a data pack (registered in the lexicon).
 pub const SUPPORTED: &[&str] = sitrep_lexicon::LANGS;
 

@@ -73,19 +73,64 @@ fn check(lang: &str, text: &str, expect: &str) -> Result<(), String> {
     if ok { Ok(()) } else { Err(format!("[{lang}] {expect} failed on {text:?}: {}", describe())) }
 }
 
-fn run(lang: &str) {
-    let path = format!("{}/tests/cases/{lang}.tsv", env!("CARGO_MANIFEST_DIR"));
-    let content = std::fs::read_to_string(&path).unwrap();
-    let failures: Vec<String> = content
+/// The case files of a language: `tests/cases/<lang>.tsv` (negatives and status
+/// cases) and `tests/cases/<lang>/<name>.tsv` (one per trigger pass or stage).
+fn case_files(lang: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut files = vec![dir.join(format!("{lang}.tsv"))];
+    if let Ok(rd) = std::fs::read_dir(dir.join(lang)) {
+        let mut more: Vec<_> =
+            rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "tsv")).collect();
+        more.sort();
+        files.extend(more);
+    }
+    files
+}
+
+/// Case rows of one file (header and `#` comments skipped).
+fn rows(path: &std::path::Path) -> Vec<(String, String)> {
+    let content = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    content
         .lines()
         .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| {
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
             let (text, expect) = l.split_once('\t').expect("text<TAB>expect");
-            check(lang, text, expect.trim()).err()
+            (text.to_string(), expect.trim().to_string())
         })
-        .collect();
+        .collect()
+}
+
+fn run(lang: &str) {
+    let mut failures = Vec::new();
+    for path in case_files(lang) {
+        for (text, expect) in rows(&path) {
+            if let Err(e) = check(lang, &text, &expect) {
+                failures.push(format!("{}: {e}", path.file_name().unwrap().to_string_lossy()));
+            }
+        }
+    }
     assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Every trigger pass has its own cases in every language, and every language has at
+/// least as many cases as French (the engine issue's parity rule).
+#[test]
+fn every_pass_has_cases_in_every_language() {
+    let langs = sitrep_lexicon::LANGS;
+    let count = |lang: &str| case_files(lang).iter().map(|p| rows(p).len()).sum::<usize>();
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut missing = Vec::new();
+    for lang in langs {
+        for pass in sitrep_extract::pass_names() {
+            let f = dir.join(lang).join(format!("{pass}.tsv"));
+            if !f.exists() || rows(&f).is_empty() {
+                missing.push(format!("{lang}/{pass}.tsv"));
+            }
+        }
+        assert!(count(lang) >= count("fr"), "{lang} has {} cases, French {}", count(lang), count("fr"));
+    }
+    assert!(missing.is_empty(), "passes without cases: {}", missing.join(", "));
 }
 
 #[test]
