@@ -194,7 +194,7 @@ pub(crate) fn known(a: &Actor) -> bool {
 
 /// A person or group of no known country, that context may place (not an
 /// international body or peacekeepers).
-fn stateless(a: &Actor) -> bool {
+pub(crate) fn stateless(a: &Actor) -> bool {
     a.country.is_none()
         && a.name.is_none()
         && !matches!(a.sector, Some(Sector::Igo) | Some(Sector::Ngo) | Some(Sector::Pko))
@@ -217,7 +217,7 @@ pub(crate) fn tolled(cx: &Ctx<'_, '_>, t: &Trigger, sent: &TokRange) -> bool {
 }
 
 /// The country of the place an event happened.
-fn place_country(e: &Event) -> Option<&'static str> {
+pub(crate) fn place_country(e: &Event) -> Option<&'static str> {
     e.location.as_ref().and_then(|l| l.place.as_ref()).and_then(|p| p.country)
 }
 
@@ -673,205 +673,10 @@ fn location(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<sitrep_core::P
         .cloned()
 }
 
-/// Fills roles that need the whole document: two-sided fighting without named sides
-/// gets the document's belligerents; state claimants are the targets of attacks they
-/// report; speakers act when their own clause has no subject.
-pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
-    let mut counts: std::collections::BTreeMap<&'static str, u32> = Default::default();
-    for e in events.iter().filter(|e| e.event_type == EventType::Assault && e.status == Status::Current) {
-        for a in e.actors.iter().chain(&e.recipients) {
-            if let Some(c) = a.country {
-                *counts.entry(c).or_default() += 1;
-            }
-        }
-    }
-    let mut dyad: Vec<(&'static str, u32)> = counts.into_iter().collect();
-    dyad.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let dyad: Vec<&'static str> = dyad.iter().take(2).map(|d| d.0).collect();
-    for e in events.iter_mut() {
-        let here = place_country(e);
-        // Exercises held by two countries together are military cooperation.
-        if e.event_type == EventType::Mobilize && e.mode == Some(Mode::Exercise) {
-            let mut countries: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
-            countries.dedup();
-            if countries.len() >= 2 {
-                e.event_type = EventType::Cooperate;
-            }
-        }
-        // Expelling diplomats, inspectors, peacekeepers or aid workers breaks off
-        // relations: a sanction (PLOVER), where expelling people is coercion.
-        if e.event_type == EventType::Coerce
-            && e.mode == Some(Mode::Expel)
-            && e.recipients
-                .iter()
-                .any(|r| matches!(r.sector, Some(Sector::Gov | Sector::Igo | Sector::Pko | Sector::Ngo)))
-        {
-            e.event_type = EventType::Sanction;
-            e.acled = None;
-        }
-        if let Some(d) = cx.dominant {
-            for a in e.actors.iter_mut().chain(e.recipients.iter_mut()).filter(|a| stateless(a)) {
-                a.country = Some(d);
-            }
-        }
-        if e.two_sided {
-            let have: Vec<_> = e.actors.iter().filter_map(|a| a.country).collect();
-            if have.is_empty() && dyad.len() < 2 {
-                // Unnamed sides in an article about one country: its forces are
-                // presumed to be one of them (low confidence).
-                if let Some(a) = cx.dominant.and_then(|d| inferred_side(cx, d, Some(Sector::Mil), None)) {
-                    push_actor(&mut e.actors, a);
-                    e.confidence = e.confidence.min(0.5);
-                }
-            }
-            if have.len() < 2 && dyad.len() == 2 {
-                for c in &dyad {
-                    if !have.contains(c)
-                        && let Some(a) = inferred_side(cx, c, Some(Sector::Mil), None)
-                    {
-                        push_actor(&mut e.actors, a);
-                    }
-                }
-            }
-            continue;
-        }
-        let claimant_state = e
-            .claimant
-            .as_ref()
-            .filter(|c| c.country.is_some() && matches!(c.sector, Some(Sector::Gov) | Some(Sector::Mil) | None));
-        if e.actors.is_empty()
-            && !matches!(e.event_type, EventType::Assault | EventType::Protest | EventType::Coerce)
-            && let Some(c) = claimant_state
-        {
-            e.actors.push(c.clone());
-        }
-        if e.event_type == EventType::Accuse
-            && e.actors.is_empty()
-            && let Some(c) = &e.claimant
-        {
-            e.actors.push(c.clone());
-        }
-        if e.recipients.is_empty()
-            && matches!(
-                e.event_type,
-                EventType::Assault | EventType::Coerce | EventType::Mobilize | EventType::Threaten
-            )
-            && let Some(c) = claimant_state
-            && e.actors.iter().all(|a| a.country.is_some() && a.country != c.country)
-            && !e.actors.is_empty()
-        {
-            e.recipients.push(Actor { sector: None, name: None, wikidata: None, ..c.clone() });
-        }
-        // A visit, aid or support with no named recipient goes to where it happens
-        // ("arrived in Amman on a visit").
-        if e.recipients.is_empty()
-            && matches!(e.event_type, EventType::Consult | EventType::Aid | EventType::Support | EventType::Cooperate)
-            && let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c)))
-        {
-            // (the place's own mention names it: read, not inferred)
-            match e.location.as_ref() {
-                Some(l) => e.recipients.push(Actor { span: l.span, country: Some(c), ..Actor::default() }),
-                None => e.recipients.extend(inferred_side(cx, c, None, None)),
-            }
-        }
-        // Victims of unknown nationality ("killed 23 people in Tel Aviv") are taken
-        // to be of the country where it happened, when that is not the attacker's.
-        if matches!(e.event_type, EventType::Assault | EventType::Coerce)
-            && !e.two_sided
-            && let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c)))
-        {
-            for r in e.recipients.iter_mut().filter(|r| stateless(r)) {
-                r.country = Some(c);
-            }
-            // Nor any named target ("imposed a blockade on the Gaza Strip").
-            if e.recipients.is_empty() && e.actors.iter().any(|a| a.country.is_some()) {
-                match e.location.as_ref() {
-                    Some(l) => e.recipients.push(Actor { span: l.span, country: Some(c), ..Actor::default() }),
-                    None => e.recipients.extend(inferred_side(cx, c, None, None)),
-                }
-            }
-        }
-        // An attack by nobody named ("a roadside bomb near Samarra killed…") is, as
-        // ACLED codes it, an unidentified armed group of the country where it happened;
-        // unnamed gunmen too (low confidence).
-        // In an article about two countries fighting, an attack on one of them (its
-        // soldiers, its state) is the other's.
-        if e.event_type == EventType::Assault && !e.two_sided {
-            // (soldiers or the state itself hit: a civilian toll says nothing of the side)
-            let hit = e
-                .recipients
-                .iter()
-                .filter(|r| r.sector.is_none_or(|s| matches!(s, Sector::Mil | Sector::Gov)))
-                .filter_map(|r| r.country)
-                .collect::<Vec<_>>();
-            let enemy = (dyad.len() == 2)
-                .then(|| dyad.iter().copied().find(|d| !hit.contains(d) && hit.iter().any(|h| dyad.contains(h))))
-                .flatten();
-            // (where the place is one side's, an attack there by nobody named may be
-            // either side's: left open)
-            let neutral = here.filter(|h| !dyad.contains(h) || dyad.len() < 2);
-            let sector = if enemy.is_some() { Sector::Mil } else { Sector::Uaf };
-            if let Some(c) = enemy.or(neutral) {
-                let unnamed = |a: &Actor| {
-                    a.country.is_none()
-                        && a.name.is_none()
-                        && a.sector.is_none_or(|s| matches!(s, Sector::Uaf | Sector::Reb | Sector::Mil | Sector::Cvl))
-                };
-                if e.actors.is_empty() {
-                    // (an inferred side points at the mention it was read from)
-                    let at = e.location.as_ref().map(|l| l.span).filter(|_| enemy.is_none());
-                    if let Some(a) = inferred_side(cx, c, Some(sector), at) {
-                        e.actors.push(a);
-                        e.confidence = e.confidence.min(0.5);
-                    }
-                } else if e.actors.iter().all(unnamed) {
-                    for a in e.actors.iter_mut() {
-                        a.country = Some(c);
-                    }
-                    e.confidence = e.confidence.min(0.5);
-                }
-            }
-        }
-        // Protesters of unknown nationality are people of the place, or of the
-        // authorities they protest against.
-        if e.event_type == EventType::Protest
-            && let Some(c) = here.or_else(|| e.recipients.iter().find_map(|r| r.country))
-        {
-            for a in e.actors.iter_mut().filter(|a| stateless(a)) {
-                a.country = Some(c);
-            }
-        }
-        // A march "in Minsk in defiance of Belarusian authorities" addresses the
-        // authorities named, not the place.
-        if e.event_type == EventType::Protest
-            && e.recipients.first().is_some_and(|r| r.sector.is_none() && r.name.is_none())
-            && let Some(auth) = starting_in(&cx.actors, |a| a.toks.start, cx.text.sentences[e.sentence].toks.clone())
-                .iter()
-                .filter(|a| a.span.start >= e.trigger.end && a.span.end <= e.evidence.end)
-                .find(|a| a.country.is_some() && matches!(a.sector, Some(Sector::Gov | Sector::Mil | Sector::Cop)))
-        {
-            e.recipients = vec![auth.clone()];
-        }
-        // A protest with no named target addresses the authorities where it happens.
-        if e.event_type == EventType::Protest
-            && e.recipients.is_empty()
-            && let Some(c) = here.or_else(|| e.actors.iter().find_map(|a| a.country))
-        {
-            let at = e.location.as_ref().map(|l| l.span).filter(|_| here == Some(c));
-            e.recipients.extend(inferred_side(cx, c, Some(Sector::Gov), at));
-        }
-        // A recipient that is an actor's own mention is the actor read twice (a
-        // government acting on its own people or capital is kept).
-        // (sides read from context point at some mention: they are not that mention)
-        let actor_spans: Vec<_> = e.actors.iter().filter(|a| !a.inferred).map(|a| a.span).collect();
-        e.recipients.retain(|r| r.inferred || !actor_spans.contains(&r.span));
-    }
-}
-
 /// A side read from context: the country `c`, pointing at the mention it was read from
 /// (`at`, else the document's first actor or place of that country). `None` when the
 /// country has no mention to point at.
-fn inferred_side(
+pub(crate) fn inferred_side(
     cx: &Ctx<'_, '_>,
     c: &'static str,
     sector: Option<Sector>,

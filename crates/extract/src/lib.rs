@@ -25,6 +25,7 @@ pub mod participants;
 mod passes;
 pub mod quantities;
 mod quotes;
+pub mod rules;
 
 use sitrep_core::{
     Actor, Analysis, DateMention, Diagnostic, Document, EventDate, NumberMention, PlaceMention, Text, TokRange, Word,
@@ -309,7 +310,7 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     let triggers = events::triggers(&cx);
     let mut evs = events::build(&cx, &triggers);
     let displaced = casualties::attach(&cx, &mut evs);
-    events::complete(&cx, &mut evs);
+    rules::complete(&cx, &mut evs);
     let noun_triggers =
         triggers.iter().filter(|t| t.pos == sitrep_core::Pos::Noun).map(|t| text.span(t.toks.clone()).start).collect();
     events::drop_topics(&mut evs, &noun_triggers);
