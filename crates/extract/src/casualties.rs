@@ -9,7 +9,8 @@ use sitrep_lexicon::field;
 
 use crate::claims::claim_at;
 use crate::cues::any_in;
-use crate::events::{push_actor, status_at};
+use crate::events::status_at;
+use crate::roles::push_actor;
 use crate::{Ctx, starting_in};
 
 /// Finds casualty claims and attaches each to an event of its sentence (creating an

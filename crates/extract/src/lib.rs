@@ -25,6 +25,7 @@ pub mod participants;
 mod passes;
 pub mod quantities;
 mod quotes;
+pub mod roles;
 pub mod rules;
 
 use sitrep_core::{

@@ -22,7 +22,8 @@
 use sitrep_core::{Actor, Event, EventType, Mode, Sector, Status};
 
 use crate::Ctx;
-use crate::events::{inferred_side, place_country, push_actor, stateless};
+use crate::events::{inferred_side, place_country, stateless};
+use crate::roles::push_actor;
 use crate::starting_in;
 
 /// What every rule may read: the document and its two main belligerents.

@@ -1,8 +1,10 @@
 //! Trigger pass `antecedent`: An earlier event named as the background of the news ("after 12 days of battles", "à la suite des combats") is a reference, not a report, unless given a toll here.
 
-use crate::events::{Trigger, clause_end, first_after, known};
-use crate::{Ctx, starting_in};
 use sitrep_core::{Cue, Pos, TokRange, Word};
+
+use crate::events::{Trigger, clause_end, known};
+use crate::roles::first_after;
+use crate::{Ctx, starting_in};
 
 pub(crate) fn run(cx: &Ctx<'_, '_>, sent: TokRange, found: &mut Vec<Trigger>) {
     // An earlier event named by a noun as the background of the news ("after 12

@@ -1,8 +1,9 @@
 //! Trigger pass `complement`: A verb governs its infinitive complement ("agreed to share", "a accepté de négocier", "threatened to attack"): one event of the verb's type.
 
+use sitrep_core::{Pos, TokRange, Word};
+
 use crate::Ctx;
 use crate::events::Trigger;
-use sitrep_core::{Pos, TokRange, Word};
 
 pub(crate) fn run(cx: &Ctx<'_, '_>, _sent: TokRange, found: &mut Vec<Trigger>) {
     // A verb governs its complement: "agreed to share", "a accepté de négocier",

@@ -1,8 +1,9 @@
 //! Trigger pass `condition`: What a condition supposes is no event ("unless Baghdad accepted", "if it is attacked", "si les négociations échouent").
 
+use sitrep_core::{Cue, TokRange};
+
 use crate::events::{Trigger, clause_end};
 use crate::{Ctx, starting_in};
-use sitrep_core::{Cue, TokRange};
 
 pub(crate) fn run(cx: &Ctx<'_, '_>, sent: TokRange, found: &mut Vec<Trigger>) {
     // What a condition supposes is no event: "unless Baghdad accepted its

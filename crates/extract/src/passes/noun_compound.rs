@@ -1,8 +1,9 @@
 //! Trigger pass `noun_compound`: A noun compound names one event, its head last where the language puts modifiers first ("ceasefire talks": talks).
 
+use sitrep_core::{Pos, Setting, TokRange};
+
 use crate::Ctx;
 use crate::events::Trigger;
-use sitrep_core::{Pos, Setting, TokRange};
 
 pub(crate) fn run(cx: &Ctx<'_, '_>, _sent: TokRange, found: &mut Vec<Trigger>) {
     // A noun compound names one event, its head last ("ceasefire talks" → talks).

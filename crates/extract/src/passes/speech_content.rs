@@ -1,8 +1,9 @@
 //! Trigger pass `speech_content`: What is asked, refused, alleged, agreed, backed or discussed is the content of that event, not a second one (nouns and gerunds of the same clause).
 
+use sitrep_core::{EventType, Pos, Suffix, TokRange, Word};
+
 use crate::Ctx;
 use crate::events::{Trigger, clause_end, tolled};
-use sitrep_core::{EventType, Pos, Suffix, TokRange, Word};
 
 pub(crate) fn run(cx: &Ctx<'_, '_>, sent: TokRange, found: &mut Vec<Trigger>) {
     // What is asked, refused, alleged, agreed, backed or discussed is the content of

@@ -1,9 +1,10 @@
 //! Trigger pass `stopped`: Fighting that stops is a retreat, cooperation broken off a sanction; fighting named by a request, an agreement or a threat nearby is its topic, not an event.
 
+use sitrep_core::{Cue, EventType, Mode, Pos, TokRange};
+
 use crate::cues::any_in;
 use crate::events::{Trigger, gap};
 use crate::{Ctx, starting_in};
-use sitrep_core::{Cue, EventType, Mode, Pos, TokRange};
 
 pub(crate) fn run(cx: &Ctx<'_, '_>, sent: TokRange, found: &mut Vec<Trigger>) {
     // Fighting that stops is a retreat; fighting named by a request, an agreement or

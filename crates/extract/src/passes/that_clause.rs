@@ -1,8 +1,9 @@
 //! Trigger pass `that_clause`: What a request, an agreement, a threat or an accusation states in a that-clause is its content ("demanded that Israel ease restrictions").
 
+use sitrep_core::{EventType, Pos, TokRange};
+
 use crate::Ctx;
 use crate::events::{Trigger, clause_end, is_that, that_after, tolled};
-use sitrep_core::{EventType, Pos, TokRange};
 
 pub(crate) fn run(cx: &Ctx<'_, '_>, sent: TokRange, found: &mut Vec<Trigger>) {
     // What a request asks for is its content: "demanded that Israel ease

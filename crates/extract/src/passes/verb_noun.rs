@@ -1,8 +1,9 @@
 //! Trigger pass `verb_noun`: A verb with its event noun is one event ("négocié un cessez-le-feu", "called for talks"); an argument between them stays outside the trigger.
 
+use sitrep_core::{EventType, Pos, TokRange};
+
 use crate::events::Trigger;
 use crate::{Ctx, starting_in};
-use sitrep_core::{EventType, Pos, TokRange};
 
 pub(crate) fn run(cx: &Ctx<'_, '_>, _sent: TokRange, found: &mut Vec<Trigger>) {
     // A light verb with its noun ("négocié un cessez-le-feu", "called for talks").
