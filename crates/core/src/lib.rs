@@ -319,6 +319,18 @@ pub struct Event {
     /// support", "plans to attack", "did not agree"), the event type stated as planned
     /// or refused.
     pub planned: Option<EventType>,
+    /// What the trigger was (not output): facts later stages read.
+    pub facts: TriggerFacts,
+}
+
+/// Facts about the trigger of an event that later stages need (not part of the output).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct TriggerFacts {
+    /// Named by a noun ("the attack"), not a verb.
+    pub noun: bool,
+    /// Named by a noun, a gerund or an infinitive: it may be another event's purpose,
+    /// manner or topic (`fold_secondary`).
+    pub nonfinite: bool,
 }
 
 /// A non-casualty number worth keeping (troops deployed, prisoners exchanged...).

@@ -586,6 +586,7 @@ fn attach_one(
                 confidence: 0.6,
                 planned: None,
                 sentence: c.sentence,
+                facts: Default::default(),
                 casualties: vec![c],
             });
         }

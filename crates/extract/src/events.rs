@@ -325,6 +325,7 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
             confidence: if t.weak { 0.5 } else { 0.7 },
             planned: None,
             sentence: t.sentence,
+            facts: sitrep_core::TriggerFacts { noun: t.pos == Pos::Noun, nonfinite: t.nonfinite },
         };
         if hedged(&cx.claims, t.toks.start) {
             e.confidence -= 0.15;
@@ -407,7 +408,7 @@ pub(crate) fn inferred_side(
 /// Drops events named only by a noun with nobody involved ("peace talks", "food aid",
 /// "the civil war" as a topic) when the same sentence has an event with parties: the
 /// noun is that event's topic, not a separate event.
-pub fn drop_topics(events: &mut Vec<Event>, noun_triggers: &std::collections::BTreeSet<usize>) {
+pub fn drop_topics(events: &mut Vec<Event>) {
     // Sides filled in from the document (inferred) are not parties read in the sentence.
     let has_parties = |e: &Event| e.actors.iter().chain(&e.recipients).any(|a| !a.inferred);
     let with_parties: std::collections::BTreeSet<usize> =
@@ -415,7 +416,7 @@ pub fn drop_topics(events: &mut Vec<Event>, noun_triggers: &std::collections::BT
     events.retain(|e| {
         // (a protest is rarely a mere topic: "thousands marched to demand ...")
         let partyless = !has_parties(e) && e.casualties.is_empty() && e.event_type != EventType::Protest;
-        !(partyless && noun_triggers.contains(&e.trigger.start) && with_parties.contains(&e.sentence))
+        !(partyless && e.facts.noun && with_parties.contains(&e.sentence))
     });
 }
 
@@ -537,7 +538,7 @@ pub fn published_date(published: Option<&str>) -> EventDate {
 /// "rejected a request for aid") and is folded into it. A finite verb with its own
 /// predication ("…and threatened to…", "a facilité un accord") stays, as does violence
 /// after a non-violent event.
-pub fn fold_secondary(events: &mut Vec<Event>, subordinate: &std::collections::BTreeSet<usize>) {
+pub fn fold_secondary(events: &mut Vec<Event>) {
     let mut main: Option<usize> = None; // index of the current sentence's first event
     let mut keep = vec![true; events.len()];
     for i in 0..events.len() {
@@ -549,7 +550,7 @@ pub fn fold_secondary(events: &mut Vec<Event>, subordinate: &std::collections::B
             }
         };
         let (a, e) = (&events[m], &events[i]);
-        if !subordinate.contains(&e.trigger.start) {
+        if !e.facts.nonfinite {
             continue;
         }
         let countries = |xs: &[Actor]| xs.iter().filter_map(|x| x.country).collect::<Vec<_>>();

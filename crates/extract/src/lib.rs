@@ -312,13 +312,10 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     let mut evs = events::build(&cx, &triggers);
     let displaced = casualties::attach(&cx, &mut evs);
     rules::complete(&cx, &mut evs);
-    let noun_triggers =
-        triggers.iter().filter(|t| t.pos == sitrep_core::Pos::Noun).map(|t| text.span(t.toks.clone()).start).collect();
-    events::drop_topics(&mut evs, &noun_triggers);
+    events::drop_topics(&mut evs);
     events::recode_intent(&cx, &mut evs);
     evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
-    let nonfinite = triggers.iter().filter(|t| t.nonfinite).map(|t| text.span(t.toks.clone()).start).collect();
-    events::fold_secondary(&mut evs, &nonfinite);
+    events::fold_secondary(&mut evs);
     let mut evs = events::merge_duplicates(evs);
     evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
     participants::enforce(&text, &mut evs);
