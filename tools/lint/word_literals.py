@@ -2,7 +2,8 @@
 """Count natural-language words written as string literals in the analysis crates.
 
 A literal counts when its folded text (lower case, accents stripped) is a form of some
-table in `data/lang/` (first column, `*` wildcard removed). Test code is skipped: files
+table in `data/lang/` (first column, `*` wildcard removed; `settings.tsv` keys and
+`suffixes.tsv` endings are not forms). Test code is skipped: files
 named `tests.rs` or under `tests/`, and everything after a `#[cfg(test)]` line.
 Language-code branches (`== "en"`, `"fr" =>` ...) are counted apart.
 
@@ -31,6 +32,8 @@ def forms() -> set:
     langs = sorted(p.name for p in (ROOT / "data/lang").iterdir() if p.is_dir())
     for lang in langs:
         for f in sorted((ROOT / "data/lang" / lang).glob("*.tsv")):
+            if f.stem in ("settings", "suffixes"):  # keys and endings, not forms matched in text
+                continue
             for i, line in enumerate(f.read_text(encoding="utf-8").splitlines()):
                 if i == 0 or line.startswith("#") or not line:
                     continue

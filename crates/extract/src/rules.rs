@@ -42,22 +42,29 @@ pub(crate) enum Flow {
 
 type Rule = fn(&Doc<'_, '_, '_>, &mut Event) -> Flow;
 
+/// `(name, rule)` pairs named after their functions.
+macro_rules! rules {
+    ($($f:ident),* $(,)?) => {
+        &[$((stringify!($f), $f as Rule)),*]
+    };
+}
+
 /// Every rule, in the order they apply.
-const RULES: &[(&str, Rule)] = &[
-    ("exercises", exercises),
-    ("expulsion", expulsion),
-    ("dominant_country", dominant_country),
-    ("two_sided_sides", two_sided_sides),
-    ("claimant_acts", claimant_acts),
-    ("accuser", accuser),
-    ("claimant_target", claimant_target),
-    ("visit_place", visit_place),
-    ("victims_place", victims_place),
-    ("unnamed_attacker", unnamed_attacker),
-    ("protesters_place", protesters_place),
-    ("protest_defied", protest_defied),
-    ("protest_authorities", protest_authorities),
-    ("recipient_not_actor", recipient_not_actor),
+const RULES: &[(&str, Rule)] = rules![
+    exercises,
+    expulsion,
+    dominant_country,
+    two_sided_sides,
+    claimant_acts,
+    accuser,
+    claimant_target,
+    visit_place,
+    victims_place,
+    unnamed_attacker,
+    protesters_place,
+    protest_defied,
+    protest_authorities,
+    recipient_not_actor,
 ];
 
 /// Names of the rules, in order (for documentation and tests).

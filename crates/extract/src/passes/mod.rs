@@ -33,15 +33,22 @@ mod verb_noun;
 /// A pass rewrites (merges, retypes, drops) the triggers found in one sentence.
 pub(crate) type Pass = fn(&Ctx<'_, '_>, TokRange, &mut Vec<Trigger>);
 
+/// `(name, pass)` pairs named after their modules.
+macro_rules! passes {
+    ($($m:ident),* $(,)?) => {
+        &[$((stringify!($m), $m::run as Pass)),*]
+    };
+}
+
 /// Every pass, in the order they run.
-pub(crate) const PASSES: &[(&str, Pass)] = &[
-    ("stopped", stopped::run),
-    ("noun_compound", noun_compound::run),
-    ("verb_noun", verb_noun::run),
-    ("complement", complement::run),
-    ("speech_content", speech_content::run),
-    ("that_clause", that_clause::run),
-    ("light_verb", light_verb::run),
-    ("condition", condition::run),
-    ("antecedent", antecedent::run),
+pub(crate) const PASSES: &[(&str, Pass)] = passes![
+    stopped,
+    noun_compound,
+    verb_noun,
+    complement,
+    speech_content,
+    that_clause,
+    light_verb,
+    condition,
+    antecedent,
 ];
