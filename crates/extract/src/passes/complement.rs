@@ -12,7 +12,9 @@ pub(crate) fn run(cx: &Ctx<'_, '_>, _sent: TokRange, found: &mut Vec<Trigger>) {
     while k + 1 < found.len() {
         let (a, b) = (&found[k], &found[k + 1]);
         let between = a.toks.end..b.toks.start;
-        let ends_to = cx.ix.is(a.toks.end - 1, Word::Complement);
+        // (an elided marker ends in an apostrophe: "a menacé d'attaquer")
+        let last = if cx.text.tok(a.toks.end - 1) == "'" && a.toks.len() > 1 { a.toks.end - 2 } else { a.toks.end - 1 };
+        let ends_to = cx.ix.is(last, Word::Complement);
         // "must withdraw", "doit libérer": the demanded action is the demand's content.
         let demanded = a.pos == Pos::Modal && b.toks.start >= a.toks.end && between.len() <= 2;
         let complement = demanded
