@@ -15,7 +15,7 @@ pub use civil::{Ymd, days_in_month};
 use sitrep_core::{
     DateKind, DateMention, DateWord, NumberMention, Precision, Setting, Suffix, Text, TokenKind, Word as W,
 };
-use sitrep_lexicon::{Index, LangPack, field};
+use sitrep_lexicon::{Index, LangPack};
 
 /// Finds every temporal expression in `text`. `numbers` are the number mentions of the
 /// same text (for durations); `published` resolves relative dates.
@@ -66,7 +66,8 @@ impl Scanner<'_, '_> {
         }
         let m = self.ix.longest_at(&self.pack.dates, i, limit)?;
         let row = self.pack.dates.rows_of(&m).next()?;
-        Some((m.toks.end, DateWord::parse(field(row, 1)?)?, field(row, 2).unwrap_or("")))
+        let dates = &self.pack.dates;
+        Some((m.toks.end, DateWord::parse(dates.get(row, "kind")?)?, dates.get(row, "value").unwrap_or("")))
     }
 
     fn word_of(&self, i: usize, limit: usize, kind: DateWord) -> Option<(usize, &'static str)> {
@@ -144,10 +145,9 @@ impl Scanner<'_, '_> {
     /// Whether the sentence around token `i` speaks of the future (a `future` cue).
     fn future_context(&self, i: usize) -> bool {
         let Some(s) = self.text.sentences.get(self.text.sentence_of(i)) else { return false };
-        self.ix
-            .find(&self.pack.cues, s.toks.clone())
-            .iter()
-            .any(|m| self.pack.cues.rows_of(m).any(|r| field(r, 1) == Some("future")))
+        self.ix.find(&self.pack.cues, s.toks.clone()).iter().any(|m| {
+            self.pack.cues.rows_of(m).any(|r| self.pack.cues.get(r, "cue") == Some(sitrep_core::Cue::Future.as_str()))
+        })
     }
 
     fn at(&self, i: usize, limit: usize) -> Option<DateMention> {

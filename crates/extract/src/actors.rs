@@ -8,7 +8,7 @@
 //! Vladimir Putin, RUS GOV.
 
 use sitrep_core::{Actor, Cue, PlaceMention, Sector, TokRange, Word};
-use sitrep_lexicon::{Index, LangPack, field, global};
+use sitrep_lexicon::{Index, LangPack, global};
 
 #[derive(Clone, Debug)]
 enum Atom {
@@ -52,7 +52,7 @@ pub fn find_actors(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> 
         }
         kept.push(a);
     }
-    compose(ix, &kept, &|k| ix.word_is(&pack.cues, k, 1, &[Cue::NamePart.as_str()]))
+    compose(ix, &kept, &|k| ix.word_is(&pack.cues, k, "cue", &[Cue::NamePart.as_str()]))
 }
 
 fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found> {
@@ -61,12 +61,15 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
     for s in &text.sentences {
         let r = s.toks.clone();
         for m in ix.find(&pack.nouns, r.clone()) {
-            let sector = pack.nouns.rows_of(&m).next().and_then(|row| field(row, 1)).and_then(Sector::parse);
+            let sector =
+                pack.nouns.rows_of(&m).next().and_then(|row| pack.nouns.get(row, "sector")).and_then(Sector::parse);
             out.push(Found { toks: m.toks, atom: Atom::Noun { sector } });
         }
         for m in ix.find(&pack.demonyms, r.clone()) {
             if let Some(row) = pack.demonyms.rows_of(&m).next() {
-                out.push(Found { toks: m.toks, atom: Atom::Demonym { country: row[1] } });
+                if let Some(country) = pack.demonyms.get(row, "country") {
+                    out.push(Found { toks: m.toks, atom: Atom::Demonym { country } });
+                }
             }
         }
         for m in ix.find(&pack.actors, r.clone()) {
@@ -77,10 +80,10 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
                 out.push(Found {
                     toks: m.toks,
                     atom: Atom::Named {
-                        name: row[1],
-                        country: field(row, 2),
-                        sector: field(row, 3).and_then(Sector::parse),
-                        wikidata: field(row, 4),
+                        name: pack.actors.get(row, "name").unwrap_or(row[0]),
+                        country: pack.actors.get(row, "country"),
+                        sector: pack.actors.get(row, "sector").and_then(Sector::parse),
+                        wikidata: pack.actors.get(row, "wikidata"),
                     },
                 });
             }
@@ -90,24 +93,23 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
             for m in ix.find(table, r.clone()) {
                 let original = text.slice(text.span(m.toks.clone()));
                 let row = table.rows_of(&m).find(|row| {
-                    let lang_col = if is_org { 5 } else { 6 };
-                    let lang_ok =
-                        matches!(field(row, lang_col), None | Some("*")) || field(row, lang_col) == Some(pack.code);
-                    let cs_ok = !is_org || field(row, 6) != Some("cs") || original == row[0];
+                    let lang = table.get(row, "lang");
+                    let lang_ok = matches!(lang, None | Some("*")) || lang == Some(pack.code);
+                    // (`cs`: an acronym that is also a word matches only as written)
+                    let cs_ok = !is_org || table.get(row, "flags") != Some("cs") || original == row[0];
                     lang_ok && cs_ok
                 });
                 let Some(row) = row else { continue };
                 if !text.tokens[m.toks.clone()].iter().any(|t| t.cap) {
                     continue;
                 }
-                let wikidata = if is_org { field(row, 4) } else { field(row, 5) };
                 out.push(Found {
                     toks: m.toks,
                     atom: Atom::Named {
-                        name: row[1],
-                        country: field(row, 2),
-                        sector: field(row, 3).and_then(Sector::parse),
-                        wikidata,
+                        name: table.get(row, "name").unwrap_or(row[0]),
+                        country: table.get(row, "country"),
+                        sector: table.get(row, "sector").and_then(Sector::parse),
+                        wikidata: table.get(row, "wikidata"),
                     },
                 });
             }
@@ -122,7 +124,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
         }
     }
     // "ethnic Albanians", "les Turcs ethniques": an ethnic group, not a nationality.
-    let ethnic = |k: usize| ix.word_is(&pack.cues, k, 1, &[Cue::Ethnic.as_str()]);
+    let ethnic = |k: usize| ix.word_is(&pack.cues, k, "cue", &[Cue::Ethnic.as_str()]);
     for f in out.iter_mut() {
         if matches!(f.atom, Atom::Demonym { .. })
             && ((f.toks.start > 0 && ethnic(f.toks.start - 1)) || ethnic(f.toks.end))
@@ -131,7 +133,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
         }
     }
     // "pro-Iranian Hizbollah", "an anti-Syria journalist": a stance, not a nationality.
-    let stance = |k: usize| ix.word_is(&pack.cues, k, 1, &["stance"]);
+    let stance = |k: usize| ix.word_is(&pack.cues, k, "cue", &[Cue::Stance.as_str()]);
     out.retain(|f| {
         let k = f.toks.start;
         !(matches!(f.atom, Atom::Demonym { .. } | Atom::Country { .. })

@@ -2,15 +2,17 @@
 //! with their qualifier, victims, perpetrator, claimant, status and date.
 
 use sitrep_core::{
-    Actor, Casualty, CasualtyFlag, CasualtyKind, Cue, Event, EventType, Mode, NumberMention, Qualifier, Quantity,
+    Actor, Casualty, CasualtyFlag, CasualtyKind, Cue, Event, EventType, Mode, NumberMention, Pos, Qualifier, Quantity,
     QuantityKind, Sector, Span, TokRange, Word,
 };
-use sitrep_lexicon::field;
 
 use crate::claims::claim_at;
 use crate::cues::any_in;
 use crate::events::status_at;
 use crate::roles::push_actor;
+
+/// The `number` of a singular group noun in `nouns.tsv`.
+const SINGULAR: &str = "sg";
 use crate::{Ctx, starting_in};
 
 /// Finds casualty claims and attaches each to an event of its sentence (creating an
@@ -93,8 +95,8 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
         let mut unknown_done = false;
         for m in words {
             let Some(row) = cx.pack.casualty.rows_agreeing(cx.text, m).into_iter().next() else { continue };
-            let Some(kind) = field(row, 1).and_then(CasualtyKind::parse) else { continue };
-            let flag = field(row, 2).and_then(CasualtyFlag::parse);
+            let Some(kind) = cx.pack.casualty.get(row, "kind").and_then(CasualtyKind::parse) else { continue };
+            let flag = cx.pack.casualty.get(row, "flags").and_then(CasualtyFlag::parse);
             let weak = flag.is_some();
             let countable = !matches!(flag, Some(CasualtyFlag::NoCount | CasualtyFlag::One));
             let implies_one = flag == Some(CasualtyFlag::One);
@@ -214,7 +216,7 @@ fn singular_passive(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<Tok
         return None;
     }
     // Not an event named just before ("The attack was captured on camera").
-    let event_subject = k > sent.start && cx.ix.word_is(&cx.pack.triggers, k - 1, 5, &["N"]);
+    let event_subject = k > sent.start && cx.ix.word_is(&cx.pack.triggers, k - 1, "pos", &[Pos::Noun.as_str()]);
     if event_subject {
         return None;
     }
@@ -400,7 +402,7 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: Casualty
     // Only auxiliaries, adverbs or an apposition's closing comma in between ("a
     // 67-year-old male, died").
     let between_ok = (m.toks.end..w.start).all(|k| cx.text.tok(k) == "," || any_in(&cx.cues[Cue::Aux], k..k + 1));
-    if field(row, 2) != Some("sg") || !between_ok {
+    if cx.pack.nouns.get(row, "number") != Some(SINGULAR) || !between_ok {
         return None;
     }
     // An article before the noun, possibly across an age ("a 20-year-old man").
@@ -413,7 +415,8 @@ fn singular_victim(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange, kind: Casualty
     if start > sent.start + 1 && cx.ix.is(start - 1, Word::Conj) {
         let before = start.saturating_sub(8).max(sent.start)..start - 1;
         let first = cx.ix.find(&cx.pack.nouns, before.clone()).into_iter().last().filter(|n| {
-            n.toks.end == start - 1 && cx.pack.nouns.rows_of(n).next().is_some_and(|r| field(r, 2) == Some("sg"))
+            n.toks.end == start - 1
+                && cx.pack.nouns.rows_of(n).next().is_some_and(|r| cx.pack.nouns.get(r, "number") == Some(SINGULAR))
         });
         if let Some(n) = first {
             let det = (before.start..n.toks.start)
@@ -433,7 +436,7 @@ fn singular_object(cx: &Ctx<'_, '_>, w: TokRange, sent: TokRange) -> Option<(Spa
     let det = (w.end..(w.end + 2).min(end)).find(|&k| cx.ix.is(k, Word::Article) || cx.ix.is(k, Word::Possessive))?;
     let m = cx.ix.find(&cx.pack.nouns, det + 1..end).into_iter().next()?;
     let row = cx.pack.nouns.rows_of(&m).next()?;
-    if field(row, 2) != Some("sg") || m.toks.start > det + 6 {
+    if cx.pack.nouns.get(row, "number") != Some(SINGULAR) || m.toks.start > det + 6 {
         return None;
     }
     Some((cx.text.span(det..m.toks.end), det..m.toks.end))

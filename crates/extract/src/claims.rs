@@ -6,8 +6,8 @@
 //! parenthetical "…, selon X, …" only covers its own clause. A quoted sentence right
 //! after an attributed quote keeps the same speaker.
 
-use sitrep_core::{Actor, SpeechKind, TokRange};
-use sitrep_lexicon::{Index, LangPack, field};
+use sitrep_core::{Actor, Cue, SpeechKind, TokRange};
+use sitrep_lexicon::{Index, LangPack};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CueKind {
@@ -34,7 +34,9 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
     for (si, s) in text.sentences.iter().enumerate() {
         let before = out.len();
         for m in ix.find(&pack.speech, s.toks.clone()) {
-            let Some(kind) = pack.speech.rows_agreeing(text, &m).into_iter().next().and_then(|r| field(r, 1)) else {
+            let Some(kind) =
+                pack.speech.rows_agreeing(text, &m).into_iter().next().and_then(|r| pack.speech.get(r, "kind"))
+            else {
                 continue;
             };
             let kind = match SpeechKind::parse(kind) {
@@ -52,8 +54,8 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
             let sent = s.toks.clone();
             // "which he said would…": a pronoun right before the cue is the speaker, not
             // an actor further back.
-            let pronoun =
-                m.toks.start > sent.start && ix.word_is(&pack.cues, m.toks.start - 1, 1, &["pronoun", "pronoun_sg"]);
+            let pronoun = m.toks.start > sent.start
+                && ix.word_is(&pack.cues, m.toks.start - 1, "cue", &[Cue::Pronoun.as_str(), Cue::PronounSg.as_str()]);
             let before_actor = crate::starting_in(actors, |a| a.toks.start, sent.start..m.toks.start)
                 .iter()
                 .rev()
@@ -65,7 +67,7 @@ pub fn find_claims(ix: &Index<'_>, pack: &LangPack, actors: &[Actor]) -> Vec<Cla
             // A speaker after the cue follows it directly ("said the minister"), past
             // determiners and adverbs of time at most, not a clause ("said they would
             // meet the UN envoy").
-            let det = |k: usize| ix.word_is(&pack.cues, k, 1, &["det"]);
+            let det = |k: usize| ix.word_is(&pack.cues, k, "cue", &[Cue::Det.as_str()]);
             let direct =
                 |a: &&Actor| (m.toks.end..a.toks.start).all(|k| det(k) || text.tokens[k].cap || text.tok(k) == ",");
             let (speaker, scope) = match kind {

@@ -2,7 +2,6 @@
 //! of wars (displaced people come from the casualty stage).
 
 use sitrep_core::{Cue, DateKind, Event, EventType, Quantity, QuantityKind, Sector};
-use sitrep_lexicon::field;
 
 use crate::events::status_at;
 use crate::{Ctx, starting_in};
@@ -36,7 +35,8 @@ pub fn find(cx: &Ctx<'_, '_>, events: &[Event]) -> Vec<Quantity> {
         if noun.toks.start > n.toks.end + 1 {
             continue;
         }
-        let sector = cx.pack.nouns.rows_of(&noun).next().and_then(|r| field(r, 1)).and_then(Sector::parse);
+        let sector =
+            cx.pack.nouns.rows_of(&noun).next().and_then(|r| cx.pack.nouns.get(r, "sector")).and_then(Sector::parse);
         let from = events.partition_point(|e| e.sentence < si);
         let deploy =
             events[from..].iter().take_while(|e| e.sentence == si).find(|e| e.event_type == EventType::Mobilize);

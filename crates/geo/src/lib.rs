@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sitrep_core::{Cue, DateWord, PlaceMention, PlaceRef, Text, TokRange, TokenKind};
-use sitrep_lexicon::{Index, LangPack, field, global};
+use sitrep_lexicon::{Index, LangPack, global};
 
 /// Date words that are names (and may be town names too).
 const DATE_NAMES: &[&str] = &[DateWord::Weekday.as_str(), DateWord::Month.as_str()];
@@ -28,29 +28,60 @@ struct Candidate {
     row: &'static [&'static str],
 }
 
+/// Positions of the `places.tsv` columns, resolved by name once.
+struct PlaceCols {
+    name: usize,
+    kind: usize,
+    country: usize,
+    admin1: usize,
+    lat: usize,
+    lon: usize,
+    population: usize,
+    geonameid: usize,
+}
+
+static PLACE_COLS: std::sync::LazyLock<PlaceCols> = std::sync::LazyLock::new(|| {
+    let t = &global().places;
+    let c = |n: &str| t.col(n).unwrap_or(usize::MAX);
+    PlaceCols {
+        name: c("name"),
+        kind: c("kind"),
+        country: c("country"),
+        admin1: c("admin1"),
+        lat: c("lat"),
+        lon: c("lon"),
+        population: c("population"),
+        geonameid: c("geonameid"),
+    }
+});
+
 impl Candidate {
+    /// A column of the place's `places.tsv` row (positions resolved by name).
+    fn col(&self, pick: fn(&PlaceCols) -> usize) -> Option<&'static str> {
+        sitrep_lexicon::field(self.row, pick(&PLACE_COLS))
+    }
     fn kind(&self) -> &'static str {
-        self.row[2]
+        self.col(|c| c.kind).unwrap_or("")
     }
     fn country(&self) -> Option<&'static str> {
-        field(self.row, 3)
+        self.col(|c| c.country)
     }
     fn admin1(&self) -> Option<&'static str> {
-        field(self.row, 4)
+        self.col(|c| c.admin1)
     }
     fn population(&self) -> f64 {
-        field(self.row, 7).and_then(|p| p.parse().ok()).unwrap_or(0.0)
+        self.col(|c| c.population).and_then(|p| p.parse().ok()).unwrap_or(0.0)
     }
     fn to_ref(&self) -> PlaceRef {
-        let num = |i: usize| field(self.row, i).and_then(|v| v.parse::<f64>().ok());
+        let num = |pick: fn(&PlaceCols) -> usize| self.col(pick).and_then(|v| v.parse::<f64>().ok());
         PlaceRef {
             id: self.row[0],
-            name: self.row[1],
+            name: self.col(|c| c.name).unwrap_or(self.row[0]),
             country: self.country(),
             admin1: self.admin1(),
-            geonameid: field(self.row, 8).and_then(|v| v.parse().ok()),
-            lat: num(5),
-            lon: num(6),
+            geonameid: self.col(|c| c.geonameid).and_then(|v| v.parse().ok()),
+            lat: num(|c| c.lat),
+            lon: num(|c| c.lon),
             precision: match self.kind() {
                 "country" => "country",
                 "admin1" | "region" => "region",
@@ -81,30 +112,30 @@ pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
             let titled = m.toks.end < s.toks.end
                 && text.tokens[m.toks.end].cap
                 && (ix.longest_at(&pack.nouns, m.toks.end, m.toks.end + 1).is_some()
-                    || ix.word_is(&pack.dates, m.toks.end, 1, DATE_NAMES));
+                    || ix.word_is(&pack.dates, m.toks.end, "kind", DATE_NAMES));
             // "South Lebanon", "Northern Iraq": a compass word may precede it.
             let compass = m.toks.start > s.toks.start
                 && text.tokens[m.toks.start - 1].cap
-                && ix.word_is(&pack.cues, m.toks.start - 1, 1, &[Cue::Compass.as_str()]);
+                && ix.word_is(&pack.cues, m.toks.start - 1, "cue", &[Cue::Compass.as_str()]);
             if !plausible(text, m.toks.clone(), s.toks.start, s.toks.end, titled, compass) {
                 continue;
             }
             // "in March 2001", "le 5 août": a month or weekday name is a date here, not
             // one of the towns that share it.
-            let date_word = m.toks.len() == 1 && ix.word_is(&pack.dates, m.toks.start, 1, DATE_NAMES);
+            let date_word = m.toks.len() == 1 && ix.word_is(&pack.dates, m.toks.start, "kind", DATE_NAMES);
             if date_word {
                 continue;
             }
             let mut cands = Vec::new();
             for row in names.rows_of(&m) {
-                let flags = field(row, 2).unwrap_or("");
+                let flags = names.get(row, "flags").unwrap_or("");
                 if flags.split(',').any(|f| f == "common") && !capitalised_inside(text, m.toks.clone(), s.toks.start) {
                     continue;
                 }
                 if flags.split(',').any(|f| f == "abbr") && text.slice(text.span(m.toks.clone())) != row[0] {
                     continue;
                 }
-                if let Some(p) = g.place(row[1]) {
+                if let Some(p) = names.get(row, "id").and_then(|id| g.place(id)) {
                     cands.push(Candidate { row: p });
                 }
             }
@@ -159,7 +190,9 @@ impl Context {
         }
         for m in ix.find_in_sentences(&pack.demonyms) {
             for row in pack.demonyms.rows_of(&m) {
-                *countries.entry(row[1]).or_default() += 1;
+                if let Some(c) = pack.demonyms.get(row, "country") {
+                    *countries.entry(c).or_default() += 1;
+                }
             }
         }
         Context { countries, admin1 }

@@ -197,6 +197,12 @@ impl Table {
         self.header().iter().position(|h| *h == name)
     }
 
+    /// The cell of `row` in the column named `name` (`None` when empty or absent):
+    /// columns are read by name, never by position.
+    pub fn get(&self, row: &[&'static str], name: &str) -> Option<&'static str> {
+        self.col(name).and_then(|c| field(row, c))
+    }
+
     /// The row indices listed at a postings offset.
     fn postings(&self, post: u32) -> impl Iterator<Item = usize> + '_ {
         postings(self.post, post).map(|r| r as usize)
@@ -417,7 +423,7 @@ fn word_bits(row: &[&str]) -> u64 {
 impl LangPack {
     /// A value of `settings.tsv`.
     pub fn setting(&self, key: Setting) -> Option<&'static str> {
-        self.settings.rows().iter().find(|r| r[0] == key.as_str()).and_then(|r| field(r, 1))
+        self.settings.rows().iter().find(|r| r[0] == key.as_str()).and_then(|r| self.settings.get(r, "value"))
     }
 
     /// Whether the setting `key` has the value `value`.
@@ -428,15 +434,19 @@ impl LangPack {
     /// Whether a folded word ends with a suffix of class `class` (`suffixes.tsv`) and
     /// is longer than it.
     pub fn ends_with(&self, word: &str, class: Suffix) -> bool {
-        self.suffixes
-            .rows()
-            .iter()
-            .any(|r| Suffix::parse(r[1]) == Some(class) && word.len() > r[0].len() && word.ends_with(r[0]))
+        self.suffixes.rows().iter().any(|r| {
+            self.suffixes.get(r, "class").and_then(Suffix::parse) == Some(class)
+                && word.len() > r[0].len()
+                && word.ends_with(r[0])
+        })
     }
 
     /// Whether `s` is, whole, a suffix of class `class` ("er" an ordinal).
     pub fn is_suffix(&self, s: &str, class: Suffix) -> bool {
-        self.suffixes.rows().iter().any(|r| r[0] == s && Suffix::parse(r[1]) == Some(class))
+        self.suffixes
+            .rows()
+            .iter()
+            .any(|r| r[0] == s && self.suffixes.get(r, "class").and_then(Suffix::parse) == Some(class))
     }
 
     /// The grammar classes this language declares it has no forms for (`none` setting).
@@ -492,9 +502,10 @@ impl<'t> Index<'t> {
 
     /// Whether token `k` alone is a form of `table` whose column `col` holds one of
     /// `values` ("he" a `pronoun` cue, "Friday" a `weekday` date word).
-    pub fn word_is(&self, table: &Table, k: usize, col: usize, values: &[&str]) -> bool {
+    pub fn word_is(&self, table: &Table, k: usize, col: &str, values: &[&str]) -> bool {
+        let Some(c) = table.col(col) else { return false };
         self.longest_at(table, k, k + 1)
-            .is_some_and(|m| table.rows_of(&m).any(|r| field(r, col).is_some_and(|v| values.contains(&v))))
+            .is_some_and(|m| table.rows_of(&m).any(|r| field(r, c).is_some_and(|v| values.contains(&v))))
     }
 
     /// As [`Table::longest_at`].
@@ -626,7 +637,7 @@ pub fn calendar_word(word: &str) -> Option<(DateWord, u32)> {
         for i in p.dates.lookup(key) {
             let r = p.dates.row(i);
             if let (Some(k @ (DateWord::Month | DateWord::Weekday)), Some(Ok(v))) =
-                (field(r, 1).and_then(DateWord::parse), field(r, 2).map(str::parse::<u32>))
+                (p.dates.get(r, "kind").and_then(DateWord::parse), p.dates.get(r, "value").map(str::parse::<u32>))
             {
                 return Some((k, v));
             }

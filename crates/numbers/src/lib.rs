@@ -8,7 +8,7 @@
 //! position.
 
 use sitrep_core::{NumberMention, Qualifier, Span, Text, TokenKind, Word};
-use sitrep_lexicon::{Index, LangPack, field};
+use sitrep_lexicon::{Index, LangPack};
 
 /// Finds every number in `text`.
 pub fn find_numbers(ix: &Index<'_>, pack: &LangPack) -> Vec<NumberMention> {
@@ -119,8 +119,9 @@ fn multiplier_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Opt
     }
     let m = ix.longest_at(&pack.numbers, i, limit)?;
     let row = pack.numbers.rows_of(&m).next()?;
-    let v: u64 = row[1].parse().ok()?;
-    (v >= 1000 && field(row, 2) == Some("exact")).then_some((m.toks.end, v))
+    let v: u64 = pack.numbers.get(row, "value")?.parse().ok()?;
+    let exact = pack.numbers.get(row, "qualifier").and_then(Qualifier::parse) == Some(Qualifier::Exact);
+    (v >= 1000 && exact).then_some((m.toks.end, v))
 }
 
 /// Number words starting at token `i`.
@@ -145,8 +146,8 @@ fn words_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<(
         let Some(row) = pack.numbers.rows_of(&m).next() else {
             break;
         };
-        let Ok(v) = row[1].parse::<u64>() else { break };
-        let q = field(row, 2).and_then(Qualifier::parse).unwrap_or(Qualifier::Exact);
+        let Some(Ok(v)) = pack.numbers.get(row, "value").map(str::parse::<u64>) else { break };
+        let q = pack.numbers.get(row, "qualifier").and_then(Qualifier::parse).unwrap_or(Qualifier::Exact);
         if q != Qualifier::Exact {
             // An approximate noun ends the number: "une cinquantaine", "des centaines".
             if end == i || article {
@@ -194,7 +195,7 @@ fn qualify(ix: &Index<'_>, pack: &LangPack, m: &mut NumberMention, sent_start: u
         let Some(row) = pack.qualifiers.rows_of(&q).next() else {
             continue;
         };
-        let Some(qual) = field(row, 1).and_then(Qualifier::parse) else {
+        let Some(qual) = pack.qualifiers.get(row, "qualifier").and_then(Qualifier::parse) else {
             continue;
         };
         if m.qualifier == Qualifier::Exact || qual != Qualifier::Exact {
