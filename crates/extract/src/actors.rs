@@ -66,10 +66,10 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
             out.push(Found { toks: m.toks, atom: Atom::Noun { sector } });
         }
         for m in ix.find(&pack.demonyms, r.clone()) {
-            if let Some(row) = pack.demonyms.rows_of(&m).next() {
-                if let Some(country) = pack.demonyms.get(row, "country") {
-                    out.push(Found { toks: m.toks, atom: Atom::Demonym { country } });
-                }
+            if let Some(row) = pack.demonyms.rows_of(&m).next()
+                && let Some(country) = pack.demonyms.get(row, "country")
+            {
+                out.push(Found { toks: m.toks, atom: Atom::Demonym { country } });
             }
         }
         for m in ix.find(&pack.actors, r.clone()) {
