@@ -93,8 +93,8 @@ fn geoparsing() {
 
 #[test]
 fn french_conflict_headlines() {
-    check("ucdp_car_fr_dev", "events", "f1", 0.9);
-    check("ucdp_car_fr_dev", "casualties", "f1", 0.85);
+    check("ucdp_car_fr_dev", "events", "f1", 0.92);
+    check("ucdp_car_fr_dev", "casualties", "f1", 0.92);
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn english_casualties() {
 fn spanish_events() {
     // The Spanish pack is data only (no Spanish-specific code). Its gold codes several
     // events per sentence, nouns included, so folding secondary clauses costs it a little.
-    check("universalpetrarch_es", "events", "f1", 0.41);
+    check("universalpetrarch_es", "events", "f1", 0.405);
 }
 
 #[test]
@@ -218,4 +218,42 @@ fn no_role_overlaps_a_trigger_on_the_examples() {
         }
     }
     assert!(bad.is_empty(), "{} role span(s) overlap a trigger:\n{}", bad.len(), bad.join("\n"));
+}
+
+/// The F1 of one facet for one language of a multilingual set (`tools/eval/per_lang.py`).
+fn per_lang_f1(set: &str, lang: &str, facet_name: &str) -> f64 {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let pred = scores_dir().join(format!("{set}.pred.jsonl"));
+    let out = Command::new("python3")
+        .current_dir(&root)
+        .arg("tools/eval/per_lang.py")
+        .arg(set)
+        .arg("--pred")
+        .arg(&pred)
+        .arg("--shared")
+        .arg(shared())
+        .arg("--facets")
+        .arg(facet_name)
+        .output()
+        .expect("python3 runs per_lang.py");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut in_lang = false;
+    for line in text.lines() {
+        if line.starts_with("== ") {
+            in_lang = line.contains(&format!("[{lang}]"));
+        } else if in_lang && line.starts_with(facet_name) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            return cols.get(8).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("no F1 in {line:?}"));
+        }
+    }
+    panic!("no {facet_name} table for [{lang}] in per_lang.py output:\n{text}");
+}
+
+#[test]
+fn spanish_real_news_casualties() {
+    // The engine issue's minimum for Spanish real news (pages_dev, lang es).
+    let f1 = per_lang_f1("pages_dev", "es", "casualties");
+    assert!(f1 >= 0.85, "pages_dev [es] casualties F1 = {f1:.3}, below 0.85");
+    let en = per_lang_f1("pages_dev", "en", "casualties");
+    assert!(en >= 0.83, "pages_dev [en] casualties F1 = {en:.3}, below 0.83");
 }
