@@ -285,6 +285,9 @@ closed_set! {
         Participle = "participle",
         /// What may follow a day number ("1st", "1er"): matched whole.
         Ordinal = "ordinal",
+        /// A synthetic future tense ("attaquera", "atacará" folded "atacara"): a verb
+        /// trigger with it is a future event.
+        Future = "future",
     }
 }
 

@@ -306,7 +306,19 @@ pub fn build(cx: &Ctx<'_, '_>, triggers: &[Trigger]) -> Vec<Event> {
             continue;
         }
         let sent = cx.text.sentences[t.sentence].toks.clone();
-        let (status, date) = status_at(cx, t.verb.unwrap_or(t.toks.start), sent.clone(), t.event_type);
+        let (mut status, date) = status_at(cx, t.verb.unwrap_or(t.toks.start), sent.clone(), t.event_type);
+        // A verb in a synthetic future ("expulsará", "attaquera") is a future event.
+        // (any word of a verb trigger: "se manifestarán"; or its light verb)
+        let verb_words = match t.verb {
+            Some(v) => v..v + 1,
+            None => t.toks.clone(),
+        };
+        if status == Status::Current
+            && (t.pos == Pos::Verb || t.verb.is_some())
+            && verb_words.clone().any(|k| cx.pack.ends_with(cx.text.tok(k), Suffix::Future))
+        {
+            status = Status::Future;
+        }
         let claimant = claim_at(&cx.claims, t.toks.start).and_then(|c| c.speaker.clone());
         let mut e = Event {
             event_type: t.event_type,
