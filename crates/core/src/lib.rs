@@ -121,6 +121,20 @@ impl Qualifier {
     }
 }
 
+/// How a casualty claim reads in summaries and the API: `≥49`, `>10`, `~2000`, `10–15`,
+/// `49`, `unknown`. `qualifier` is a [`Qualifier`] name (any other reads as exact).
+pub fn claim_label(qualifier: &str, count: Option<u64>, low: Option<u64>, high: Option<u64>) -> String {
+    let Some(n) = count else { return "unknown".into() };
+    match Qualifier::parse(qualifier) {
+        Some(Qualifier::AtLeast) => format!("≥{n}"),
+        Some(Qualifier::MoreThan) => format!(">{n}"),
+        Some(Qualifier::AtMost) => format!("≤{n}"),
+        Some(Qualifier::Approx) => format!("~{n}"),
+        Some(Qualifier::Range) => format!("{}–{}", low.unwrap_or(n), high.unwrap_or(n)),
+        _ => n.to_string(),
+    }
+}
+
 /// A number found in the text, with its qualifier and implied bounds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NumberMention {

@@ -22,11 +22,16 @@
 //! Mentions are taken in (date, key) order and each compared only with the events still
 //! open within the window that share an anchor with it (a place, a country or party, a
 //! rare name, an article), so the work is close to linear in the number of mentions.
+//!
+//! What a fused event then says (tolls, contradictions across articles, actors, summary
+//! lines) is computed by [`meaning::summarize`] from typed mention summaries.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sitrep_core::{Decision, FusedEvent, FusedMember, MentionFeatures, Status};
 use sitrep_dates::Ymd;
+
+pub mod meaning;
 
 /// Tuning of the fusion rules.
 #[derive(Clone, Debug)]

@@ -10,10 +10,11 @@
 //!   killed ingest leaves whole documents or nothing, and the next run puts what is
 //!   missing.
 //! - **Fusion** ([`Store::fuse`]) recomputes the fused events from every mention and every
-//!   decision in one transaction (`sitrep-fuse` decides; this crate aggregates tolls,
-//!   contradictions and summaries). A `dirty` flag, set in the same transaction as new
-//!   documents, says whether fusion is due, so an ingest killed between the two is
-//!   finished by the next one.
+//!   decision in one transaction (`sitrep-fuse` decides which mentions form an event and,
+//!   in `sitrep_fuse::meaning`, what it says: tolls, contradictions, summaries; this crate
+//!   reads the typed columns, parses each mention's record once, and writes the result).
+//!   A `dirty` flag, set in the same transaction as new documents, says whether fusion
+//!   is due, so an ingest killed between the two is finished by the next one.
 //! - **Narrow interface.** Callers use [`Store`]: put, fuse, query, decide. The views it
 //!   returns are JSON values in the API's shape, so a PostgreSQL backend can implement the
 //!   same methods without touching extraction or the server.

@@ -237,7 +237,7 @@ pub fn event(conn: &Connection, id: &str) -> Result<Value> {
                     let g = |k: &str| c.get(k).and_then(Value::as_u64);
                     let q = c.get("qualifier").and_then(Value::as_str).unwrap_or("exact");
                     json!({"kind": c.get("kind"), "count": c.get("count"), "qualifier": q,
-                           "label": crate::fusion::label(q, g("count"), g("low"), g("high")),
+                           "label": sitrep_fuse::meaning::label(q, g("count"), g("low"), g("high")),
                            "victims": c.get("victims"), "claimant": c.get("claimant").and_then(|x| x.get("name").or(x.get("text")))})
                 })
                 .collect();
