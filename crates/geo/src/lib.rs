@@ -40,20 +40,16 @@ struct PlaceCols {
     geonameid: usize,
 }
 
-static PLACE_COLS: std::sync::LazyLock<PlaceCols> = std::sync::LazyLock::new(|| {
-    let t = &global().places;
-    let c = |n: &str| t.col(n).unwrap_or(usize::MAX);
-    PlaceCols {
-        name: c("name"),
-        kind: c("kind"),
-        country: c("country"),
-        admin1: c("admin1"),
-        lat: c("lat"),
-        lon: c("lon"),
-        population: c("population"),
-        geonameid: c("geonameid"),
-    }
-});
+/// Resolves each field's column by the field's own name (`population` → "population").
+macro_rules! place_cols {
+    ($t:expr; $($f:ident),*) => {
+        PlaceCols { $($f: $t.col(stringify!($f)).unwrap_or(usize::MAX)),* }
+    };
+}
+
+static PLACE_COLS: std::sync::LazyLock<PlaceCols> = std::sync::LazyLock::new(
+    || place_cols!(global().places; name, kind, country, admin1, lat, lon, population, geonameid),
+);
 
 impl Candidate {
     /// A column of the place's `places.tsv` row (positions resolved by name).
