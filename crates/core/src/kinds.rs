@@ -230,6 +230,8 @@ closed_set! {
         ComplementGap = "complement_gap",
         /// "between", "entre": the sides of fighting follow.
         Between = "between",
+        /// "with", "avec", "con": a party ("clashes with Azerbaijan"), not a place.
+        With = "with",
         /// Prepositions before whom an act is aimed at ("against", "contre", "on").
         Toward = "toward",
         /// "to", "à", "ante": whom a complaint is addressed to.

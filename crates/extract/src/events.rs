@@ -388,9 +388,19 @@ fn nearest_date<'d>(cx: &'d Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<&'d
 
 /// The most specific place of the sentence, nearest to the trigger.
 fn location(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<sitrep_core::PlaceMention> {
-    starting_in(&cx.places, |p| p.toks.start, sent)
+    // (a country named as a side, "combates con Azerbaiyán", "fighting between Armenia
+    // and Azerbaijan", is a party, not where it happened)
+    let party = |p: &sitrep_core::PlaceMention| {
+        let country = p.place.as_ref().is_some_and(|r| r.precision == "country");
+        let mut k = p.toks.start;
+        while k > sent.start && (cx.ix.is(k - 1, Word::Article) || cx.text.tok(k - 1) == "'") {
+            k -= 1;
+        }
+        country && k > sent.start && (cx.ix.is(k - 1, Word::With) || cx.ix.is(k - 1, Word::Between))
+    };
+    starting_in(&cx.places, |p| p.toks.start, sent.clone())
         .iter()
-        .filter(|p| p.place.is_some())
+        .filter(|p| p.place.is_some() && !party(p))
         .min_by_key(|p| {
             let rank = match p.place.as_ref().map(|r| r.precision) {
                 Some("city") | Some("point") => 0,
