@@ -14,3 +14,16 @@ fn analysis_code_has_no_language_words() {
     assert!(out.status.success(), "word literals or language branches in analysis code:\n{text}");
     assert!(text.contains("word literals:"), "lint printed nothing: {text}");
 }
+
+/// The French and Spanish trigger packs carry the synthetic-future forms of their regular
+/// verbs (`tools/data/future_forms.py`; it adds what is missing after a pack changes).
+#[test]
+fn trigger_packs_have_future_forms() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let out = std::process::Command::new("python3")
+        .current_dir(root)
+        .args(["tools/data/future_forms.py", "--check"])
+        .output()
+        .expect("python3 runs the check");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
