@@ -412,21 +412,6 @@ fn location(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<sitrep_core::P
         .cloned()
 }
 
-/// A side read from context: the country `c`, pointing at the mention it was read from
-/// (`at`, else the document's first actor or place of that country). `None` when the
-/// country has no mention to point at.
-pub(crate) fn inferred_side(
-    cx: &Ctx<'_, '_>,
-    c: &'static str,
-    sector: Option<Sector>,
-    at: Option<sitrep_core::Span>,
-) -> Option<Actor> {
-    let span = at.or_else(|| cx.actors.iter().find(|a| a.country == Some(c) && !a.inferred).map(|a| a.span)).or_else(
-        || cx.places.iter().find(|p| p.place.as_ref().is_some_and(|r| r.country == Some(c))).map(|p| p.span),
-    )?;
-    Some(Actor { span, country: Some(c), sector, inferred: true, ..Actor::default() })
-}
-
 /// Drops events named only by a noun with nobody involved ("peace talks", "food aid",
 /// "the civil war" as a topic) when the same sentence has an event with parties: the
 /// noun is that event's topic, not a separate event.

@@ -19,10 +19,12 @@
 //! - `protest_authorities`: A protest with no named target addresses the authorities where it happens.
 //! - `recipient_not_actor`: A recipient that is an actor's own mention is the actor read twice.
 
-use sitrep_core::{Actor, Event, EventType, Mode, Sector, Status};
+use std::collections::BTreeMap;
+
+use sitrep_core::{Actor, Event, EventType, Mode, Sector, Span, Status};
 
 use crate::Ctx;
-use crate::events::{inferred_side, place_country, stateless};
+use crate::events::{place_country, stateless};
 use crate::roles::push_actor;
 use crate::starting_in;
 
@@ -31,6 +33,48 @@ pub(crate) struct Doc<'c, 't, 'a> {
     cx: &'c Ctx<'t, 'a>,
     /// The (at most two) countries most often parties to current attacks.
     dyad: Vec<&'static str>,
+    /// Each country's first mention: its first actor read from the text, else its first
+    /// place (what an inferred side points at; found once per document).
+    first_mention: BTreeMap<&'static str, Span>,
+}
+
+impl Doc<'_, '_, '_> {
+    /// A side read from context: the country `c`, pointing at the mention it was read
+    /// from (`at`, else the country's first mention). `None` when the country has no
+    /// mention to point at.
+    fn inferred_side(&self, c: &'static str, sector: Option<Sector>, at: Option<Span>) -> Option<Actor> {
+        let span = at.or_else(|| self.first_mention.get(c).copied())?;
+        Some(Actor { span, country: Some(c), sector, inferred: true, ..Actor::default() })
+    }
+
+    /// The country `c` as a recipient: the event's place mention names it (read, not
+    /// inferred); without one, an inferred side.
+    fn place_recipient(&self, e: &mut Event, c: &'static str) {
+        match e.location.as_ref() {
+            Some(l) => e.recipients.push(Actor { span: l.span, country: Some(c), ..Actor::default() }),
+            None => e.recipients.extend(self.inferred_side(c, None, None)),
+        }
+    }
+}
+
+/// Each country's first mention in the document (see `Doc::first_mention`).
+fn first_mentions(cx: &Ctx<'_, '_>) -> BTreeMap<&'static str, Span> {
+    let mut out = BTreeMap::new();
+    for a in cx.actors.iter().filter(|a| !a.inferred) {
+        if let Some(c) = a.country {
+            out.entry(c).or_insert(a.span);
+        }
+    }
+    let mut places = BTreeMap::new();
+    for p in &cx.places {
+        if let Some(c) = p.place.as_ref().and_then(|r| r.country) {
+            places.entry(c).or_insert(p.span);
+        }
+    }
+    for (c, span) in places {
+        out.entry(c).or_insert(span);
+    }
+    out
 }
 
 /// Whether the next rules still apply to the event.
@@ -67,11 +111,6 @@ const RULES: &[(&str, Rule)] = rules![
     recipient_not_actor,
 ];
 
-/// Names of the rules, in order (for documentation and tests).
-pub fn rule_names() -> impl Iterator<Item = &'static str> {
-    RULES.iter().map(|r| r.0)
-}
-
 /// Fills roles that need the whole document: two-sided fighting without named sides
 /// gets the document's belligerents; state claimants are the targets of attacks they
 /// report; speakers act when their own clause has no subject.
@@ -87,7 +126,7 @@ pub fn complete(cx: &Ctx<'_, '_>, events: &mut [Event]) {
     let mut dyad: Vec<(&'static str, u32)> = counts.into_iter().collect();
     dyad.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let dyad: Vec<&'static str> = dyad.iter().take(2).map(|d| d.0).collect();
-    let doc = Doc { cx, dyad };
+    let doc = Doc { cx, dyad, first_mention: first_mentions(cx) };
     for e in events.iter_mut() {
         for (_, rule) in RULES {
             if rule(&doc, e) == Flow::Done {
@@ -144,7 +183,7 @@ fn two_sided_sides(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
         if have.is_empty() && dyad.len() < 2 {
             // Unnamed sides in an article about one country: its forces are
             // presumed to be one of them (low confidence).
-            if let Some(a) = cx.dominant.and_then(|d| inferred_side(cx, d, Some(Sector::Mil), None)) {
+            if let Some(a) = cx.dominant.and_then(|d| doc.inferred_side(d, Some(Sector::Mil), None)) {
                 push_actor(&mut e.actors, a);
                 e.confidence = e.confidence.min(0.5);
             }
@@ -152,7 +191,7 @@ fn two_sided_sides(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
         if have.len() < 2 && dyad.len() == 2 {
             for c in dyad {
                 if !have.contains(c)
-                    && let Some(a) = inferred_side(cx, c, Some(Sector::Mil), None)
+                    && let Some(a) = doc.inferred_side(c, Some(Sector::Mil), None)
                 {
                     push_actor(&mut e.actors, a);
                 }
@@ -209,18 +248,13 @@ fn claimant_target(_doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
 /// A visit, aid or support with no named recipient goes to where it happens.
 fn visit_place(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
     let here = place_country(e);
-    let cx = doc.cx;
     // A visit, aid or support with no named recipient goes to where it happens
     // ("arrived in Amman on a visit").
     if e.recipients.is_empty()
         && matches!(e.event_type, EventType::Consult | EventType::Aid | EventType::Support | EventType::Cooperate)
         && let Some(c) = here.filter(|c| !e.actors.iter().any(|a| a.country == Some(c)))
     {
-        // (the place's own mention names it: read, not inferred)
-        match e.location.as_ref() {
-            Some(l) => e.recipients.push(Actor { span: l.span, country: Some(c), ..Actor::default() }),
-            None => e.recipients.extend(inferred_side(cx, c, None, None)),
-        }
+        doc.place_recipient(e, c);
     }
     Flow::Next
 }
@@ -228,7 +262,6 @@ fn visit_place(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
 /// Victims of unknown nationality are of the country where it happened, unless it is the attacker's.
 fn victims_place(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
     let here = place_country(e);
-    let cx = doc.cx;
     // Victims of unknown nationality ("killed 23 people in Tel Aviv") are taken
     // to be of the country where it happened, when that is not the attacker's.
     if matches!(e.event_type, EventType::Assault | EventType::Coerce)
@@ -240,10 +273,7 @@ fn victims_place(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
         }
         // Nor any named target ("imposed a blockade on the Gaza Strip").
         if e.recipients.is_empty() && e.actors.iter().any(|a| a.country.is_some()) {
-            match e.location.as_ref() {
-                Some(l) => e.recipients.push(Actor { span: l.span, country: Some(c), ..Actor::default() }),
-                None => e.recipients.extend(inferred_side(cx, c, None, None)),
-            }
+            doc.place_recipient(e, c);
         }
     }
     Flow::Next
@@ -253,7 +283,6 @@ fn victims_place(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
 fn unnamed_attacker(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
     let here = place_country(e);
     let dyad = &doc.dyad;
-    let cx = doc.cx;
     // An attack by nobody named ("a roadside bomb near Samarra killed…") is, as
     // ACLED codes it, an unidentified armed group of the country where it happened;
     // unnamed gunmen too (low confidence).
@@ -283,7 +312,7 @@ fn unnamed_attacker(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
             if e.actors.is_empty() {
                 // (an inferred side points at the mention it was read from)
                 let at = e.location.as_ref().map(|l| l.span).filter(|_| enemy.is_none());
-                if let Some(a) = inferred_side(cx, c, Some(sector), at) {
+                if let Some(a) = doc.inferred_side(c, Some(sector), at) {
                     e.actors.push(a);
                     e.confidence = e.confidence.min(0.5);
                 }
@@ -333,14 +362,13 @@ fn protest_defied(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
 /// A protest with no named target addresses the authorities where it happens.
 fn protest_authorities(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
     let here = place_country(e);
-    let cx = doc.cx;
     // A protest with no named target addresses the authorities where it happens.
     if e.event_type == EventType::Protest
         && e.recipients.is_empty()
         && let Some(c) = here.or_else(|| e.actors.iter().find_map(|a| a.country))
     {
         let at = e.location.as_ref().map(|l| l.span).filter(|_| here == Some(c));
-        e.recipients.extend(inferred_side(cx, c, Some(Sector::Gov), at));
+        e.recipients.extend(doc.inferred_side(c, Some(Sector::Gov), at));
     }
     Flow::Next
 }
