@@ -344,6 +344,8 @@ pub struct LangPack {
     pub suffixes: Table,
     /// The word-class bits of each `grammar` row (computed on first use).
     grammar_bits: OnceLock<Vec<u64>>,
+    /// The `suffixes` rows with their class parsed (computed on first use).
+    suffix_rows: OnceLock<Vec<(&'static str, Suffix)>>,
     /// One automaton over this language's tables and the indexed global ones.
     combined: Automaton,
     combined_post: &'static [u8],
@@ -403,7 +405,7 @@ impl LangPack {
         }
         let mut words = vec![0u64; text.tokens.len()];
         let tid = self.grammar.id as usize;
-        let bits = self.grammar_bits.get_or_init(|| self.grammar.rows().iter().map(|r| word_bits(r)).collect());
+        let bits = self.grammar_bits.get_or_init(|| self.grammar.rows().iter().map(|r| self.word_bits(r)).collect());
         for m in &hits[tid] {
             if m.toks.len() == 1 {
                 words[m.toks.start] =
@@ -414,13 +416,13 @@ impl LangPack {
     }
 }
 
-/// The word-class bits of one `grammar.tsv` row (an unknown class sets none; the pack
-/// tests reject it).
-fn word_bits(row: &[&str]) -> u64 {
-    row.get(1).and_then(|c| Word::parse(c)).map_or(0, |w| 1 << w as u8)
-}
-
 impl LangPack {
+    /// The word-class bits of one `grammar.tsv` row (an unknown class sets none; the
+    /// pack tests reject it).
+    fn word_bits(&self, row: &[&'static str]) -> u64 {
+        self.grammar.get(row, "class").and_then(Word::parse).map_or(0, |w| 1 << w as u8)
+    }
+
     /// A value of `settings.tsv`.
     pub fn setting(&self, key: Setting) -> Option<&'static str> {
         self.settings.rows().iter().find(|r| r[0] == key.as_str()).and_then(|r| self.settings.get(r, "value"))
@@ -434,24 +436,31 @@ impl LangPack {
     /// Whether a folded word ends with a suffix of class `class` (`suffixes.tsv`) and
     /// is longer than it.
     pub fn ends_with(&self, word: &str, class: Suffix) -> bool {
-        self.suffixes.rows().iter().any(|r| {
-            self.suffixes.get(r, "class").and_then(Suffix::parse) == Some(class)
-                && word.len() > r[0].len()
-                && word.ends_with(r[0])
-        })
+        self.typed_suffixes().iter().any(|(s, c)| *c == class && word.len() > s.len() && word.ends_with(s))
     }
 
     /// Whether `s` is, whole, a suffix of class `class` ("er" an ordinal).
     pub fn is_suffix(&self, s: &str, class: Suffix) -> bool {
-        self.suffixes
-            .rows()
-            .iter()
-            .any(|r| r[0] == s && self.suffixes.get(r, "class").and_then(Suffix::parse) == Some(class))
+        self.typed_suffixes().iter().any(|(f, c)| *c == class && *f == s)
+    }
+
+    /// The `suffixes.tsv` rows, typed (parsed on first use: they are asked per trigger).
+    fn typed_suffixes(&self) -> &[(&'static str, Suffix)] {
+        self.suffix_rows.get_or_init(|| {
+            let t = &self.suffixes;
+            t.rows().iter().filter_map(|r| Some((r[0], t.get(r, "class").and_then(Suffix::parse)?))).collect()
+        })
+    }
+
+    /// Whether the pack declares it has none of the grammar word class or suffix class
+    /// named `class` (the `none` setting).
+    pub fn declares_none(&self, class: &str) -> bool {
+        self.setting(Setting::None).is_some_and(|v| v.split(',').any(|c| c == class))
     }
 
     /// The grammar classes this language declares it has no forms for (`none` setting).
     pub fn lacks(&self, w: Word) -> bool {
-        self.setting(Setting::None).is_some_and(|v| v.split(',').any(|c| c == w.as_str()))
+        self.declares_none(w.as_str())
     }
 }
 
@@ -608,6 +617,7 @@ macro_rules! lang_pack {
             settings: table!($code, "settings", NOT_INDEXED),
             suffixes: table!($code, "suffixes", NOT_INDEXED),
             grammar_bits: OnceLock::new(),
+            suffix_rows: OnceLock::new(),
             combined: Automaton::new(
                 concat!($code, "_combined"),
                 include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.fst")),

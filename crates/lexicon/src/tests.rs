@@ -77,7 +77,7 @@ fn every_pack_has_every_word_class() {
             assert!(!(has && p.lacks(*w)), "{code}: `{w}` has forms but is declared `none`");
         }
         for s in Suffix::ALL {
-            let declared_none = p.setting(Setting::None).is_some_and(|v| v.split(',').any(|c| c == s.as_str()));
+            let declared_none = p.declares_none(s.as_str());
             let has = p.suffixes.rows().iter().any(|r| Suffix::parse(r[1]) == Some(*s));
             assert!(has || declared_none, "{code}: suffixes.tsv has no `{s}` (or declare it in settings `none`)");
         }
