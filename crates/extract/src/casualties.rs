@@ -118,7 +118,7 @@ fn collect(cx: &Ctx<'_, '_>, deaths_without_count: &mut usize) -> Vec<Found> {
                 continue;
             }
             let number = if countable { number_for(cx, w.clone(), sent.clone(), words, &used_numbers) } else { None };
-            // "Al menos 14 guerrilleros y un militar murieron": each coordinated count is
+            // "Al menos 20 policías y un civil murieron": each coordinated count is
             // a claim of its own.
             let also = number
                 .as_ref()
@@ -283,8 +283,8 @@ fn number_for<'n>(
     best.map(|(i, n)| (i, n, n.toks.end..w.start))
 }
 
-/// The count coordinated before the one a casualty word takes: in "14 guerrilleros y un
-/// militar murieron", 14 (with its victims), the number right before a victim phrase that
+/// The count coordinated before the one a casualty word takes: in "20 policías y un
+/// civil murieron", 20 (with its victims), the number right before a victim phrase that
 /// ends in a conjunction before the second count.
 fn coordinated_count<'n>(
     cx: &'n Ctx<'_, '_>,
