@@ -376,6 +376,10 @@ closed_set! {
         Name = "name",
         /// Comma list of grammar word classes the language has no forms for.
         None = "none",
+        /// Comma list of prefixes written attached to the next word (Arabic و، ف، ب، ل،
+        /// ك، ال and their combinations): a word starting with one is also looked up
+        /// without it.
+        Clitics = "clitics",
     }
 }
 

@@ -89,14 +89,22 @@ impl Automaton {
 
     /// Walks from token `i`, calling `on_final` at every key that ends on a token end at
     /// or before token `limit` (in increasing length).
-    fn walk(&self, text: &Text<'_>, i: usize, limit: usize, mut on_final: impl FnMut(Final)) {
+    fn walk(&self, text: &Text<'_>, i: usize, limit: usize, on_final: impl FnMut(Final)) {
+        self.walk_from(text, i, 0, limit, on_final);
+    }
+
+    /// As [`Automaton::walk`], starting `skip` bytes into token `i` (after a clitic).
+    fn walk_from(&self, text: &Text<'_>, i: usize, skip: usize, limit: usize, mut on_final: impl FnMut(Final)) {
         let f = text.folded.as_bytes();
         let toks = &text.tokens;
         let Some(first) = toks.get(i) else { return };
         if first.kind == TokenKind::Punct && !matches!(f[first.start as usize], b'"' | b'\'') {
             return; // forms start with a word, a number or a quote
         }
-        let mut pos = first.start as usize;
+        let mut pos = first.start as usize + skip;
+        if pos >= first.end as usize {
+            return;
+        }
         let Some((mut node, mut out)) = self.first[f[pos] as usize] else { return };
         pos += 1;
         // Inside a word, jump over the second byte too (no key can end there).
@@ -224,8 +232,9 @@ impl Table {
         let agrees = |form: &str| {
             let f = lite(form);
             match f.strip_suffix('*') {
-                Some(stem) => orig.starts_with(stem),
-                None => f == orig,
+                Some(stem) => orig.contains(stem),
+                // (or the word is the form after a clitic)
+                None => f == orig || orig.ends_with(&f),
             }
         };
         rows.into_iter().filter(|r| agrees(r[0])).collect()
@@ -288,7 +297,7 @@ impl Table {
 /// Lower-case with apostrophes, dashes and spaces unified, accents kept.
 fn lite(s: &str) -> String {
     s.chars()
-        .filter(|c| !matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}'))
+        .filter(|c| !matches!(c, '\u{00AD}' | '\u{0307}' | '\u{200B}'..='\u{200F}'))
         .map(|c| match c {
             '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
             '\u{2010}'..='\u{2015}' => '-',
@@ -346,6 +355,8 @@ pub struct LangPack {
     grammar_bits: OnceLock<Vec<u64>>,
     /// The `suffixes` rows with their class parsed (computed on first use).
     suffix_rows: OnceLock<Vec<(&'static str, Suffix)>>,
+    /// The `clitics` setting, folded, longest first (computed on first use).
+    clitic_list: OnceLock<Vec<String>>,
     /// One automaton over this language's tables and the indexed global ones.
     combined: Automaton,
     combined_post: &'static [u8],
@@ -393,6 +404,27 @@ impl LangPack {
                         }
                     }
                 });
+                // A word that starts with a clitic (Arabic و، ب، ال): its rest is
+                // looked up too, for the tables that matched nothing from its start.
+                let tok = &text.tokens[i];
+                if tok.kind == TokenKind::Word {
+                    let word = text.tok(i);
+                    for c in self.clitics() {
+                        if word.len() < c.len() + 4 || !word.starts_with(c) {
+                            continue;
+                        }
+                        let before = best;
+                        self.combined.walk_from(text, i, c.len(), s.toks.end, |fin| {
+                            for entry in postings(self.combined_post, fin.value as u32) {
+                                let tid = (entry >> 24) as usize;
+                                if tid < INDEXED_TABLES && before[tid].is_none() {
+                                    any = true;
+                                    best[tid] = Some((fin.end, entry & 0x00FF_FFFF));
+                                }
+                            }
+                        });
+                    }
+                }
                 if !any {
                     continue;
                 }
@@ -421,6 +453,19 @@ impl LangPack {
     /// pack tests reject it).
     fn word_bits(&self, row: &[&'static str]) -> u64 {
         self.grammar.get(row, "class").and_then(Word::parse).map_or(0, |w| 1 << w as u8)
+    }
+
+    /// The folded clitic prefixes of the `clitics` setting, longest first (computed on
+    /// first use).
+    fn clitics(&self) -> &[String] {
+        self.clitic_list.get_or_init(|| {
+            let mut v: Vec<String> = self
+                .setting(Setting::Clitics)
+                .map(|s| s.split(',').map(sitrep_text::fold_key).filter(|c| !c.is_empty()).collect())
+                .unwrap_or_default();
+            v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+            v
+        })
     }
 
     /// A value of `settings.tsv`.
@@ -618,6 +663,7 @@ macro_rules! lang_pack {
             suffixes: table!($code, "suffixes", NOT_INDEXED),
             grammar_bits: OnceLock::new(),
             suffix_rows: OnceLock::new(),
+            clitic_list: OnceLock::new(),
             combined: Automaton::new(
                 concat!($code, "_combined"),
                 include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.fst")),

@@ -41,7 +41,7 @@ pub fn fold_key(key: &str) -> String {
 fn is_dropped(c: char) -> bool {
     matches!(
         c,
-        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        '\u{00AD}' | '\u{0640}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
             | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
     ) || (c.is_control())
 }
@@ -77,6 +77,16 @@ fn push_folded(c: char, origin: u32, out: &mut String, map: &mut Vec<u32>) {
             push('s', out, map);
         }
         '\u{0131}' => push('i', out, map),
+        // Arabic-Indic and Eastern Arabic-Indic digits read as digits; the Arabic
+        // decimal and thousands separators, comma, semicolon and question mark as theirs.
+        '\u{0660}'..='\u{0669}' => push(char::from(b'0' + (c as u32 - 0x0660) as u8), out, map),
+        '\u{06F0}'..='\u{06F9}' => push(char::from(b'0' + (c as u32 - 0x06F0) as u8), out, map),
+        '\u{066B}' => push('.', out, map),
+        '\u{066C}' | '\u{060C}' => push(',', out, map),
+        '\u{061B}' => push(';', out, map),
+        '\u{061F}' => push('?', out, map),
+        // Alef maqsura is written for final yeh and the reverse: one letter.
+        '\u{0649}' => push('\u{064A}', out, map),
         '\u{2026}' => {
             push('.', out, map);
             push('.', out, map);
