@@ -53,6 +53,10 @@ import zipfile
 # ---------------------------------------------------------------------------------------
 # Tunables
 
+# The other languages with a data pack (country names from i18n-iso-countries, frequent
+# words from wordfreq), and the scripts besides Latin whose alternate names are kept.
+MORE_LANGS = ("ar", "de", "it", "pt", "ru", "tr", "uk")
+OTHER_SCRIPTS = ("CYRILLIC", "ARABIC")
 COMMON_TOP_N = 20000          # a name is `common` if it is among the N most frequent words
 COMMON_EXEMPT_POP = 1_000_000  # ...unless it names a country, a capital or a city this big
 SHORT_NAME_KEEP_POP = 100_000  # 2-letter main names kept (flagged common) above this
@@ -183,14 +187,15 @@ def asciify(s):
 _NAME_PUNCT = set(" -'.\u2019\u2018\u02bc\u02bb`\u2010\u2011\u2013")
 
 
-def is_latin_name(s):
-    """Latin letters (with marks), spaces, hyphens, apostrophes and periods only."""
+def is_latin_name(s, script="LATIN"):
+    """Letters of one script (Latin by default; with marks), spaces, hyphens,
+    apostrophes and periods only."""
     if not s or s != s.strip() or "  " in s:
         return False
     has_letter = False
     for ch in s:
         if ch.isalpha():
-            if "LATIN" not in unicodedata.name(ch, ""):
+            if script not in unicodedata.name(ch, ""):
                 return False
             has_letter = True
         elif unicodedata.combining(ch):
@@ -368,6 +373,8 @@ def main():
     names_en = json.loads(read_tgz(iic, "package/langs/en.json"))["countries"]
     names_fr = json.loads(read_tgz(iic, "package/langs/fr.json"))["countries"]
     names_es = json.loads(read_tgz(iic, "package/langs/es.json"))["countries"]
+    names_more = [json.loads(read_tgz(iic, f"package/langs/{l}.json"))["countries"]
+                  for l in MORE_LANGS]
     _, curated = read_tsv(os.path.join(out, "curated.tsv"))
     _, exonyms = read_tsv(os.path.join(out, "exonyms.tsv"))
 
@@ -379,6 +386,12 @@ def main():
             fw = fold(w)
             if fw in lower:
                 common.add(fw)
+    # The other packs' languages: no dictionary tells their proper names from words, so
+    # a frequent word is `common` unless it names a country, a capital or a 1M city
+    # (the exemption below); in scripts without capitals that means it is not matched.
+    for lang in MORE_LANGS + ("es",):
+        for w in top_words(wf, lang, COMMON_TOP_N):
+            common.add(fold(w))
     common -= NEVER_COMMON
     log(f"{len(common)} common words")
 
@@ -453,6 +466,11 @@ def main():
         if v["population"] < ALT_NAME_MIN_POP and not is_cap:
             continue
         for alt in v["alternatenames"]:
+            if any(is_latin_name(alt, sc) for sc in OTHER_SCRIPTS):
+                if len(alt) >= 3:
+                    add_name(pid, alt)     # Cyrillic and Arabic names (no case to check)
+                    n_alt += 1
+                continue
             if not is_latin_name(alt) or alt == alt.lower():
                 continue      # other scripts, and lower-case machine transliterations
             if alt.isdigit() or (alt.isupper() and len(alt) <= 3):
@@ -515,7 +533,7 @@ def main():
                            population=str(c["population"]) if c["population"] else "-",
                            geonameid=str(c["geonameid"]))
         forms = [c["name"]]
-        for table in (names_en, names_fr, names_es):
+        for table in [names_en, names_fr, names_es] + names_more:
             n = table.get(cc)
             forms += n if isinstance(n, list) else ([n] if n else [])
         forms += COUNTRY_EXTRA.get(cc, [])
