@@ -20,20 +20,23 @@ fn main() {
     println!("cargo:rerun-if-changed={}", data.join("lang").display());
     let langs = discover(&data.join("lang"));
     for lang in &langs {
+        let lemmas = Lemmas::read(&data.join("lang").join(lang).join("lemmas.tsv"));
         for file in packs::LANG_FILES.iter().chain(packs::PLAIN_FILES) {
             let path = data.join("lang").join(lang).join(format!("{file}.tsv"));
-            compile(&path, &out, &format!("{lang}_{file}"));
+            compile(&path, &out, &format!("{lang}_{file}"), lemmas.for_table(file));
         }
     }
     for (dir, file) in packs::GLOBAL_FILES {
         let path = data.join(dir).join(format!("{file}.tsv"));
-        compile(&path, &out, &format!("{dir}_{file}"));
+        compile(&path, &out, &format!("{dir}_{file}"), None);
     }
     for lang in &langs {
         let mut paths: Vec<PathBuf> =
             packs::LANG_FILES.iter().map(|f| data.join("lang").join(lang).join(format!("{f}.tsv"))).collect();
         paths.extend(packs::INDEXED_GLOBAL.iter().map(|(d, f)| data.join(d).join(format!("{f}.tsv"))));
-        combine(&paths, &out, &format!("{lang}_combined"));
+        let endings = name_endings(&data.join("lang").join(lang).join("name_endings.tsv"));
+        let lemmas = Lemmas::read(&data.join("lang").join(lang).join("lemmas.tsv"));
+        combine(&paths, &out, &format!("{lang}_combined"), &endings, &lemmas);
     }
     generate(&langs, &out);
 }
@@ -68,29 +71,144 @@ fn generate(langs: &[String], out: &Path) {
 
 /// One automaton over several tables: each key's postings list, for every table that
 /// has the key, `(table id << 24) | offset of the key's postings in that table`.
-fn combine(paths: &[PathBuf], out: &Path, name: &str) {
+/// The global tables' names (places, organisations, people) are also indexed in their
+/// inflected forms (`endings`): "Харькове", "Украины" find Kharkiv and Ukraine.
+fn combine(paths: &[PathBuf], out: &Path, name: &str, endings: &[Ending], lemmas: &Lemmas) {
     let mut combined: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     for (tid, path) in paths.iter().enumerate() {
+        println!("cargo:rerun-if-changed={}", path.display());
         let content = std::fs::read_to_string(path).unwrap_or_else(|_| String::from("form\n"));
-        for (key, offset) in offsets(&table_keys(&content)) {
-            assert!(offset < 1 << 24, "{name}: postings offset too large");
-            combined.entry(key).or_default().push(((tid as u32) << 24) | offset as u32);
+        let expand = packs::LANG_FILES.get(tid).and_then(|f| lemmas.for_table(f));
+        let keys = offsets(&table_keys(&content, expand));
+        let own: std::collections::HashSet<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        let mut extra: BTreeMap<String, u32> = BTreeMap::new();
+        for (key, offset) in &keys {
+            assert!(*offset < 1 << 24, "{name}: postings offset too large");
+            let entry = ((tid as u32) << 24) | *offset as u32;
+            combined.entry(key.clone()).or_default().push(entry);
+            if tid >= packs::LANG_FILES.len() {
+                for form in inflect(key, endings) {
+                    if !own.contains(form.as_str()) {
+                        extra.entry(form).or_insert(entry);
+                    }
+                }
+            }
+        }
+        for (form, entry) in extra {
+            combined.entry(form).or_default().push(entry);
         }
     }
     write_fst(combined, out, name);
 }
 
-/// Folded key → rows, for one table.
-fn table_keys(content: &str) -> BTreeMap<String, Vec<u32>> {
-    let (_, rows) = tsv::parse(content);
+/// One row of a pack's `name_endings.tsv`: a name ending in `ending` (folded; empty:
+/// any other letter of the variants' script) is also written with each variant.
+struct Ending {
+    ending: String,
+    variants: Vec<String>,
+}
+
+fn name_endings(path: &Path) -> Vec<Ending> {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let Ok(content) = std::fs::read_to_string(path) else { return Vec::new() };
+    let (header, rows) = tsv::parse(&content);
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap_or_else(|| panic!("{}: no {n}", path.display()));
+    let (e, v) = (col("ending"), col("variants"));
+    let mut out: Vec<Ending> = rows
+        .iter()
+        .map(|r| Ending {
+            ending: if r[e] == "-" { String::new() } else { sitrep_text::fold_key(r[e]) },
+            // `-`: names with this ending do not inflect
+            variants: r[v].split(',').filter(|x| *x != "-").map(sitrep_text::fold_key).filter(|x| !x.is_empty()).collect(),
+        })
+        .collect();
+    // The longest ending that fits decides ("ия" before "я").
+    out.sort_by(|a, b| b.ending.chars().count().cmp(&a.ending.chars().count()));
+    out
+}
+
+/// The inflected forms of a folded name: its last word's ending replaced by each
+/// variant of the longest ending rule that fits, for names whose last word is at least
+/// four letters of the variants' script.
+fn inflect(key: &str, endings: &[Ending]) -> Vec<String> {
+    let last = key.rsplit(' ').next().unwrap_or(key);
+    if endings.is_empty() || last.chars().count() < 4 || !last.chars().all(char::is_alphabetic) {
+        return Vec::new();
+    }
+    let script = |c: char| c as u32 >> 8; // the Unicode block row: Cyrillic 0x04, Arabic 0x06
+    let in_script = |r: &Ending| {
+        r.ending.chars().chain(r.variants.iter().flat_map(|v| v.chars())).next().is_some_and(|c| last.chars().all(|l| script(l) == script(c)))
+    };
+    let Some(rule) = endings.iter().find(|r| in_script(r) && key.ends_with(&r.ending)) else {
+        return Vec::new();
+    };
+    let stem = &key[..key.len() - rule.ending.len()];
+    rule.variants.iter().map(|v| format!("{stem}{v}")).collect()
+}
+
+/// Folded key → rows, for one table; with `lemmas`, every other form of a row's
+/// one-word form is a key of the row too (where the table does not list that form).
+fn table_keys(content: &str, lemmas: Option<&Lemmas>) -> BTreeMap<String, Vec<u32>> {
+    let (header, rows) = tsv::parse(content);
     let mut keys: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut extra: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let pos = header.iter().position(|h| *h == "pos");
     for (i, row) in rows.iter().enumerate() {
         let key = sitrep_text::fold_key(row[0]);
-        if !key.is_empty() {
-            keys.entry(key).or_default().push(i as u32);
+        if key.is_empty() {
+            continue;
         }
+        // Only nouns among the triggers: a verb's other forms are other parts of speech.
+        let inflects = pos.is_none_or(|p| row.get(p) == Some(&"N"));
+        if let Some(l) = lemmas.filter(|_| inflects && !key.contains(' ') && !key.ends_with('*')) {
+            for form in l.other_forms(&key) {
+                extra.entry(form.to_string()).or_default().push(i as u32);
+            }
+        }
+        keys.entry(key).or_default().push(i as u32);
+    }
+    for (form, ids) in extra {
+        keys.entry(form).or_insert(ids);
     }
     keys
+}
+
+/// A pack's `lemmas.tsv` (`form lemma`, generated by `tools/data/lemma_forms.py`).
+#[derive(Default)]
+struct Lemmas {
+    lemmas_of: BTreeMap<String, Vec<String>>,
+    forms_of: BTreeMap<String, Vec<String>>,
+}
+
+impl Lemmas {
+    /// The tables whose rows are matched in every form of their word.
+    const TABLES: &[&str] = &["casualty", "speech", "demonyms", "actors", "triggers"];
+
+    fn read(path: &Path) -> Lemmas {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let Ok(content) = std::fs::read_to_string(path) else { return Lemmas::default() };
+        let (header, rows) = tsv::parse(&content);
+        let col = |n: &str| header.iter().position(|h| *h == n).unwrap_or_else(|| panic!("{}: no {n}", path.display()));
+        let (f, l) = (col("form"), col("lemma"));
+        let mut out = Lemmas::default();
+        for r in &rows {
+            let (form, lemma) = (sitrep_text::fold_key(r[f]), sitrep_text::fold_key(r[l]));
+            out.lemmas_of.entry(form.clone()).or_default().push(lemma.clone());
+            out.forms_of.entry(lemma).or_default().push(form);
+        }
+        out
+    }
+
+    fn for_table(&self, table: &str) -> Option<&Lemmas> {
+        (!self.lemmas_of.is_empty() && Lemmas::TABLES.contains(&table)).then_some(self)
+    }
+
+    /// Every form sharing a lemma with `form` (the word itself may be the lemma).
+    fn other_forms<'a>(&'a self, form: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let own = self.forms_of.contains_key(form).then_some(form);
+        let lemmas = self.lemmas_of.get(form).into_iter().flatten().map(String::as_str).chain(own);
+        lemmas.flat_map(|l| self.forms_of.get(l).into_iter().flatten().map(String::as_str)).filter(move |f| *f != form)
+    }
 }
 
 /// The postings offset `write_fst` gives each key.
@@ -121,7 +239,7 @@ fn write_fst(keys: BTreeMap<String, Vec<u32>>, out: &Path, name: &str) {
     std::fs::write(out.join(format!("{name}.post")), post).unwrap();
 }
 
-fn compile(path: &Path, out: &Path, name: &str) {
+fn compile(path: &Path, out: &Path, name: &str, lemmas: Option<&Lemmas>) {
     println!("cargo:rerun-if-changed={}", path.display());
     let content = match std::fs::read_to_string(path) {
         Ok(c) => c,
@@ -130,7 +248,7 @@ fn compile(path: &Path, out: &Path, name: &str) {
             String::from("form\n")
         }
     };
-    let keys = table_keys(&content);
+    let keys = table_keys(&content, lemmas);
     // Whether some form is a stem wildcard (`bombard*`): the walk only then tries `*`.
     let wildcard = keys.keys().any(|k| k.ends_with('*'));
     std::fs::write(out.join(format!("{name}.wild")), [u8::from(wildcard)]).unwrap();

@@ -229,13 +229,13 @@ impl Table {
             return rows;
         }
         let orig = lite(text.slice(text.span(m.toks.clone())));
-        let agrees = |form: &str| {
-            let f = lite(form);
-            match f.strip_suffix('*') {
-                Some(stem) => orig.contains(stem),
-                // (or the word is the form after a clitic)
-                None => f == orig || orig.ends_with(&f),
-            }
+        let t = &text.tokens;
+        let folded = &text.folded[t[m.toks.start].start as usize..t[m.toks.end - 1].end as usize];
+        // A row found through another form of its word (a lemma's other form, a clitic
+        // or a name ending) agrees; one found through its own form must agree in accents.
+        let agrees = |form: &str| match form.strip_suffix('*') {
+            Some(stem) => orig.starts_with(&lite(stem)) || !folded.starts_with(&sitrep_text::fold_key(stem)),
+            None => lite(form) == orig || sitrep_text::fold_key(form) != folded,
         };
         rows.into_iter().filter(|r| agrees(r[0])).collect()
     }
