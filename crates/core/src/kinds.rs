@@ -383,6 +383,9 @@ closed_set! {
         /// `svo` (the default), `vso` (Arabic: the subject follows the verb) or `sov`
         /// (Turkish: the object stands between the subject and the verb).
         WordOrder = "word_order",
+        /// `head_last` where compounds are written as one word ending in their head
+        /// (German "Raketenangriff"): the head of a long word is looked up too.
+        Compounds = "compounds",
     }
 }
 

@@ -357,6 +357,8 @@ pub struct LangPack {
     suffix_rows: OnceLock<Vec<(&'static str, Suffix)>>,
     /// The `clitics` setting, folded, longest first (computed on first use).
     clitic_list: OnceLock<Vec<String>>,
+    /// The `compounds` setting is `head_last` (computed on first use).
+    compound_heads: OnceLock<bool>,
     /// One automaton over this language's tables and the indexed global ones.
     combined: Automaton,
     combined_post: &'static [u8],
@@ -425,6 +427,24 @@ impl LangPack {
                         });
                     }
                 }
+                // A compound ("raketenangriff"): its head is looked up too, for the
+                // tables of words that compound (triggers, casualty words, group nouns).
+                if self.compounds() && tok.kind == TokenKind::Word && tok.end - tok.start >= 2 * MIN_HEAD as u32 {
+                    let word = text.tok(i);
+                    let before = best;
+                    let compounding = [self.triggers.id, self.casualty.id, self.nouns.id];
+                    for (at, _) in word.char_indices().filter(|&(at, _)| at >= 3 && word.len() - at >= MIN_HEAD) {
+                        self.combined.walk_from(text, i, at, i + 1, |fin| {
+                            for entry in postings(self.combined_post, fin.value as u32) {
+                                let tid = (entry >> 24) as usize;
+                                if compounding.contains(&(tid as u8)) && before[tid].is_none() && best[tid].is_none() {
+                                    any = true;
+                                    best[tid] = Some((fin.end, entry & 0x00FF_FFFF));
+                                }
+                            }
+                        });
+                    }
+                }
                 if !any {
                     continue;
                 }
@@ -468,6 +488,11 @@ impl LangPack {
         })
     }
 
+    /// Whether a word's last part is looked up too (`compounds` is `head_last`).
+    fn compounds(&self) -> bool {
+        *self.compound_heads.get_or_init(|| self.setting_is(Setting::Compounds, "head_last"))
+    }
+
     /// A value of `settings.tsv`.
     pub fn setting(&self, key: Setting) -> Option<&'static str> {
         self.settings.rows().iter().find(|r| r[0] == key.as_str()).and_then(|r| self.settings.get(r, "value"))
@@ -508,6 +533,10 @@ impl LangPack {
         self.declares_none(w.as_str())
     }
 }
+
+/// The shortest compound head looked up inside a word, in bytes ("angriff", "krieg";
+/// not "tote" in "verkehrstote").
+const MIN_HEAD: usize = 5;
 
 /// Number of files of a language pack (`LANG_FILES`).
 const LANG_TABLES: usize = 12;
@@ -664,6 +693,7 @@ macro_rules! lang_pack {
             grammar_bits: OnceLock::new(),
             suffix_rows: OnceLock::new(),
             clitic_list: OnceLock::new(),
+            compound_heads: OnceLock::new(),
             combined: Automaton::new(
                 concat!($code, "_combined"),
                 include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.fst")),
