@@ -119,7 +119,12 @@ fn name_endings(path: &Path) -> Vec<Ending> {
         .map(|r| Ending {
             ending: if r[e] == "-" { String::new() } else { sitrep_text::fold_key(r[e]) },
             // `-`: names with this ending do not inflect
-            variants: r[v].split(',').filter(|x| *x != "-").map(sitrep_text::fold_key).filter(|x| !x.is_empty()).collect(),
+            variants: r[v]
+                .split(',')
+                .filter(|x| *x != "-")
+                .map(sitrep_text::fold_key)
+                .filter(|x| !x.is_empty())
+                .collect(),
         })
         .collect();
     // The longest ending that fits decides ("ия" before "я").
@@ -137,7 +142,11 @@ fn inflect(key: &str, endings: &[Ending]) -> Vec<String> {
     }
     let script = |c: char| c as u32 >> 8; // the Unicode block row: Cyrillic 0x04, Arabic 0x06
     let in_script = |r: &Ending| {
-        r.ending.chars().chain(r.variants.iter().flat_map(|v| v.chars())).next().is_some_and(|c| last.chars().all(|l| script(l) == script(c)))
+        r.ending
+            .chars()
+            .chain(r.variants.iter().flat_map(|v| v.chars()))
+            .next()
+            .is_some_and(|c| last.chars().all(|l| script(l) == script(c)))
     };
     let Some(rule) = endings.iter().find(|r| in_script(r) && key.ends_with(&r.ending)) else {
         return Vec::new();

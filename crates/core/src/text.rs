@@ -21,6 +21,9 @@ pub struct Token {
     pub kind: TokenKind,
     /// The original text of the token starts with an upper-case letter.
     pub cap: bool,
+    /// The token starts with a letter of a script without case (Arabic): it may be a
+    /// name, but capitals say nothing.
+    pub caseless: bool,
     /// Whitespace separates this token from the previous one.
     pub space_before: bool,
     /// A line break separates this token from the previous one.

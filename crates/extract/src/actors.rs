@@ -74,7 +74,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
         }
         for m in ix.find(&pack.actors, r.clone()) {
             if let Some(row) = pack.actors.rows_of(&m).next() {
-                if !text.tokens[m.toks.start].cap && !text.tokens[m.toks.clone()].iter().any(|t| t.cap) {
+                if !text.tokens[m.toks.clone()].iter().any(|t| t.cap || t.caseless) {
                     continue;
                 }
                 out.push(Found {
@@ -100,7 +100,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
                     lang_ok && cs_ok
                 });
                 let Some(row) = row else { continue };
-                if !text.tokens[m.toks.clone()].iter().any(|t| t.cap) {
+                if !text.tokens[m.toks.clone()].iter().any(|t| t.cap || t.caseless) {
                     continue;
                 }
                 out.push(Found {

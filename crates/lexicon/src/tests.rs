@@ -89,7 +89,10 @@ fn every_pack_has_every_word_class() {
                 r[0]
             );
         }
-        for key in Setting::ALL.iter().filter(|k| !matches!(k, Setting::None | Setting::Clitics | Setting::WordOrder | Setting::Compounds)) {
+        for key in Setting::ALL
+            .iter()
+            .filter(|k| !matches!(k, Setting::None | Setting::Clitics | Setting::WordOrder | Setting::Compounds))
+        {
             assert!(p.setting(*key).is_some(), "{code}: settings.tsv has no {key}");
         }
         for r in p.settings.rows() {

@@ -14,6 +14,11 @@ pub fn prepare<'a>(original: &'a str, is_abbrev: &dyn Fn(&str) -> bool) -> Text<
     text
 }
 
+/// A letter of a script without case (Arabic, Hebrew...).
+fn caseless(c: char) -> bool {
+    c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase()
+}
+
 fn tokenize(original: &str, folded: &str, map: &[u32]) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(folded.len() / 5 + 1);
     let bytes = folded.as_bytes();
@@ -26,10 +31,17 @@ fn tokenize(original: &str, folded: &str, map: &[u32]) -> Vec<Token> {
         let mut end = i + c.len_utf8();
         let kind = if c.is_alphanumeric() {
             let mut all_digits = c.is_ascii_digit();
+            let mut prev = c;
             while let Some(&(j, d)) = iter.peek() {
-                if !d.is_alphanumeric() {
+                // (digits glued to a letter of a caseless script are their own token:
+                // Arabic "و146" is "and 146")
+                if !d.is_alphanumeric()
+                    || (caseless(prev) && d.is_ascii_digit())
+                    || (prev.is_ascii_digit() && caseless(d))
+                {
                     break;
                 }
+                prev = d;
                 all_digits &= d.is_ascii_digit();
                 end = j + d.len_utf8();
                 iter.next();
@@ -39,12 +51,15 @@ fn tokenize(original: &str, folded: &str, map: &[u32]) -> Vec<Token> {
             TokenKind::Punct
         };
         let prev = if start > 0 { bytes[start - 1] } else { b'\n' };
-        let cap = original.get(map[start] as usize..).and_then(|s| s.chars().next()).is_some_and(char::is_uppercase);
+        let first = original.get(map[start] as usize..).and_then(|s| s.chars().next());
+        let cap = first.is_some_and(char::is_uppercase);
+        let no_case = first.is_some_and(caseless);
         tokens.push(Token {
             start: start as u32,
             end: end as u32,
             kind,
             cap,
+            caseless: no_case,
             space_before: prev == b' ' || prev == b'\n',
             newline_before: prev == b'\n',
         });
@@ -111,6 +126,7 @@ fn ends_sentence(text: &Text<'_>, i: usize, j: usize, is_abbrev: &dyn Fn(&str) -
     }
     let next_text = text.tok(j);
     let next_opens = next.cap
+        || next.caseless
         || next.kind == TokenKind::Num
         || matches!(next_text, "\"" | "(" | "-" | "'")
         || !next_text.chars().next().is_some_and(char::is_alphabetic);
