@@ -20,7 +20,8 @@ fn main() {
     println!("cargo:rerun-if-changed={}", data.join("lang").display());
     let langs = discover(&data.join("lang"));
     for lang in &langs {
-        let lemmas = Lemmas::read(&data.join("lang").join(lang).join("lemmas.tsv"));
+        let mut lemmas = Lemmas::read(&data.join("lang").join(lang).join("lemmas.tsv"));
+        lemmas.known = known_words(&data.join("lang").join(lang));
         for file in packs::LANG_FILES.iter().chain(packs::PLAIN_FILES) {
             let path = data.join("lang").join(lang).join(format!("{file}.tsv"));
             compile(&path, &out, &format!("{lang}_{file}"), lemmas.for_table(file));
@@ -35,7 +36,8 @@ fn main() {
             packs::LANG_FILES.iter().map(|f| data.join("lang").join(lang).join(format!("{f}.tsv"))).collect();
         paths.extend(packs::INDEXED_GLOBAL.iter().map(|(d, f)| data.join(d).join(format!("{f}.tsv"))));
         let endings = name_endings(&data.join("lang").join(lang).join("name_endings.tsv"));
-        let lemmas = Lemmas::read(&data.join("lang").join(lang).join("lemmas.tsv"));
+        let mut lemmas = Lemmas::read(&data.join("lang").join(lang).join("lemmas.tsv"));
+        lemmas.known = known_words(&data.join("lang").join(lang));
         combine(&paths, &out, &format!("{lang}_combined"), &endings, &lemmas);
     }
     generate(&langs, &out);
@@ -187,6 +189,22 @@ fn table_keys(content: &str, lemmas: Option<&Lemmas>) -> BTreeMap<String, Vec<u3
 struct Lemmas {
     lemmas_of: BTreeMap<String, Vec<String>>,
     forms_of: BTreeMap<String, Vec<String>>,
+    /// Every form the pack's own tables list: an other form that is one of them is
+    /// another word (Arabic بينت "she explained" and بينهم "among them" share a lemma
+    /// once unvowelled), so it is not added.
+    known: std::collections::HashSet<String>,
+}
+
+/// The folded forms of every matched file of a language pack.
+fn known_words(dir: &Path) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for file in packs::LANG_FILES {
+        if let Ok(content) = std::fs::read_to_string(dir.join(format!("{file}.tsv"))) {
+            let (_, rows) = tsv::parse(&content);
+            out.extend(rows.iter().map(|r| sitrep_text::fold_key(r[0])));
+        }
+    }
+    out
 }
 
 impl Lemmas {
@@ -216,7 +234,9 @@ impl Lemmas {
     fn other_forms<'a>(&'a self, form: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let own = self.forms_of.contains_key(form).then_some(form);
         let lemmas = self.lemmas_of.get(form).into_iter().flatten().map(String::as_str).chain(own);
-        lemmas.flat_map(|l| self.forms_of.get(l).into_iter().flatten().map(String::as_str)).filter(move |f| *f != form)
+        lemmas
+            .flat_map(|l| self.forms_of.get(l).into_iter().flatten().map(String::as_str))
+            .filter(move |f| *f != form && !self.known.contains(*f))
     }
 }
 
