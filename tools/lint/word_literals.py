@@ -27,15 +27,24 @@ def fold(s: str) -> str:
     return s.replace("\u2019", "'").replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
 
 
+# Column names of the data files ("kind", "country", "form"): identifiers of the pack
+# format that the code reads columns by, not words, even where a language has the same
+# word as a form (German "Kind").
+COLUMNS = set()
+
+
 def forms() -> set:
     out = set()
     langs = sorted(p.name for p in (ROOT / "data/lang").iterdir() if p.is_dir())
     for lang in langs:
         for f in sorted((ROOT / "data/lang" / lang).glob("*.tsv")):
-            if f.stem in ("settings", "suffixes"):  # keys and endings, not forms matched in text
+            if f.stem in ("settings", "suffixes", "name_endings"):  # keys and endings, not forms
                 continue
             for i, line in enumerate(f.read_text(encoding="utf-8").splitlines()):
-                if i == 0 or line.startswith("#") or not line:
+                if i == 0:
+                    COLUMNS.update(line.split("\t"))
+                    continue
+                if line.startswith("#") or not line:
                     continue
                 form = fold(line.split("\t")[0]).rstrip("*").strip()
                 if form:
@@ -91,7 +100,7 @@ def main() -> int:
                     branches.append((path.relative_to(ROOT), n, line.strip()))
                 for m in LIT.finditer(line):
                     text = m.group(1)
-                    if text and fold(text) in words:
+                    if text and fold(text) in words and text not in COLUMNS:
                         hits.append((path.relative_to(ROOT), n, text))
     if a.list:
         for p, n, t in hits:
