@@ -181,7 +181,14 @@ pub(crate) fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
         Pos::Noun => {
             // Adjacent actor: "bombardement azerbaïdjanais", "Azerbaijani shelling".
             let near = t.toks.start.saturating_sub(3)..(t.toks.end + 2).min(sent.end);
-            let adjacent = starting_in(&cx.actors, |a| a.toks.start, near).iter().find(|a| {
+            // (a place with a locative case ending is where, not who: "Kahire'de")
+            let located = |a: &Actor| {
+                a.toks.end + 1 < sent.end
+                    && text.tok(a.toks.end) == "'"
+                    && !text.tokens[a.toks.end].space_before
+                    && cx.ix.is(a.toks.end + 1, Word::Locative)
+            };
+            let adjacent = starting_in(&cx.actors, |a| a.toks.start, near).iter().filter(|a| !located(a)).find(|a| {
                 (a.toks.start >= t.toks.end
                     && a.toks.start - t.toks.end <= 1
                     && a.country.is_some()
@@ -259,7 +266,10 @@ pub(crate) fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 }
             }
         }
-        _ if cx.pack.setting_is(Setting::WordOrder, "vso") && verb_first(cx, t, &sent).is_some() => {
+        _ if cx.pack.setting_is(Setting::WordOrder, "vso")
+            && verb_first(cx, t, &sent).is_some()
+            && subject(cx, t.toks.start, sent.clone()).filter(known).is_none() =>
+        {
             // "قصفت الطائرات الروسية إدلب": the subject follows the verb, then the object.
             if let Some(a) = verb_first(cx, t, &sent) {
                 if let Some(r) = object(cx, a.toks.end, sent.clone()).filter(|r| *r != a) {
