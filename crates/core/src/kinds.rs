@@ -380,9 +380,6 @@ closed_set! {
         /// ك، ال and their combinations): a word starting with one is also looked up
         /// without it.
         Clitics = "clitics",
-        /// `svo` (the default), `vso` (Arabic: the subject follows the verb) or `sov`
-        /// (Turkish: the object stands between the subject and the verb).
-        WordOrder = "word_order",
         /// `head_last` where compounds are written as one word ending in their head
         /// (German "Raketenangriff"): the head of a long word is looked up too.
         Compounds = "compounds",

@@ -561,7 +561,10 @@ pub fn fold_secondary(events: &mut Vec<Event>) {
             continue;
         }
         let countries = |xs: &[Actor]| xs.iter().filter_map(|x| x.country).collect::<Vec<_>>();
-        let own_agent = countries(&e.actors).iter().any(|c| !countries(&a.actors).contains(c))
+        // (a first event with no actor: its recipients may be its agents misread, as
+        // the demonstrators of the verb-first "تظاهر آلاف المتظاهرين … للمطالبة")
+        let main_parties = if a.actors.is_empty() { countries(&a.recipients) } else { countries(&a.actors) };
+        let own_agent = countries(&e.actors).iter().any(|c| !main_parties.contains(c))
             || (e.actors.iter().any(|x| x.country.is_none() && x.name.is_some())
                 && !e.actors.iter().all(|x| a.actors.iter().any(|y| y.name == x.name)));
         let same_claim = e.claimant.as_ref().map(|c| c.country) == a.claimant.as_ref().map(|c| c.country);

@@ -2,7 +2,7 @@
 //! word order (subject, object, passive agent, "of"/"by" phrases, coordinated phrases,
 //! the sides of two-sided fighting). Only noun phrases found by `actors` fill them.
 
-use sitrep_core::{Actor, Cue, EventType, Pos, Sector, Setting, Suffix, TokRange, Word};
+use sitrep_core::{Actor, Cue, EventType, Pos, Sector, Suffix, TokRange, Word};
 
 use crate::claims::trailing_speaker;
 use crate::cues::any_in;
@@ -101,12 +101,6 @@ fn object(cx: &Ctx<'_, '_>, t: usize, sent: TokRange) -> Option<Actor> {
     near().next().cloned()
 }
 
-/// In a verb-first language, the known actor right after an active verb (its subject).
-fn verb_first(cx: &Ctx<'_, '_>, t: &Trigger, sent: &TokRange) -> Option<Actor> {
-    let end = clause_end(cx, t.toks.end, sent.clone()).max(t.toks.end);
-    first_after(cx, t.toks.end, end, 2).filter(known)
-}
-
 /// Who acts and who is acted upon, from voice and word order.
 pub(crate) fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
     let text = cx.text;
@@ -183,10 +177,13 @@ pub(crate) fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
             let near = t.toks.start.saturating_sub(3)..(t.toks.end + 2).min(sent.end);
             // (a place with a locative case ending is where, not who: "Kahire'de")
             let located = |a: &Actor| {
-                a.toks.end + 1 < sent.end
-                    && text.tok(a.toks.end) == "'"
-                    && !text.tokens[a.toks.end].space_before
-                    && cx.ix.is(a.toks.end + 1, Word::Locative)
+                let ending = |k: usize| {
+                    k + 1 < sent.end
+                        && text.tok(k) == "'"
+                        && !text.tokens[k].space_before
+                        && cx.ix.is(k + 1, Word::Locative)
+                };
+                ending(a.toks.end) || (a.toks.len() > 2 && ending(a.toks.end - 2))
             };
             let adjacent = starting_in(&cx.actors, |a| a.toks.start, near).iter().filter(|a| !located(a)).find(|a| {
                 (a.toks.start >= t.toks.end
@@ -264,35 +261,6 @@ pub(crate) fn roles(cx: &Ctx<'_, '_>, t: &Trigger) -> (Vec<Actor>, Vec<Actor>) {
                 if let Some(r) = target {
                     recipients.push(r);
                 }
-            }
-        }
-        _ if cx.pack.setting_is(Setting::WordOrder, "vso")
-            && verb_first(cx, t, &sent).is_some()
-            && subject(cx, t.toks.start, sent.clone()).filter(known).is_none() =>
-        {
-            // "قصفت الطائرات الروسية إدلب": the subject follows the verb, then the object.
-            if let Some(a) = verb_first(cx, t, &sent) {
-                if let Some(r) = object(cx, a.toks.end, sent.clone()).filter(|r| *r != a) {
-                    recipients.push(r);
-                }
-                for b in coordinated(cx, &a, sent.clone()) {
-                    push_actor(&mut actors, b);
-                }
-                actors.insert(0, a);
-            }
-        }
-        _ if cx.pack.setting_is(Setting::WordOrder, "sov") => {
-            // "Rus güçleri Harkiv'i bombaladı": the subject comes first, the object
-            // between it and the verb.
-            if let Some(a) = subject(cx, t.toks.start, sent.clone()) {
-                let between = starting_in(&cx.actors, |x| x.toks.start, a.toks.end..t.toks.start);
-                if let Some(r) = between.iter().rev().find(|r| r.toks.end <= t.toks.start && known(r)) {
-                    recipients.push(r.clone());
-                }
-                for b in coordinated(cx, &a, sent.clone()) {
-                    push_actor(&mut actors, b);
-                }
-                actors.insert(0, a);
             }
         }
         _ => {

@@ -185,7 +185,9 @@ fn two_sided_sides(doc: &Doc<'_, '_, '_>, e: &mut Event) -> Flow {
             // presumed to be one of them (low confidence).
             // (not when the country is only the source: "…, Thai military sources said")
             let speaker = |a: &Actor| cx.claims.iter().any(|c| c.speaker.as_ref().is_some_and(|s| s.span == a.span));
-            if let Some(a) = cx.dominant.and_then(|d| doc.inferred_side(d, Some(Sector::Mil), None)).filter(|a| !speaker(a)) {
+            if let Some(a) =
+                cx.dominant.and_then(|d| doc.inferred_side(d, Some(Sector::Mil), None)).filter(|a| !speaker(a))
+            {
                 push_actor(&mut e.actors, a);
                 e.confidence = e.confidence.min(0.5);
             }

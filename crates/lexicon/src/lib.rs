@@ -427,9 +427,11 @@ impl LangPack {
                         });
                     }
                 }
-                // A compound ("raketenangriff"): its head is looked up too, for the
-                // tables of words that compound (triggers, casualty words, group nouns).
-                if self.compounds() && tok.kind == TokenKind::Word && tok.end - tok.start >= 2 * MIN_HEAD as u32 {
+                // A compound that no table knows ("raketenangriff"): its head is looked
+                // up, in the tables of words that compound (triggers, casualty words,
+                // group nouns).
+                if !any && self.compounds() && tok.kind == TokenKind::Word && tok.end - tok.start >= 2 * MIN_HEAD as u32
+                {
                     let word = text.tok(i);
                     let before = best;
                     let compounding = [self.triggers.id, self.casualty.id, self.nouns.id];

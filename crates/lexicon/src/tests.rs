@@ -89,10 +89,7 @@ fn every_pack_has_every_word_class() {
                 r[0]
             );
         }
-        for key in Setting::ALL
-            .iter()
-            .filter(|k| !matches!(k, Setting::None | Setting::Clitics | Setting::WordOrder | Setting::Compounds))
-        {
+        for key in Setting::ALL.iter().filter(|k| !matches!(k, Setting::None | Setting::Clitics | Setting::Compounds)) {
             assert!(p.setting(*key).is_some(), "{code}: settings.tsv has no {key}");
         }
         for r in p.settings.rows() {
@@ -100,7 +97,6 @@ fn every_pack_has_every_word_class() {
         }
         assert!(matches!(p.setting(Setting::NounCompound), Some("modifier_head" | "head_modifier")));
         assert!(matches!(p.setting(Setting::NumericDate), Some("mdy" | "dmy")));
-        assert!(matches!(p.setting(Setting::WordOrder), None | Some("svo" | "vso" | "sov")));
         assert!(matches!(p.setting(Setting::MonthCapitalised), Some("yes" | "no")));
         assert!(matches!(p.setting(Setting::Fallback), Some("yes" | "no")));
     }
