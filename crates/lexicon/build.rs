@@ -130,7 +130,7 @@ fn name_endings(path: &Path) -> Vec<Ending> {
         })
         .collect();
     // The longest ending that fits decides ("ия" before "я").
-    out.sort_by(|a, b| b.ending.chars().count().cmp(&a.ending.chars().count()));
+    out.sort_by_key(|r| std::cmp::Reverse(r.ending.chars().count()));
     out
 }
 
