@@ -38,7 +38,8 @@ def forms() -> set:
     langs = sorted(p.name for p in (ROOT / "data/lang").iterdir() if p.is_dir())
     for lang in langs:
         for f in sorted((ROOT / "data/lang" / lang).glob("*.tsv")):
-            if f.stem in ("settings", "suffixes", "name_endings"):  # keys and endings, not forms
+            # keys and endings, and the generated inflections of pack words: not forms
+            if f.stem in ("settings", "suffixes", "name_endings", "lemmas"):
                 continue
             for i, line in enumerate(f.read_text(encoding="utf-8").splitlines()):
                 if i == 0:
