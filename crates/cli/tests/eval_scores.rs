@@ -273,7 +273,7 @@ fn new_languages_real_news() {
         ("pt", 0.75, 0.70),
         ("ru", 0.85, 0.85),
         ("tr", 0.85, 0.70),
-        ("uk", 0.90, 0.35),
+        ("uk", 0.90, 0.40),
     ] {
         let f1 = per_lang_f1("pages_dev", lang, "casualties");
         assert!(f1 >= cas, "pages_dev [{lang}] casualties F1 = {f1:.3}, below {cas}");
