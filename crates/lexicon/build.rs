@@ -19,25 +19,19 @@ fn main() {
     println!("cargo:rerun-if-changed={}", data.display());
     println!("cargo:rerun-if-changed={}", data.join("lang").display());
     let langs = discover(&data.join("lang"));
-    for lang in &langs {
-        let mut lemmas = Lemmas::read(&data.join("lang").join(lang).join("lemmas.tsv"));
-        lemmas.known = known_words(&data.join("lang").join(lang));
-        for file in packs::LANG_FILES.iter().chain(packs::PLAIN_FILES) {
-            let path = data.join("lang").join(lang).join(format!("{file}.tsv"));
-            compile(&path, &out, &format!("{lang}_{file}"), lemmas.for_table(file));
-        }
-    }
     for (dir, file) in packs::GLOBAL_FILES {
         let path = data.join(dir).join(format!("{file}.tsv"));
         compile(&path, &out, &format!("{dir}_{file}"), None);
     }
     for lang in &langs {
-        let mut paths: Vec<PathBuf> =
-            packs::LANG_FILES.iter().map(|f| data.join("lang").join(lang).join(format!("{f}.tsv"))).collect();
+        let dir = data.join("lang").join(lang);
+        let lemmas = Lemmas::read(&dir);
+        for file in packs::LANG_FILES.iter().chain(packs::PLAIN_FILES) {
+            compile(&dir.join(format!("{file}.tsv")), &out, &format!("{lang}_{file}"), lemmas.for_table(file));
+        }
+        let mut paths: Vec<PathBuf> = packs::LANG_FILES.iter().map(|f| dir.join(format!("{f}.tsv"))).collect();
         paths.extend(packs::INDEXED_GLOBAL.iter().map(|(d, f)| data.join(d).join(format!("{f}.tsv"))));
-        let endings = name_endings(&data.join("lang").join(lang).join("name_endings.tsv"));
-        let mut lemmas = Lemmas::read(&data.join("lang").join(lang).join("lemmas.tsv"));
-        lemmas.known = known_words(&data.join("lang").join(lang));
+        let endings = name_endings(&dir.join("name_endings.tsv"));
         combine(&paths, &out, &format!("{lang}_combined"), &endings, &lemmas);
     }
     generate(&langs, &out);
@@ -211,13 +205,15 @@ impl Lemmas {
     /// The tables whose rows are matched in every form of their word.
     const TABLES: &[&str] = &["casualty", "speech", "demonyms", "actors", "triggers"];
 
-    fn read(path: &Path) -> Lemmas {
+    /// The `lemmas.tsv` of the language pack in `dir`, with the pack's own forms.
+    fn read(dir: &Path) -> Lemmas {
+        let path = dir.join("lemmas.tsv");
         println!("cargo:rerun-if-changed={}", path.display());
-        let Ok(content) = std::fs::read_to_string(path) else { return Lemmas::default() };
+        let Ok(content) = std::fs::read_to_string(&path) else { return Lemmas::default() };
         let (header, rows) = tsv::parse(&content);
         let col = |n: &str| header.iter().position(|h| *h == n).unwrap_or_else(|| panic!("{}: no {n}", path.display()));
         let (f, l) = (col("form"), col("lemma"));
-        let mut out = Lemmas::default();
+        let mut out = Lemmas { known: known_words(dir), ..Lemmas::default() };
         for r in &rows {
             let (form, lemma) = (sitrep_text::fold_key(r[f]), sitrep_text::fold_key(r[l]));
             out.lemmas_of.entry(form.clone()).or_default().push(lemma.clone());

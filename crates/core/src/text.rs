@@ -30,6 +30,13 @@ pub struct Token {
     pub newline_before: bool,
 }
 
+impl Token {
+    /// Whether the token may start a name: capitalised, or in a script without case.
+    pub fn may_be_name(&self) -> bool {
+        self.cap || self.caseless
+    }
+}
+
 /// A sentence: a range of tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sentence {

@@ -7,7 +7,7 @@
 //! MIL, "l'armée de l'Azerbaïdjan" → AZE MIL, "Le président russe Vladimir Poutine" →
 //! Vladimir Putin, RUS GOV.
 
-use sitrep_core::{Actor, Cue, PlaceMention, Sector, TokRange, Word};
+use sitrep_core::{Actor, Cue, PlaceMention, Sector, TokRange, Token, Word};
 use sitrep_lexicon::{Index, LangPack, global};
 
 #[derive(Clone, Debug)]
@@ -74,7 +74,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
         }
         for m in ix.find(&pack.actors, r.clone()) {
             if let Some(row) = pack.actors.rows_of(&m).next() {
-                if !text.tokens[m.toks.clone()].iter().any(|t| t.cap || t.caseless) {
+                if !text.tokens[m.toks.clone()].iter().any(Token::may_be_name) {
                     continue;
                 }
                 out.push(Found {
@@ -100,7 +100,7 @@ fn atoms(ix: &Index<'_>, pack: &LangPack, places: &[PlaceMention]) -> Vec<Found>
                     lang_ok && cs_ok
                 });
                 let Some(row) = row else { continue };
-                if !text.tokens[m.toks.clone()].iter().any(|t| t.cap || t.caseless) {
+                if !text.tokens[m.toks.clone()].iter().any(Token::may_be_name) {
                     continue;
                 }
                 out.push(Found {

@@ -219,7 +219,7 @@ impl Context {
 
 /// Shape checks that keep ordinary words and parts of other names out.
 fn plausible(text: &Text<'_>, toks: TokRange, sent_start: usize, sent_end: usize, titled: bool, compass: bool) -> bool {
-    if !(toks.start..toks.end).any(|k| text.tokens[k].cap || text.tokens[k].caseless) {
+    if !(toks.start..toks.end).any(|k| text.tokens[k].may_be_name()) {
         return false;
     }
     let single = toks.len() == 1;

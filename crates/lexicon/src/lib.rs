@@ -399,49 +399,40 @@ impl LangPack {
                 let mut any = false;
                 self.combined.walk(text, i, s.toks.end, |fin| {
                     any = true;
-                    for entry in postings(self.combined_post, fin.value as u32) {
-                        let tid = (entry >> 24) as usize;
-                        if tid < INDEXED_TABLES {
-                            best[tid] = Some((fin.end, entry & 0x00FF_FFFF));
-                        }
+                    for (tid, hit) in self.finals(&fin) {
+                        best[tid] = Some(hit);
                     }
                 });
                 // A word that starts with a clitic (Arabic و، ب، ال): its rest is
                 // looked up too, for the tables that matched nothing from its start.
                 let tok = &text.tokens[i];
+                let word = text.tok(i);
                 if tok.kind == TokenKind::Word {
-                    let word = text.tok(i);
                     for c in self.clitics() {
                         if word.len() < c.len() + 4 || !word.starts_with(c) {
                             continue;
                         }
                         let before = best;
                         self.combined.walk_from(text, i, c.len(), s.toks.end, |fin| {
-                            for entry in postings(self.combined_post, fin.value as u32) {
-                                let tid = (entry >> 24) as usize;
-                                if tid < INDEXED_TABLES && before[tid].is_none() {
-                                    any = true;
-                                    best[tid] = Some((fin.end, entry & 0x00FF_FFFF));
-                                }
+                            for (tid, hit) in self.finals(&fin).filter(|(tid, _)| before[*tid].is_none()) {
+                                any = true;
+                                best[tid] = Some(hit);
                             }
                         });
                     }
                 }
                 // A compound that no table knows ("raketenangriff"): its head is looked
                 // up, in the tables of words that compound (triggers, casualty words,
-                // group nouns).
+                // group nouns); the longest head wins.
                 if !any && self.compounds() && tok.kind == TokenKind::Word && tok.end - tok.start >= 2 * MIN_HEAD as u32
                 {
-                    let word = text.tok(i);
-                    let before = best;
                     let compounding = [self.triggers.id, self.casualty.id, self.nouns.id];
                     for (at, _) in word.char_indices().filter(|&(at, _)| at >= 3 && word.len() - at >= MIN_HEAD) {
                         self.combined.walk_from(text, i, at, i + 1, |fin| {
-                            for entry in postings(self.combined_post, fin.value as u32) {
-                                let tid = (entry >> 24) as usize;
-                                if compounding.contains(&(tid as u8)) && before[tid].is_none() && best[tid].is_none() {
+                            for (tid, hit) in self.finals(&fin) {
+                                if compounding.contains(&(tid as u8)) && best[tid].is_none() {
                                     any = true;
-                                    best[tid] = Some((fin.end, entry & 0x00FF_FFFF));
+                                    best[tid] = Some(hit);
                                 }
                             }
                         });
@@ -475,6 +466,15 @@ impl LangPack {
     /// pack tests reject it).
     fn word_bits(&self, row: &[&'static str]) -> u64 {
         self.grammar.get(row, "class").and_then(Word::parse).map_or(0, |w| 1 << w as u8)
+    }
+
+    /// The indexed tables a walk's final belongs to, with the match's end token and the
+    /// key's postings offset in that table.
+    fn finals(&self, fin: &Final) -> impl Iterator<Item = (usize, (usize, u32))> + '_ {
+        let end = fin.end;
+        postings(self.combined_post, fin.value as u32)
+            .map(move |entry| ((entry >> 24) as usize, (end, entry & 0x00FF_FFFF)))
+            .filter(|(tid, _)| *tid < INDEXED_TABLES)
     }
 
     /// The folded clitic prefixes of the `clitics` setting, longest first (computed on

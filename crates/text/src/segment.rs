@@ -125,8 +125,7 @@ fn ends_sentence(text: &Text<'_>, i: usize, j: usize, is_abbrev: &dyn Fn(&str) -
         return false;
     }
     let next_text = text.tok(j);
-    let next_opens = next.cap
-        || next.caseless
+    let next_opens = next.may_be_name()
         || next.kind == TokenKind::Num
         || matches!(next_text, "\"" | "(" | "-" | "'")
         || !next_text.chars().next().is_some_and(char::is_alphabetic);
