@@ -1,7 +1,6 @@
 //! Reading articles for `sitrep extract` and `sitrep eval`: plain-text files and JSON Lines,
 //! through `sitrep-ingest`'s decoder and JSON Lines reader.
 
-use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -9,15 +8,11 @@ use sitrep_core::Document;
 
 /// Reads a text file (`-` is standard input). Invalid UTF-8 is replaced (U+FFFD) and
 /// reported as a problem; UTF-16 with a byte-order mark is decoded.
+/// Devices are refused and inputs over `sitrep_ingest::MAX_WHOLE` skipped, as `ingest`
+/// does.
 pub fn read_text_file(path: &Path) -> Result<(String, Option<String>)> {
-    let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read standard input")?;
-    } else {
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .with_context(|| format!("{}: cannot read", path.display()))?;
-    }
+    let name = if path.as_os_str() == "-" { "standard input".to_string() } else { path.display().to_string() };
+    let bytes = sitrep_ingest::read_whole(path).with_context(|| name.clone())?;
     Ok(decode(&bytes, &path.display().to_string()))
 }
 

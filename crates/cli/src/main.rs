@@ -70,7 +70,7 @@ struct ExtractArgs {
     lang: Option<String>,
     /// Publication date (YYYY-MM-DD) for plain-text inputs; resolves "mardi", "yesterday".
     /// Without it relative dates stay unresolved.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = store_cmds::parse_day)]
     published: Option<String>,
     /// Indented JSON (one record per block) for reading.
     #[arg(long)]
@@ -106,6 +106,10 @@ fn main() -> std::process::ExitCode {
         {
             std::process::ExitCode::SUCCESS
         }
+        Err(e) if e.downcast_ref::<Usage>().is_some() => {
+            eprintln!("sitrep: error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("sitrep: error: {e:#}");
             std::process::ExitCode::from(1)
@@ -113,17 +117,25 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// A usage error found after parsing (exit code 2, as for the parser's own).
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
 /// Runs `sitrep extract`. Returns `Ok(false)` when some input had problems.
 fn extract(args: ExtractArgs) -> Result<bool> {
     if args.files.is_empty() && args.inputs.is_empty() {
-        anyhow::bail!(
-            "nothing to read: give article files, `-` for standard input, or --input FILE.jsonl (see --help)"
-        );
-    }
-    if let Some(p) = &args.published
-        && (p.len() != 10 || p.as_bytes()[4] != b'-' || p.as_bytes()[7] != b'-')
-    {
-        anyhow::bail!("--published {p:?}: expected YYYY-MM-DD");
+        return Err(Usage(
+            "nothing to read: give article files, `-` for standard input, or --input FILE.jsonl (see --help)".into(),
+        )
+        .into());
     }
     let config = sitrep_extract::Config { lang: args.lang.clone() };
     let mut out: Box<dyn Write> = match &args.output {

@@ -22,7 +22,7 @@ pub struct IngestArgs {
     #[arg(long)]
     lang: Option<String>,
     /// Publication date (YYYY-MM-DD) for articles that carry none.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     published: Option<String>,
     /// Worker threads for extraction (default: all cores).
     #[arg(long, short = 'j')]
@@ -54,18 +54,17 @@ pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, 
     (hash, sitrep_output::to_string(doc, &a))
 }
 
-fn check_day(p: &Option<String>, what: &str) -> Result<()> {
-    if let Some(p) = p
-        && sitrep_dates::Ymd::parse_day(p).is_none()
-    {
-        anyhow::bail!("{what} {p:?}: expected a date YYYY-MM-DD");
+/// A day on the command line: `YYYY-MM-DD`, a real calendar day (one check for every
+/// command; a bad one is a usage error, exit 2).
+pub fn parse_day(p: &str) -> std::result::Result<String, String> {
+    match sitrep_dates::Ymd::parse_day(p) {
+        Some(_) => Ok(p.to_string()),
+        None => Err(format!("{p:?} is not a date YYYY-MM-DD (a real day, e.g. 2022-09-13)")),
     }
-    Ok(())
 }
 
 /// Runs `sitrep ingest`. `Ok(false)` when some input had problems.
 pub fn ingest(args: IngestArgs) -> Result<bool> {
-    check_day(&args.published, "--published")?;
     let mut store = Store::open(&args.db).with_context(|| format!("cannot open the database {}", args.db.display()))?;
     let config = sitrep_extract::Config { lang: args.lang.clone() };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
@@ -186,10 +185,10 @@ pub struct QueryArgs {
     #[arg(long, default_value = "jsonl")]
     format: String,
     /// First day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_day)]
     from: Option<String>,
     /// Last day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_day)]
     to: Option<String>,
     /// ISO 3166-1 alpha-3 country of the event.
     #[arg(long)]
@@ -239,13 +238,11 @@ pub fn query(args: QueryArgs) -> Result<bool> {
         return Ok(true);
     }
     let format = Format::parse(&args.format)
-        .ok_or_else(|| anyhow::anyhow!("--format {:?}: expected jsonl, csv, plover or geojson", args.format))?;
-    check_day(&args.from, "--from")?;
-    check_day(&args.to, "--to")?;
+        .ok_or_else(|| crate::Usage(format!("--format {:?}: expected jsonl, csv, plover or geojson", args.format)))?;
     let status = match args.status.as_deref() {
         None | Some("any") => None,
         Some(s) => Some(Status::parse(s).ok_or_else(|| {
-            anyhow::anyhow!("--status {s:?}: expected current, historical, future, hypothetical, negated or any")
+            crate::Usage(format!("--status {s:?}: expected current, historical, future, hypothetical, negated or any"))
         })?),
     };
     let near = match &args.near {

@@ -250,7 +250,8 @@ impl Scanner<'_, '_> {
             None => Ymd::new(2000, m, d).map(|_| format!("XXXX-{m:02}-{d:02}")),
         };
         let valid = value.is_some();
-        self.mention(toks, DateKind::Date, value, valid.then_some(Precision::Day), y)
+        // No such day: not even its year is known ("31 February 2022").
+        self.mention(toks, DateKind::Date, value, valid.then_some(Precision::Day), y.filter(|_| valid))
     }
 
     /// "2022-09-13", "13/09/2022", "09/13/2022" (en).
@@ -283,7 +284,11 @@ impl Scanner<'_, '_> {
         } else {
             return None;
         };
-        let ymd = Ymd::new(y, m, d)?;
+        // A date's shape with no such day ("2022-02-30", "32/13/2022") is a mention with no
+        // value, so that its year is not read alone.
+        let Some(ymd) = Ymd::new(y, m, d) else {
+            return Some(self.mention(i..i + 5, DateKind::Date, None, None, None));
+        };
         Some(self.mention(i..i + 5, DateKind::Date, Some(ymd.iso()), Some(Precision::Day), Some(y)))
     }
 

@@ -51,6 +51,10 @@ fn fuzz_regressions() {
     check("fr", None, "le 29 février", &[("le 29 février", Some("XXXX-02-29"))]);
     check("en", Some("9999-12-31"), "tomorrow", &[("tomorrow", None)]);
     assert_eq!(Ymd::parse("-001-05-05"), None);
+    // Impossible days are not dates, and their year is not read alone.
+    check("en", None, "on 2022-02-30 and 32/13/2022", &[("2022-02-30", None), ("32/13/2022", None)]);
+    check("fr", None, "le 30/02/2022", &[("30/02/2022", None)]);
+    check("en", None, "on 31 February 2022", &[("31 February 2022", None)]);
     assert_eq!(Ymd::parse("+999-01-01"), None);
     assert_eq!(Ymd::parse("2022-09-13T08:00"), Ymd::new(2022, 9, 13));
 }

@@ -267,8 +267,33 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     };
     let text = sitrep_text::prepare(&doc.text, &|s| pack.is_abbreviation(s));
     let ix = pack.index(&text);
-    let numbers = sitrep_numbers::find_numbers(&ix, pack);
+    let mut numbers = sitrep_numbers::find_numbers(&ix, pack);
+    numbers.retain(|n| {
+        let sane = n.value <= sitrep_numbers::MAX_COUNT;
+        if !sane {
+            let shown = if n.value == u64::MAX { "too large to represent".to_string() } else { n.value.to_string() };
+            analysis.diagnostics.push(Diagnostic::new(
+                "numbers",
+                format!(
+                    "figure {:?} at bytes {}..{} ({shown}) is above 10^9: not read as a count",
+                    doc.text.get(n.span.start..n.span.end).unwrap_or_default(),
+                    n.span.start,
+                    n.span.end
+                ),
+            ));
+        }
+        sane
+    });
     let dates = sitrep_dates::find_dates(&ix, pack, &numbers, published);
+    for d in dates.iter().filter(|d| d.kind == sitrep_core::DateKind::Date && d.value.is_none()) {
+        let shown = doc.text.get(d.span.start..d.span.end).unwrap_or_default();
+        if shown.bytes().any(|b| b.is_ascii_digit()) {
+            analysis.diagnostics.push(Diagnostic::new(
+                "dates",
+                format!("{shown:?} at bytes {}..{} is not a date (no such day): ignored", d.span.start, d.span.end),
+            ));
+        }
+    }
     let places = sitrep_geo::find_places(&ix, pack);
     let actors = actors::find_actors(&ix, pack, &places);
     let dominant = dominant_country(&actors, &places);

@@ -98,8 +98,21 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let (line, note) = decode_utf8ish(bytes);
-            let record = match parse_record(&line, &origin) {
+            let (line, mut note) = decode_utf8ish(bytes);
+            let mut parsed = parse_record(&line, &origin);
+            // serde_json refuses lone surrogates ("lone leading surrogate", "unexpected end
+            // of hex escape"): repair them when there are any, then parse again.
+            if matches!(&parsed, Err(Error::Json(_)))
+                && let Some((repaired, n)) = replace_lone_surrogates(&line)
+            {
+                parsed = parse_record(&repaired, &origin);
+                let msg = format!("{n} lone UTF-16 surrogate escape(s) (\\uD800-\\uDFFF) replaced with U+FFFD");
+                note = Some(match note {
+                    Some(old) => crate::decode::Note { line: old.line, message: format!("{}; {msg}", old.message) },
+                    None => crate::decode::Note { line: None, message: msg },
+                });
+            }
+            let record = match parsed {
                 Ok(doc) => Item::Article(Article { doc, origin: origin.clone() }),
                 Err(e) => Item::Problem(Problem::new(origin.clone(), e)),
             };
@@ -112,6 +125,53 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             };
         }
     }
+}
+
+/// Replaces each `\uXXXX` escape of a UTF-16 surrogate that is not half of a valid pair
+/// with `\uFFFD` (JSON allows such escapes; a Rust string cannot hold them). Returns the
+/// repaired line and the number replaced, or `None` when there was none.
+fn replace_lone_surrogates(line: &str) -> Option<(String, usize)> {
+    fn escape_at(b: &[u8], i: usize) -> Option<u16> {
+        let hex = b.get(i..i + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    }
+    let b = line.as_bytes();
+    let (mut out, mut n, mut i, mut copied) = (String::with_capacity(line.len()), 0, 0, 0);
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(unit) = escape_at(b, i) else {
+            i += 2; // an escaped character (`\\`, `\"`...) or a malformed escape
+            continue;
+        };
+        let paired = match unit {
+            0xD800..=0xDBFF => escape_at(b, i + 6).is_some_and(|low| (0xDC00..=0xDFFF).contains(&low)),
+            0xDC00..=0xDFFF => false,
+            _ => {
+                i += 6;
+                continue;
+            }
+        };
+        if paired {
+            i += 12;
+            continue;
+        }
+        out.push_str(&line[copied..i]);
+        out.push_str("\\uFFFD");
+        n += 1;
+        i += 6;
+        copied = i;
+    }
+    if n == 0 {
+        return None;
+    }
+    out.push_str(&line[copied..]);
+    Some((out, n))
 }
 
 /// One JSON Lines record as a document: `"text"` (a string) is required; `"id"` (string
@@ -159,5 +219,19 @@ mod tests {
         assert!(parse_record(r#"{"id": "a"}"#, "f:3").unwrap_err().to_string().contains("no \"text\""));
         assert!(parse_record("[1]", "f:4").unwrap_err().to_string().contains("not a JSON object"));
         assert!(parse_record(r#"{"text": 1}"#, "f:5").unwrap_err().to_string().contains("not a string"));
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let line = r#"{"text": "a\ud800b \udc00 \ud83d\ude00 \\ud800 \u00e9"}"#;
+        let (fixed, n) = replace_lone_surrogates(line).unwrap();
+        assert_eq!(n, 2);
+        assert_eq!(parse_record(&fixed, "f:1").unwrap().text, "a\u{FFFD}b \u{FFFD} \u{1F600} \\ud800 \u{e9}");
+        assert!(replace_lone_surrogates(r#"{"text": "\ud83d\ude00 \\ud800"}"#).is_none());
+        let items: Vec<Item> =
+            JsonlReader::new(&b"{\"id\": \"s\", \"text\": \"Gao \\ud800 attack\"}\n"[..], "f").collect();
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert!(items[0].problem().is_some_and(|p| p.message.contains("surrogate")), "{items:?}");
+        assert_eq!(items[1].article().map(|a| a.doc.text.as_str()), Some("Gao \u{FFFD} attack"));
     }
 }

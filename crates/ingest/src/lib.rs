@@ -144,6 +144,8 @@ pub enum Error {
     Compressed,
     #[error("too large ({size} bytes, the limit is {limit}): skipped")]
     TooLarge { size: u64, limit: u64 },
+    #[error("more than {limit} bytes (the limit): skipped")]
+    TooLargeStream { limit: u64 },
     #[error("no article text")]
     NoText,
     #[error("not valid JSON ({0}): record skipped")]
@@ -186,6 +188,9 @@ pub fn jsonl_file(path: &std::path::Path) -> std::io::Result<Box<dyn Iterator<It
         let stdin = std::io::BufReader::new(std::io::stdin());
         return Ok(Box::new(jsonl::JsonlReader::new(stdin, &name)));
     }
+    if let Some(kind) = std::fs::metadata(path).ok().as_ref().and_then(special_file) {
+        return Err(std::io::Error::other(format!("{kind}, not a file")));
+    }
     let file = std::io::BufReader::new(std::fs::File::open(path)?);
     Ok(Box::new(jsonl::JsonlReader::new(file, &name)))
 }
@@ -225,4 +230,56 @@ pub(crate) fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String>
 }
 
 /// The largest file read whole (text, HTML, feeds) and the largest WARC record read.
-pub(crate) const MAX_WHOLE: u64 = 256 << 20;
+pub const MAX_WHOLE: u64 = 256 << 20;
+
+/// What a path is when it cannot hold an article: a character or block device
+/// (`/dev/zero`), a socket. `None` for regular files, directories and pipes (a pipe is
+/// read, within [`MAX_WHOLE`]).
+pub fn special_file(m: &std::fs::Metadata) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    let _ = m;
+    None
+}
+
+/// Reads one whole input (a file, a pipe, `-` for standard input) within [`MAX_WHOLE`]
+/// bytes, as `sitrep ingest` does: devices and sockets are refused, and a larger input
+/// is an error, not a memory exhaustion.
+pub fn read_whole(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().lock().take(MAX_WHOLE + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_WHOLE {
+            return Err(Error::TooLargeStream { limit: MAX_WHOLE });
+        }
+        return Ok(bytes);
+    }
+    let m = std::fs::metadata(path)?;
+    if let Some(kind) = special_file(&m) {
+        return Err(Error::Other(format!("{kind}, not a file: skipped")));
+    }
+    if m.is_dir() {
+        return Err(Error::Other("a directory, not a file: skipped (`sitrep ingest` reads directories)".into()));
+    }
+    if m.is_file() && m.len() > MAX_WHOLE {
+        return Err(Error::TooLarge { size: m.len(), limit: MAX_WHOLE });
+    }
+    std::fs::File::open(path)?.take(MAX_WHOLE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_WHOLE {
+        return Err(Error::TooLargeStream { limit: MAX_WHOLE });
+    }
+    Ok(bytes)
+}

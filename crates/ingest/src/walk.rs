@@ -95,7 +95,10 @@ impl Walker {
             match fs::metadata(path) {
                 Err(e) => w.problem(&name, Error::Io(e)),
                 Ok(m) if m.is_dir() => w.walk_dir(path, &mut seen),
-                Ok(m) => w.add_file(path, name, m.len(), &mut seen),
+                Ok(m) => match crate::special_file(&m) {
+                    Some(kind) => w.problem(&name, Error::Other(format!("{kind}, not a file: skipped"))),
+                    None => w.add_file(path, name, m.len(), &mut seen),
+                },
             }
         }
         w
@@ -250,8 +253,11 @@ fn open_reader(
         return Source::Items(vec![Item::Problem(Problem::new(name, Error::Io(e)))].into_iter());
     }
     if bytes.len() as u64 > MAX_WHOLE {
-        let size = path.and_then(|p| fs::metadata(p).ok()).map_or(bytes.len() as u64, |m| m.len());
-        let e = Error::TooLarge { size, limit: MAX_WHOLE };
+        // A pipe or standard input has no size: say what is known.
+        let e = match path.and_then(|p| fs::metadata(p).ok()).filter(|m| m.is_file()) {
+            Some(m) => Error::TooLarge { size: m.len(), limit: MAX_WHOLE },
+            None => Error::TooLargeStream { limit: MAX_WHOLE },
+        };
         return Source::Items(vec![Item::Problem(Problem::new(name, e))].into_iter());
     }
     let items = match format {

@@ -10,6 +10,11 @@
 use sitrep_core::{NumberMention, Qualifier, Span, Text, TokenKind, Word};
 use sitrep_lexicon::{Index, LangPack};
 
+/// The largest figure read as a count of people. Larger ones ("9223372036854775807
+/// killed", "10^400 soldiers") are mistakes or jokes, not tolls: the caller drops them
+/// with a diagnostic.
+pub const MAX_COUNT: u64 = 1_000_000_000;
+
 /// Finds every number in `text`.
 pub fn find_numbers(ix: &Index<'_>, pack: &LangPack) -> Vec<NumberMention> {
     let text = ix.text();
@@ -45,6 +50,16 @@ fn number_at(ix: &Index<'_>, pack: &LangPack, i: usize, limit: usize) -> Option<
     let toks = &text.tokens;
     if toks[i].kind == TokenKind::Num {
         let (end, value, decimal) = digits_at(text, i, limit)?;
+        // A power ("10^400"): its value, saturated; [`MAX_COUNT`] keeps it from being a toll.
+        if end + 1 < limit
+            && text.tok(end) == "^"
+            && toks[end + 1].kind == TokenKind::Num
+            && !toks[end].space_before
+            && !toks[end + 1].space_before
+        {
+            let exp = text.tok(end + 1).parse::<u32>().unwrap_or(u32::MAX);
+            return Some((end + 2, value.checked_pow(exp).unwrap_or(u64::MAX), Qualifier::Exact, false));
+        }
         // Multiplier word after the digits: "2 millions", "1,5 million".
         if let Some((mend, mult)) = multiplier_at(ix, pack, end, limit) {
             let v = (decimal * mult as f64).round() as u64;

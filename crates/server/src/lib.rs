@@ -99,7 +99,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(m) => ApiError(StatusCode::NOT_FOUND, format!("not found: {m}")),
             StoreError::Invalid(m) => ApiError::bad(m),
-            StoreError::Locked(_) => ApiError(StatusCode::SERVICE_UNAVAILABLE, "the database is busy; retry".into()),
+            StoreError::Locked { .. } => {
+                ApiError(StatusCode::SERVICE_UNAVAILABLE, "the database is busy; retry".into())
+            }
             StoreError::DiskFull(_) => ApiError(StatusCode::INSUFFICIENT_STORAGE, "the server's disk is full".into()),
             e => {
                 let msg = e.to_string();

@@ -276,12 +276,12 @@ fn insert_event(st: &mut rusqlite::Statement<'_>, id: &str, s: &FusedSummary) ->
         s.lat_lon.map(|p| p.0),
         s.lat_lon.map(|p| p.1),
         s.precision,
-        killed.map(|t| t.low as i64),
-        killed.map(|t| t.best as i64),
-        killed.map(|t| t.high as i64),
-        injured.map(|t| t.low as i64),
-        injured.map(|t| t.best as i64),
-        injured.map(|t| t.high as i64),
+        killed.map(|t| sql_int(t.low)),
+        killed.map(|t| sql_int(t.best)),
+        killed.map(|t| sql_int(t.high)),
+        injured.map(|t| sql_int(t.low)),
+        injured.map(|t| sql_int(t.best)),
+        injured.map(|t| sql_int(t.high)),
         s.n_mentions as i64,
         s.n_documents as i64,
         s.langs.join(","),
@@ -332,4 +332,9 @@ fn contradiction_json(c: &Contradiction) -> Value {
             "scope": "document", "document": document,
         }),
     }
+}
+
+/// A count as an SQLite integer, saturating (SQLite integers are signed 64-bit).
+fn sql_int(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }

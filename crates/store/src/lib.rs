@@ -44,8 +44,8 @@ pub enum Error {
         "the disk is full (or the file size limit was reached) while writing the database; nothing partial was kept: free space and run again ({0})"
     )]
     DiskFull(rusqlite::Error),
-    #[error("the database is locked by another process (waited 5 s); try again when it is done ({0})")]
-    Locked(rusqlite::Error),
+    #[error("the database is locked by another process{}; try again when it is done ({source})", waited_note(*.waited))]
+    Locked { source: rusqlite::Error, waited: Option<std::time::Duration> },
     #[error("stored JSON is invalid: {0}")]
     Json(#[from] serde_json::Error),
     #[error("the database has schema version {found}, newer than this sitrep knows ({known}); upgrade sitrep")]
@@ -67,10 +67,39 @@ impl From<rusqlite::Error> for Error {
             // SQLITE_FULL, or SQLITE_IOERR_WRITE (778: what a write refused for lack of
             // space or a file-size limit gives).
             Some(f) if f.code == ErrorCode::DiskFull || f.extended_code == 778 => Error::DiskFull(e),
-            Some(f) if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Locked(e),
+            Some(f) if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                Error::Locked { source: e, waited: None }
+            }
             _ => Error::Sqlite(e),
         }
     }
+}
+
+/// A path as the path part of an SQLite `file:` URI.
+fn uri_path(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for b in abs.to_string_lossy().bytes() {
+        match b {
+            b'%' | b'?' | b'#' | b' ' | 0..0x20 | 0x7F.. => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(char::from(b)),
+        }
+    }
+    out
+}
+
+/// How long a write waited for the lock, as the message says it.
+fn waited_note(waited: Option<std::time::Duration>) -> String {
+    waited.map(|w| format!(" (gave up after waiting {:.1} s)", w.as_secs_f64())).unwrap_or_default()
+}
+
+/// Runs a write, noting in a lock error how long it actually waited.
+fn timed<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let start = std::time::Instant::now();
+    f().map_err(|e| match e {
+        Error::Locked { source, .. } => Error::Locked { source, waited: Some(start.elapsed()) },
+        e => e,
+    })
 }
 
 /// A document ready to be stored: the article, where it came from, and its result record.
@@ -120,7 +149,11 @@ pub struct Store {
 impl Store {
     /// Opens (creating and migrating) the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
-        Store::setup(Connection::open(path)?)
+        let conn = Connection::open(path)?;
+        // Before anything is written (WAL mode, migrations): not another application's file.
+        let peek = Store { conn };
+        peek.check_ours(path)?;
+        Store::setup(peek.conn)
     }
 
     /// A private in-memory store (tests, evaluation).
@@ -129,23 +162,68 @@ impl Store {
     }
 
     /// Opens an existing database for reading only.
+    ///
+    /// Where nothing can be written (a read-only mount, a file the user may not write, so
+    /// that SQLite cannot create the WAL index beside it) the file is opened immutable:
+    /// queries work, and a concurrent writer is impossible there anyway.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let conn = Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        query::register_functions(&conn)?;
-        let store = Store { conn };
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let store = match Store::read_only_with(Connection::open_with_flags(path, flags)) {
+            Err(Error::Sqlite(e))
+                if e.sqlite_error().is_some_and(|f| {
+                    matches!(f.code, rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
+                }) && path.exists() =>
+            {
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                Store::read_only_with(Connection::open_with_flags(uri, flags | rusqlite::OpenFlags::SQLITE_OPEN_URI))?
+            }
+            other => other?,
+        };
         let v = store.version()?;
-        if v != schema::MIGRATIONS.len() as i64 {
+        let known = schema::MIGRATIONS.len() as i64;
+        store.check_ours(path)?;
+        if v > known {
+            return Err(Error::TooNew { found: v, known });
+        }
+        if v < known {
             return Err(Error::Invalid(format!(
-                "{}: schema version {v}, expected {}; run `sitrep ingest` once to migrate it",
+                "{}: schema version {v}, this sitrep uses {known}; run `sitrep ingest --db {}` (with no input) once to migrate it",
                 path.display(),
-                schema::MIGRATIONS.len()
+                path.display()
             )));
         }
         Ok(store)
+    }
+
+    fn read_only_with(conn: rusqlite::Result<Connection>) -> Result<Store> {
+        let conn = conn?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        query::register_functions(&conn)?;
+        let store = Store { conn };
+        // Reading the schema is what fails where the WAL index cannot be made.
+        store.version()?;
+        store.conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+        Ok(store)
+    }
+
+    /// Refuses a database that holds another application's tables: a sitrep database is
+    /// empty (new) or has sitrep's own tables.
+    fn check_ours(&self, path: &Path) -> Result<()> {
+        let mut st = self.conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        let tables = st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        let ours = ["documents", "events", "meta"].iter().all(|t| tables.iter().any(|x| x == t));
+        if tables.is_empty() || ours {
+            return Ok(());
+        }
+        let shown: Vec<&str> = tables.iter().take(5).map(String::as_str).collect();
+        Err(Error::Invalid(format!(
+            "{} is not a sitrep database (it holds other tables: {}{}); nothing was changed: give another --db",
+            path.display(),
+            shown.join(", "),
+            if tables.len() > shown.len() { ", ..." } else { "" }
+        )))
     }
 
     fn setup(conn: Connection) -> Result<Store> {
@@ -174,7 +252,12 @@ impl Store {
             return Err(Error::TooNew { found, known });
         }
         for (v, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction()?;
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Another process may have migrated while this one waited for the lock.
+            let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if now > v as i64 {
+                continue;
+            }
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", v as i64 + 1)?;
             tx.commit()?;
@@ -198,7 +281,11 @@ impl Store {
     /// Stores documents with their mentions and claims, all in one transaction; marks
     /// fusion as due when anything was added.
     pub fn put(&mut self, docs: &[NewDocument<'_>]) -> Result<Vec<Put>> {
-        let tx = self.conn.transaction()?;
+        timed(|| self.put_now(docs))
+    }
+
+    fn put_now(&mut self, docs: &[NewDocument<'_>]) -> Result<Vec<Put>> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(docs.len());
         for d in docs {
             out.push(put_one(&tx, d)?);
@@ -219,16 +306,18 @@ impl Store {
 
     /// Recomputes every fused event from the mentions and decisions.
     pub fn fuse(&mut self, params: &sitrep_fuse::Params) -> Result<FusionReport> {
-        let tx = self.conn.transaction()?;
-        let report = fusion::refuse(&tx, params)?;
-        tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '0')", [])?;
-        tx.commit()?;
-        Ok(report)
+        timed(|| {
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let report = fusion::refuse(&tx, params)?;
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '0')", [])?;
+            tx.commit()?;
+            Ok(report)
+        })
     }
 
     /// Records analyst decisions (kept across re-ingest and re-fusion), then re-fuses.
     fn decide(&mut self, decisions: &[Decision], note: Option<&str>) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for d in decisions {
             let (kind, a, b) = match d {
                 Decision::Merge(a, b) => ("merge", a, b),
@@ -299,7 +388,7 @@ impl Store {
         }
         let mut ds: Vec<Decision> = firsts.windows(2).map(|w| Decision::Merge(w[0].clone(), w[1].clone())).collect();
         // Merging overrides earlier splits between these mentions.
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for a in &all {
             for b in &all {
                 if a < b {
@@ -546,8 +635,8 @@ fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
             loc.and_then(|l| l.get("lon")).and_then(Value::as_f64),
             loc.and_then(|l| s(l, "precision")),
             parties.join(","),
-            killed.map(|k| k.0 as i64),
-            killed.map(|k| k.1 as i64),
+            killed.map(|k| i64::try_from(k.0).unwrap_or(i64::MAX)),
+            killed.map(|k| i64::try_from(k.1).unwrap_or(i64::MAX)),
             serde_json::to_string(e)?,
         ])?;
         let mention_row = tx.last_insert_rowid();

@@ -58,12 +58,13 @@ fn filter(q: &EventQuery) -> (String, Vec<Sql>) {
     let mut p: Vec<Sql> = Vec::new();
     let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     if let Some(from) = text(&q.from) {
-        w.push("e.date >= ?");
+        // Dates of unknown year ("XXXX-08-26") never match a date range.
+        w.push("e.date >= ? AND e.date GLOB '[0-9]*'");
         p.push(Sql::Text(from));
     }
     if let Some(to) = text(&q.to) {
         // `to` is a day: every value that starts with it or sorts before it.
-        w.push("substr(e.date, 1, 10) <= ?");
+        w.push("substr(e.date, 1, 10) <= ? AND e.date GLOB '[0-9]*'");
         p.push(Sql::Text(to));
     }
     if let Some(c) = text(&q.country) {
@@ -269,6 +270,12 @@ pub fn event(conn: &Connection, id: &str) -> Result<Value> {
     Ok(ev)
 }
 
+/// A sum computed in floating point (SQLite's `total`, which cannot overflow) as the
+/// nearest integer, saturating.
+fn saturate(sum: f64) -> i64 {
+    sum.round() as i64
+}
+
 pub fn stats(conn: &Connection, by: &str, q: &EventQuery) -> Result<Value> {
     let key = match by {
         "day" => "e.date",
@@ -278,18 +285,23 @@ pub fn stats(conn: &Connection, by: &str, q: &EventQuery) -> Result<Value> {
     };
     let (w, p) = filter(q);
     let extra = if by == "day" {
-        if w.is_empty() { "WHERE length(e.date) = 10" } else { "AND length(e.date) = 10" }
+        // Days of a known year only: "XXXX-08-26" has no place on a timeline.
+        if w.is_empty() {
+            "WHERE length(e.date) = 10 AND e.date GLOB '[0-9]*'"
+        } else {
+            "AND length(e.date) = 10 AND e.date GLOB '[0-9]*'"
+        }
     } else {
         ""
     };
     let mut st = conn.prepare_cached(&format!(
-        "SELECT {key}, count(*), sum(coalesce(e.fatalities_best, 0)) FROM events e {w} {extra}
+        "SELECT {key}, count(*), total(coalesce(e.fatalities_best, 0)) FROM events e {w} {extra}
          GROUP BY {key} ORDER BY {}",
         if by == "day" { "1" } else { "2 DESC, 1" }
     ))?;
     let rows = st
         .query_map(params_from_iter(&p), |r| {
-            Ok(json!({"key": r.get::<_, Option<String>>(0)?, "events": r.get::<_, i64>(1)?, "fatalities": r.get::<_, i64>(2)?}))
+            Ok(json!({"key": r.get::<_, Option<String>>(0)?, "events": r.get::<_, i64>(1)?, "fatalities": saturate(r.get::<_, f64>(2)?)}))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(json!({"by": by, "rows": rows}))
@@ -358,8 +370,19 @@ const ACLED_COLUMNS: &[&str] = &[
     "languages",
 ];
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// One CSV cell. A text that a spreadsheet would run as a formula (starting with `=`,
+/// `+`, `-`, `@`, tab or CR: CWE-1236) gets a leading `'` and quotes, as OWASP
+/// recommends; numbers ("-12.5") stay numbers.
+pub(crate) fn csv_field(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && !(s.parse::<f64>().is_ok() && s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)));
+    if formula {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 fn actor_name(a: &Value) -> String {

@@ -1,4 +1,5 @@
 use super::*;
+use serde_json::json;
 use sitrep_core::Document;
 
 const FR: &str = include_str!("../../../examples/fr/armenia-azerbaijan-2022-09-13.txt");
@@ -216,4 +217,71 @@ fn migrations_are_versioned() {
     s.conn.pragma_update(None, "user_version", 99).unwrap();
     drop(s);
     assert!(matches!(Store::open(&path), Err(Error::TooNew { found: 99, .. })));
+}
+
+/// Tolls at the edge of the integer types (records written by another tool or an older
+/// version) are stored saturated, and sums over them do not overflow.
+#[test]
+fn huge_tolls_saturate() {
+    let mut s = Store::in_memory().unwrap();
+    let docs: Vec<Document> = ["Gao", "Kabul"]
+        .iter()
+        .map(|p| doc(p, &format!("At least 12 people were killed in {p} on Monday, the army said."), None))
+        .collect();
+    let prepared: Vec<(String, String)> = docs
+        .iter()
+        .map(|d| {
+            let a = sitrep_extract::analyze(d, &sitrep_extract::Config::default());
+            let mut r: Value = serde_json::from_str(&sitrep_output::to_string(d, &a)).unwrap();
+            let cas = r["events"][0]["casualties"].as_array_mut().expect("a casualty");
+            for c in cas {
+                c["count"] = json!(u64::MAX);
+                c["low"] = json!(u64::MAX);
+            }
+            (sitrep_ingest::content_hash(&d.text), r.to_string())
+        })
+        .collect();
+    let new: Vec<NewDocument<'_>> = docs
+        .iter()
+        .zip(&prepared)
+        .map(|(d, (h, r))| NewDocument { doc: d, origin: "test", content_hash: h, record: r })
+        .collect();
+    s.put(&new).unwrap();
+    s.fuse(&FuseParams::default()).unwrap();
+    let events = all_events(&s);
+    assert_eq!(events.len(), 2, "{events:?}");
+    for e in &events {
+        assert_eq!(e["fatalities"]["best"], json!(i64::MAX), "{e}");
+    }
+    for by in ["day", "country", "type"] {
+        let stats = s.stats(by, &EventQuery::default()).unwrap();
+        let rows = stats["rows"].as_array().unwrap();
+        assert!(rows.iter().all(|r| r["fatalities"].as_i64().is_some_and(|f| f > 0)), "{by}: {stats}");
+    }
+}
+
+/// CSV cells that a spreadsheet would run as formulas (CWE-1236) are neutralised with a
+/// leading `'`; numbers, negative ones included, are left as they are.
+#[test]
+fn csv_cells_are_not_formulas() {
+    let mut s = Store::in_memory().unwrap();
+    let mut d = doc("f", "=1+2 At least 12 people were killed in Gao on Monday, the army said.", None);
+    d.source = Some("@SUM(A1:A9)".into());
+    put(&mut s, &[d]);
+    let mut out = Vec::new();
+    assert!(s.export(&EventQuery::default(), Format::Csv, &mut out).unwrap() > 0);
+    let text = String::from_utf8(out).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert!(!rows.is_empty(), "{text}");
+    for row in rows {
+        assert!(row.contains("\"'@SUM(A1:A9)\""), "{row}");
+        assert!(row.contains("\"'=1+2 At least 12"), "{row}");
+        for cell in row.split(',') {
+            assert!(!cell.starts_with(['=', '+', '@', '\t', '\r']), "{cell:?} in {row}");
+            assert!(!cell.starts_with('-') || cell.parse::<f64>().is_ok(), "{cell:?} in {row}");
+        }
+    }
+    assert_eq!(super::query::csv_field("-12.5"), "-12.5");
+    assert_eq!(super::query::csv_field("-cmd"), "\"'-cmd\"");
+    assert_eq!(super::query::csv_field("\tx"), "\"'\tx\"");
 }
