@@ -409,6 +409,30 @@ async fn clients_that_do_not_read_are_cut_off() {
     server.stop().await;
 }
 
+/// An HTTP/2 client that asks for a large body and grants no flow-control window (the
+/// server's writes all complete, its stream waits) is disconnected once nothing has been
+/// written for the request timeout plus the I/O timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http2_clients_that_grant_no_window_are_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let settings = Settings { request_timeout: Duration::from_millis(400), ..quick() };
+    let server = Server::start(settings).await;
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut out = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    // SETTINGS: INITIAL_WINDOW_SIZE = 0.
+    out.extend_from_slice(&[0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]);
+    // HEADERS on stream 1, END_STREAM | END_HEADERS: GET http://localhost/big (HPACK,
+    // static-table names, literal values).
+    let block = [&[0x82, 0x86, 0x04, 4][..], b"/big", &[0x01, 9], b"localhost"].concat();
+    out.extend_from_slice(&[0, 0, block.len() as u8, 1, 5, 0, 0, 0, 1]);
+    out.extend_from_slice(&block);
+    s.write_all(&out).await.unwrap();
+    let started = std::time::Instant::now();
+    assert!(closed_within(&mut s, Duration::from_secs(4)).await, "stalled HTTP/2 connection left open");
+    assert!(started.elapsed() >= Duration::from_millis(500), "closed too soon: {:?}", started.elapsed());
+    server.stop().await;
+}
+
 /// Connections past the per-IP cap are closed at once; a freed slot is usable again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_per_client_are_capped() {
