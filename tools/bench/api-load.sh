@@ -10,7 +10,8 @@ conns=${2:-200}
 secs=${3:-15}
 bin=${SITREP:-target/release/sitrep}
 port=${PORT:-18080}
-"$bin" serve --db "$db" --addr "127.0.0.1:$port" 2>/dev/null &
+# wrk opens all its connections from loopback: lift the per-client cap (64 by default).
+"$bin" serve --db "$db" --addr "127.0.0.1:$port" --max-client-connections $((conns + 64)) 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 0.1; done

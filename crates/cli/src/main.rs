@@ -50,7 +50,7 @@ enum Command {
     Query(store_cmds::QueryArgs),
     /// Serve the HTTP API (/api/) and the dashboard (/) over a database.
     #[command(
-        after_help = "Example:\n  sitrep serve --db sitrep.db --addr 127.0.0.1:8080\n  SITREP_TOKEN=secret sitrep serve   (enables POST /api/documents, split and merge)\n\nExit codes:\n  0  stopped with Ctrl-C\n  1  could not open the database or the address\n  2  usage error"
+        after_help = "Examples:\n  sitrep serve --db sitrep.db --addr 127.0.0.1:8080\n  SITREP_TOKEN=secret sitrep serve   (enables POST /api/documents, split and merge)\n  sitrep serve --addr 0.0.0.0:8080 --allowed-host sitrep.example.org   (serve that Host name too)\n\nLimits (flags above): idle connections close after 20 s, stalled writes after 20 s,\nat most 64 connections per client IP and 4096 in all, a 64 MiB response cache;\nrequests whose Host is not localhost, a loopback or bound IP, or an --allowed-host get 421.\n\nExit codes:\n  0  stopped with Ctrl-C\n  1  could not open the database or the address\n  2  usage error"
     )]
     Serve(store_cmds::ServeArgs),
     /// Run extraction over every dev set in ../shared/eval and print the scores.

@@ -292,6 +292,28 @@ pub struct ServeArgs {
     /// Time limit per request, in seconds.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, value_name = "SECONDS", default_value_t = sitrep_server::HEADER_TIMEOUT.as_secs())]
+    header_timeout: u64,
+    /// Seconds a connection may stay open with no request in flight (keep-alive included).
+    #[arg(long, value_name = "SECONDS", default_value_t = sitrep_server::IDLE_TIMEOUT.as_secs())]
+    idle_timeout: u64,
+    /// Seconds a response write may make no progress (a client that does not read).
+    #[arg(long, value_name = "SECONDS", default_value_t = sitrep_server::IO_TIMEOUT.as_secs())]
+    io_timeout: u64,
+    /// Connections open at once; more wait in the listen queue.
+    #[arg(long, value_name = "N", default_value_t = sitrep_server::MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Connections open at once from one client IP address; more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = sitrep_server::MAX_CLIENT_CONNECTIONS)]
+    max_client_connections: usize,
+    /// Bytes of rendered responses kept in the response cache (0 turns it off).
+    #[arg(long, value_name = "BYTES", default_value_t = sitrep_server::CACHE_BYTES)]
+    cache_bytes: usize,
+    /// A host name to serve besides localhost, loopback and the bound address (repeatable;
+    /// other `Host` headers get 421, against DNS rebinding).
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
 }
 
 /// Runs `sitrep serve` until Ctrl-C.
@@ -302,8 +324,19 @@ pub fn serve(args: ServeArgs) -> Result<bool> {
     c.token = args.token.filter(|t| !t.is_empty());
     c.max_body = args.max_body;
     c.timeout = std::time::Duration::from_secs(args.timeout.max(1));
+    c.cache_bytes = args.cache_bytes;
+    let secs = |s: u64| std::time::Duration::from_secs(s.max(1));
+    let settings = sitrep_server::Settings {
+        header_timeout: secs(args.header_timeout),
+        idle_timeout: secs(args.idle_timeout),
+        io_timeout: secs(args.io_timeout),
+        max_connections: args.max_connections.max(1),
+        max_client_connections: args.max_client_connections.max(1),
+        allowed_hosts: args.allowed_hosts,
+        ..sitrep_server::Settings::default()
+    };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
-    rt.block_on(sitrep_server::serve(c, args.addr))
+    rt.block_on(sitrep_server::serve(c, settings, args.addr))
         .with_context(|| format!("cannot serve on {} with {}", args.addr, args.db.display()))?;
     Ok(true)
 }

@@ -8,15 +8,21 @@
 //! - Every error is JSON: `{"error": {"status": 400, "message": "..."}}`. Unknown or
 //!   repeated query parameters are errors, not silently ignored.
 //! - Limits: request bodies (default 2 MiB, 413 beyond), a time limit per request (408),
-//!   at most 1000 items a page. Responses carry a strict Content-Security-Policy.
+//!   at most 1000 items a page, a response cache bounded in bytes. Responses carry a
+//!   strict Content-Security-Policy.
+//! - Connections ([`serve_on`], [`Settings`]): idle, header and write timeouts, caps on
+//!   connections in all and per client IP, and only known `Host` names are served (421
+//!   otherwise), against DNS rebinding.
 //! - The dashboard's files (`web/`) are compiled into the binary (rust-embed); only
 //!   embedded paths are served, so `..` and absolute paths find nothing.
 //!
 //! Routes and parameters are published as OpenAPI at `/api/openapi.json` ([`openapi`]).
 
+mod conn;
 mod openapi;
 pub mod params;
 
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -32,6 +38,9 @@ use serde_json::{Value, json};
 use sitrep_core::Document;
 use sitrep_store::{Error as StoreError, NewDocument, Put, Store};
 
+pub use conn::{
+    HEADER_TIMEOUT, HostRule, IDLE_TIMEOUT, IO_TIMEOUT, MAX_CLIENT_CONNECTIONS, MAX_CONNECTIONS, Settings, serve_on,
+};
 pub use openapi::openapi;
 
 /// Turns a document into (content hash, result record) for the store; names a document
@@ -50,11 +59,22 @@ pub struct Config {
     pub timeout: Duration,
     /// Read connections kept open.
     pub readers: usize,
+    /// Bytes of rendered responses kept in the response cache (0: no cache). Responses
+    /// over a sixteenth of it (at most [`CACHE_MAX_RESPONSE`]) are served, not kept.
+    pub cache_bytes: usize,
 }
 
 impl Config {
     pub fn new(db: PathBuf, analyze: Arc<Analyze>) -> Config {
-        Config { db, token: None, analyze, max_body: 2 << 20, timeout: Duration::from_secs(10), readers: 4 }
+        Config {
+            db,
+            token: None,
+            analyze,
+            max_body: 2 << 20,
+            timeout: Duration::from_secs(10),
+            readers: 4,
+            cache_bytes: CACHE_BYTES,
+        }
     }
 }
 
@@ -68,15 +88,76 @@ struct AppState {
 }
 
 /// Rendered GET responses by path and query, kept for [`CACHE_TTL`] or until this server
-/// writes (another process writing the database is seen within the TTL).
-#[derive(Default)]
+/// writes (another process writing the database is seen within the TTL). Bounded in bytes
+/// (keys and bodies): the oldest entries go first.
 struct Cache {
     generation: u64,
-    entries: std::collections::HashMap<String, (std::time::Instant, u64, Bytes)>,
+    budget: usize,
+    bytes: usize,
+    seq: u64,
+    entries: HashMap<String, CacheEntry>,
+    /// Keys by insertion; an element whose `seq` no longer matches its entry is stale.
+    order: VecDeque<(u64, String)>,
+}
+
+struct CacheEntry {
+    at: std::time::Instant,
+    generation: u64,
+    seq: u64,
+    body: Bytes,
 }
 
 const CACHE_TTL: Duration = Duration::from_secs(1);
+/// Entries at most, whatever their size.
 const CACHE_ENTRIES: usize = 4096;
+/// Default byte budget of the response cache ([`Config::cache_bytes`]).
+pub const CACHE_BYTES: usize = 64 << 20;
+/// Largest response cached (and at most a sixteenth of the budget).
+pub const CACHE_MAX_RESPONSE: usize = 4 << 20;
+
+impl Cache {
+    fn new(budget: usize) -> Cache {
+        Cache { generation: 0, budget, bytes: 0, seq: 0, entries: HashMap::new(), order: VecDeque::new() }
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some(e) = self.entries.remove(key) {
+            self.bytes = self.bytes.saturating_sub(key.len() + e.body.len());
+        }
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.order.clear();
+        self.bytes = 0;
+    }
+
+    fn insert(&mut self, key: String, generation: u64, body: Bytes) {
+        self.remove(&key);
+        let size = key.len() + body.len();
+        if size > (self.budget / 16).min(CACHE_MAX_RESPONSE) {
+            return;
+        }
+        while self.bytes + size > self.budget || self.entries.len() >= CACHE_ENTRIES {
+            let Some((seq, k)) = self.order.pop_front() else { break };
+            if self.entries.get(&k).is_some_and(|e| e.seq == seq) {
+                self.remove(&k);
+            }
+        }
+        if self.bytes + size > self.budget {
+            return;
+        }
+        // Refreshed keys leave stale elements behind; drop them now and then.
+        if self.order.len() > 2 * self.entries.len() + 1024 {
+            let entries = &self.entries;
+            self.order.retain(|(seq, k)| entries.get(k).is_some_and(|e| e.seq == *seq));
+        }
+        self.seq += 1;
+        self.order.push_back((self.seq, key.clone()));
+        self.bytes += size;
+        self.entries.insert(key, CacheEntry { at: std::time::Instant::now(), generation, seq: self.seq, body });
+    }
+}
 
 /// An API error: status and message, rendered as JSON.
 #[derive(Debug)]
@@ -159,16 +240,16 @@ impl AppState {
             let mut c =
                 self.cache.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()))?;
             let current = c.generation;
-            if let Some((t, g, body)) = c.entries.get_mut(&key)
-                && *g == current
+            if let Some(e) = c.entries.get_mut(&key)
+                && e.generation == current
             {
-                if now.duration_since(*t) < CACHE_TTL {
-                    return Ok(json_bytes(body.clone()));
+                if now.duration_since(e.at) < CACHE_TTL {
+                    return Ok(json_bytes(e.body.clone()));
                 }
                 // Stale: this request refreshes it; the others keep getting the old
                 // body meanwhile (no stampede on expiry).
-                let stale = body.clone();
-                *t = now;
+                let stale = e.body.clone();
+                e.at = now;
                 let st = self.clone();
                 let k = key.clone();
                 tokio::spawn(async move {
@@ -191,10 +272,7 @@ impl AppState {
         if let Ok(mut c) = self.cache.lock()
             && c.generation == generation
         {
-            if c.entries.len() >= CACHE_ENTRIES {
-                c.entries.clear();
-            }
-            c.entries.insert(key, (std::time::Instant::now(), generation, body.clone()));
+            c.insert(key, generation, body.clone());
         }
         Ok(body)
     }
@@ -203,7 +281,7 @@ impl AppState {
     fn invalidate(&self) {
         if let Ok(mut c) = self.cache.lock() {
             c.generation += 1;
-            c.entries.clear();
+            c.clear();
         }
     }
 
@@ -234,11 +312,13 @@ impl AppState {
         let Some(token) = self.config.token.as_deref() else {
             return Err(ApiError(StatusCode::FORBIDDEN, "this server is read-only (start it with --token)".into()));
         };
+        // The scheme is case-insensitive (RFC 7235): "Bearer", "bearer", "BEARER".
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
+            .and_then(|v| v.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map_or("", |(_, t)| t.trim_start_matches(' '));
         // Constant-time comparison.
         let ok =
             given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
@@ -248,18 +328,19 @@ impl AppState {
 
 /// The router (for tests and embedding).
 pub fn router(config: Config) -> Result<Router, StoreError> {
+    router_and_state(config).map(|(r, _)| r)
+}
+
+/// The router and its state (tests look at the cache).
+fn router_and_state(config: Config) -> Result<(Router, Arc<AppState>), StoreError> {
     // Create or migrate the database before serving.
     drop(Store::open(&config.db)?);
     let max_body = config.max_body;
     let timeout = config.timeout;
     let permits = tokio::sync::Semaphore::new(config.readers.max(1));
-    let state = Arc::new(AppState {
-        config,
-        permits,
-        readers: Mutex::new(Vec::new()),
-        writer: Mutex::new(None),
-        cache: Mutex::new(Cache::default()),
-    });
+    let cache = Mutex::new(Cache::new(config.cache_bytes));
+    let state =
+        Arc::new(AppState { config, permits, readers: Mutex::new(Vec::new()), writer: Mutex::new(None), cache });
     let api = Router::new()
         .route("/api/events", get(list_events))
         .route("/api/events/merge", post(merge_events))
@@ -271,15 +352,16 @@ pub fn router(config: Config) -> Result<Router, StoreError> {
         .route("/api/openapi.json", get(|| async { Json(openapi()) }))
         .route("/api/health", get(|| async { Json(json!({"ok": true})) }))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
-        .with_state(state)
+        .with_state(state.clone())
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::map_response(json_errors));
-    Ok(Router::new()
+    let router = Router::new()
         .merge(api)
         .route("/", get(|| async { asset("index.html") }))
         .route("/{*path}", get(|Path(p): Path<String>| async move { asset(&p) }))
         .layer(axum::middleware::map_response(security_headers))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout));
+    Ok((router, state))
 }
 
 /// Errors raised outside the handlers (body too large, bad path encoding...) as JSON too.
@@ -442,62 +524,16 @@ async fn merge_events(State(st): State<Arc<AppState>>, headers: HeaderMap, body:
     st.write(move |s| Ok(json!({"event": s.merge(&events)?}))).await.map(Json)
 }
 
-/// How long a client may take to send a request's headers (slow clients are cut off).
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections served at once; more wait in the listen queue.
-pub const MAX_CONNECTIONS: usize = 4096;
-
-/// Serves until Ctrl-C.
-pub async fn serve(config: Config, addr: SocketAddr) -> std::io::Result<()> {
+/// Serves until Ctrl-C. `settings.request_timeout` is taken from [`Config::timeout`].
+pub async fn serve(config: Config, mut settings: Settings, addr: SocketAddr) -> std::io::Result<()> {
+    settings.request_timeout = config.timeout;
     let app = router(config).map_err(std::io::Error::other)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!("sitrep: serving http://{} (dashboard at /, API at /api/)", listener.local_addr()?);
-    serve_on(listener, app, HEADER_TIMEOUT, async {
+    serve_on(listener, app, settings, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
-}
-
-/// The accept loop: HTTP/1 and HTTP/2, a header-read timeout against slow clients, a cap
-/// on open connections, graceful stop when `shutdown` completes.
-pub async fn serve_on(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    header_timeout: Duration,
-    shutdown: impl std::future::Future<Output = ()>,
-) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use tower::ServiceExt;
-    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
-    tokio::pin!(shutdown);
-    loop {
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => p.map_err(std::io::Error::other)?,
-            _ = &mut shutdown => return Ok(()),
-        };
-        let (stream, _) = tokio::select! {
-            r = listener.accept() => match r {
-                Ok(x) => x,
-                // Out of file descriptors and the like: wait a little, keep serving.
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = &mut shutdown => return Ok(()),
-        };
-        let app = app.clone();
-        tokio::spawn(async move {
-            let _permit = permit;
-            let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                app.clone().oneshot(req.map(axum::body::Body::new))
-            });
-            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-            builder.http1().timer(TokioTimer::new()).header_read_timeout(header_timeout);
-            builder.http2().timer(TokioTimer::new());
-            let _ = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).await;
-        });
-    }
 }
 
 #[cfg(test)]

@@ -188,14 +188,15 @@ async fn slow_clients_are_cut_off() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(serve_on(listener, a.router.clone(), Duration::from_millis(800), async {
+    let settings = Settings { header_timeout: Duration::from_millis(800), ..Settings::default() };
+    let server = tokio::spawn(serve_on(listener, a.router.clone(), settings, async {
         let _ = stopped.await;
     }));
     let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
-    slow.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    slow.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ").await.unwrap();
     // Meanwhile a normal request is answered.
     let mut ok = tokio::net::TcpStream::connect(addr).await.unwrap();
-    ok.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    ok.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
     let mut buf = Vec::new();
     ok.read_to_end(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
@@ -220,4 +221,312 @@ fn posted_dates_are_checked_whole() {
         let d = params::document(&json!({"text": "t", "published": good})).unwrap();
         assert_eq!(d.published.as_deref(), Some("2022-09-13"));
     }
+}
+
+/// The caller's own `Authorization` header, for the scheme tests.
+async fn call_auth(app: &App, auth: &str, body: &str) -> StatusCode {
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/documents")
+        .header("content-type", "application/json")
+        .header("authorization", auth)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    app.router.clone().oneshot(req).await.unwrap().status()
+}
+
+/// RFC 7235: the scheme is case-insensitive; the token is not.
+#[tokio::test]
+async fn bearer_scheme_is_case_insensitive() {
+    let a = app(Some("s3cret"));
+    assert_eq!(call_auth(&a, "bearer s3cret", &post_doc("a", FR)).await, StatusCode::CREATED);
+    assert_eq!(call_auth(&a, "BEARER  s3cret", &post_doc("b", EN)).await, StatusCode::CREATED);
+    for wrong in ["bearer S3CRET", "bearer s3cre", "Basic s3cret", "bearers3cret", "bearer", "s3cret"] {
+        assert_eq!(call_auth(&a, wrong, &post_doc("c", EN)).await, StatusCode::UNAUTHORIZED, "{wrong}");
+    }
+}
+
+/// Many distinct queries keep the cache within its byte budget; a response over the
+/// per-response share is served but not kept.
+#[tokio::test]
+async fn cache_stays_within_its_byte_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Config::new(dir.path().join("s.db"), analyze());
+    c.token = Some("t".into());
+    c.cache_bytes = 4096;
+    let (router, state) = router_and_state(c).unwrap();
+    let a = App { router, _dir: dir };
+    for (id, text) in [("fr", FR), ("en", EN)] {
+        assert_eq!(call(&a, "POST", "/api/documents", Some("t"), &post_doc(id, text)).await.0, StatusCode::CREATED);
+    }
+    let total = |st: &AppState| {
+        let c = st.cache.lock().unwrap();
+        let sum: usize = c.entries.iter().map(|(k, e)| k.len() + e.body.len()).sum();
+        assert_eq!(sum, c.bytes);
+        (c.bytes, c.entries.len())
+    };
+    for i in 0..300 {
+        let (s, v, _) = call(&a, "GET", &format!("/api/events?limit=1&offset={}", 1000 + i), None, "").await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (bytes, _) = total(&state);
+        assert!(bytes <= 4096, "{bytes} bytes cached after {i} requests");
+    }
+    let (bytes, n) = total(&state);
+    assert!(bytes > 2048 && n > 20, "{bytes} bytes, {n} entries");
+    // Two events in full: over 4096 / 16 bytes, so served and not cached.
+    let (s, v, _) = call(&a, "GET", "/api/events?limit=10", None, "").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v.to_string().len() > 256);
+    assert!(!state.cache.lock().unwrap().entries.contains_key("events?limit=10"));
+}
+
+/// A small server on loopback for the connection tests.
+struct Server {
+    addr: std::net::SocketAddr,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    async fn start(settings: Settings) -> Server {
+        let big = Bytes::from(vec![b'x'; BIG]);
+        let router = Router::new()
+            .route("/api/health", get(|| async { Json(json!({"ok": true})) }))
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_millis(800)).await;
+                    "slow"
+                }),
+            )
+            .route(
+                "/big",
+                get(move || {
+                    let big = big.clone();
+                    async move { big }
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(serve_on(listener, router, settings, async {
+            let _ = stopped.await;
+        }));
+        Server { addr, stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+const BIG: usize = 32 << 20;
+
+/// Short timeouts; the header timeout long enough not to interfere.
+fn quick() -> Settings {
+    Settings {
+        header_timeout: Duration::from_secs(10),
+        idle_timeout: Duration::from_millis(300),
+        io_timeout: Duration::from_millis(300),
+        request_timeout: Duration::from_secs(2),
+        ..Settings::default()
+    }
+}
+
+/// Sends `request` and reads until the connection closes (5 s at most): status and body.
+async fn exchange(addr: std::net::SocketAddr, request: impl Into<String>) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut buf = Vec::new();
+    // A refused connection may be reset: then no status (0).
+    if s.write_all(request.into().as_bytes()).await.is_ok() {
+        let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "no answer within 5 s");
+    }
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let status = text.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+}
+
+/// Reads one keep-alive response to `GET /api/health` on `s`.
+async fn health(s: &mut tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    s.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+    let mut buf = Vec::new();
+    while !buf.ends_with(br#"{"ok":true}"#) {
+        let mut chunk = [0u8; 1024];
+        let n = tokio::time::timeout(Duration::from_secs(2), s.read(&mut chunk)).await.unwrap().unwrap();
+        assert!(n > 0, "closed before the response: {:?}", String::from_utf8_lossy(&buf));
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// Whether the server closes `s` (EOF or reset) within `within`.
+async fn closed_within(s: &mut tokio::net::TcpStream, within: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut rest = Vec::new();
+    tokio::time::timeout(within, s.read_to_end(&mut rest)).await.is_ok()
+}
+
+/// Sockets that send nothing, and a keep-alive one after its response, are closed after the
+/// idle timeout; a handler slower than the idle and I/O timeouts is not cut.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_are_closed() {
+    let server = Server::start(quick()).await;
+    let started = std::time::Instant::now();
+    let mut idle = Vec::new();
+    for _ in 0..5 {
+        idle.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+    }
+    let mut kept = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    health(&mut kept).await;
+    for s in idle.iter_mut().chain([&mut kept]) {
+        assert!(closed_within(s, Duration::from_secs(3)).await, "idle connection still open");
+    }
+    assert!(started.elapsed() >= Duration::from_millis(250), "{:?}", started.elapsed());
+    let (status, body) =
+        exchange(server.addr, "GET /slow HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await;
+    assert_eq!((status, body.as_str()), (200, "slow"));
+    server.stop().await;
+}
+
+/// A client that asks for a large response and never reads is disconnected after the I/O
+/// timeout (it gets what the kernel buffers held, not the whole body).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_do_not_read_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = Server::start(quick()).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut s = socket.connect(server.addr).await.unwrap();
+    s.write_all(b"GET /big HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut got)).await;
+    assert!(read.is_ok(), "still connected");
+    assert!(got.len() < BIG, "read the whole {} bytes: not cut off", got.len());
+    server.stop().await;
+}
+
+/// An HTTP/2 client that asks for a large body and grants no flow-control window (the
+/// server's writes all complete, its stream waits) is disconnected once nothing has been
+/// written for the request timeout plus the I/O timeout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http2_clients_that_grant_no_window_are_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let settings = Settings { request_timeout: Duration::from_millis(400), ..quick() };
+    let server = Server::start(settings).await;
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut out = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    // SETTINGS: INITIAL_WINDOW_SIZE = 0.
+    out.extend_from_slice(&[0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0]);
+    // HEADERS on stream 1, END_STREAM | END_HEADERS: GET http://localhost/big (HPACK,
+    // static-table names, literal values).
+    let block = [&[0x82, 0x86, 0x04, 4][..], b"/big", &[0x01, 9], b"localhost"].concat();
+    out.extend_from_slice(&[0, 0, block.len() as u8, 1, 5, 0, 0, 0, 1]);
+    out.extend_from_slice(&block);
+    s.write_all(&out).await.unwrap();
+    let started = std::time::Instant::now();
+    assert!(closed_within(&mut s, Duration::from_secs(4)).await, "stalled HTTP/2 connection left open");
+    assert!(started.elapsed() >= Duration::from_millis(500), "closed too soon: {:?}", started.elapsed());
+    server.stop().await;
+}
+
+/// Connections past the per-IP cap are closed at once; a freed slot is usable again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_per_client_are_capped() {
+    let settings = Settings { idle_timeout: Duration::from_secs(10), max_client_connections: 3, ..quick() };
+    let server = Server::start(settings).await;
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        health(&mut s).await;
+        open.push(s);
+    }
+    let mut extra = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    assert!(closed_within(&mut extra, Duration::from_secs(1)).await, "connection past the cap left open");
+    drop(open.pop());
+    let mut served = false;
+    for _ in 0..50 {
+        let (status, _) =
+            exchange(server.addr, "GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await;
+        if status == 200 {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(served, "the freed slot was not given back");
+    server.stop().await;
+}
+
+/// DNS rebinding: only the bound address, loopback, localhost names and allowed names are
+/// served; others get a JSON 421 telling how to allow them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_known_hosts_are_served() {
+    let settings = Settings { allowed_hosts: vec!["API.Example.org".into()], ..quick() };
+    let server = Server::start(settings).await;
+    let port = server.addr.port();
+    let get = |host: String| {
+        let req = if host.is_empty() {
+            "GET /api/health HTTP/1.0\r\n\r\n".to_string()
+        } else {
+            format!("GET /api/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+        };
+        exchange(server.addr, req)
+    };
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".into(),
+        format!("[::1]:{port}"),
+        "LocalHost".into(),
+        format!("dash.localhost:{port}"),
+        "api.example.org:8080".into(),
+        "API.EXAMPLE.ORG".into(),
+        String::new(),
+    ] {
+        let (status, body) = get(host.clone()).await;
+        assert_eq!((status, body.as_str()), (200, r#"{"ok":true}"#), "{host:?}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".into(),
+        "10.1.2.3".into(),
+        "localhost.evil.example".into(),
+        "127.0.0.1.nip.io".into(),
+        "example.org".into(),
+        "::1".into(),
+        "localhost:http".into(),
+    ] {
+        let (status, body) = get(host.clone()).await;
+        assert_eq!(status, 421, "{host:?}: {body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["error"]["status"], 421);
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains("--allowed-host"), "{msg}");
+    }
+    let (_, body) = get("evil.example:80".into()).await;
+    assert!(body.contains("--allowed-host evil.example\""), "{body}");
+    server.stop().await;
+}
+
+/// HTTP/2 carries the host in the URI authority; unspecified bind addresses accept any
+/// IP literal.
+#[test]
+fn host_rule_reads_the_authority() {
+    let local = HostRule::new("127.0.0.1".parse().unwrap(), &[]);
+    let req = |uri: &str| Request::builder().uri(uri).body(()).unwrap();
+    assert!(local.check(&req("http://evil.example/api/health")).is_err());
+    assert!(local.check(&req("http://localhost:8080/api/health")).is_ok());
+    assert!(local.check(&req("/api/health")).is_ok());
+    let mut both = req("http://localhost/api/health");
+    both.headers_mut().insert(header::HOST, HeaderValue::from_static("evil.example"));
+    assert!(local.check(&both).is_err());
+    assert!(!local.allows("192.168.1.5:8080"));
+    let any = HostRule::new("0.0.0.0".parse().unwrap(), &[]);
+    assert!(any.allows("192.168.1.5:8080") && any.allows("[fe80::1]") && !any.allows("evil.example"));
+    let v6 = HostRule::new("::".parse().unwrap(), &["Dash.Example.".into()]);
+    assert!(v6.allows("10.0.0.1") && v6.allows("dash.example:443") && !v6.allows("other.example"));
 }
