@@ -98,6 +98,14 @@ def main():
     rec = [warc_record(f"https://example.org/{i}", page(GOOD_EN + f" Report {i}.")) for i in range(3)]
     good("warc/cut-in-half.warc", rec[0] + rec[1] + rec[2][: len(rec[2]) // 2], 2)
     good("warc/ok.warc.gz", b"".join(gzip.compress(r) for r in rec[:2]), 2)
+    # Decompression bombs: two good records, then one declaring 8 GiB whose body is 1.5 GiB
+    # of zeros in 1 MiB gzip members (1.6 MB on disk); and a short one declaring 8 GiB.
+    zero = gzip.compress(b"\0" * (1 << 20), 9)
+    head = rec[2][: rec[2].index(b"Content-Length: ")] + b"Content-Length: 8589934592\r\n\r\n"
+    good("warc/bomb.warc.gz", b"".join(gzip.compress(r) for r in rec[:2]) + gzip.compress(head) + zero * 1536, 2)
+    good("warc/claims-8gib.warc.gz", b"".join(gzip.compress(r) for r in rec[:2]) + gzip.compress(head) + zero * 4, 2)
+    # A lone UTF-16 surrogate escape in a JSON Lines record.
+    good("jsonl/lone-surrogate.jsonl", b'{"id": "sur", "text": "At least 3 people were killed in Gao \\ud800 on Monday."}\n', 1)
 
     # Directory traps: a symlink loop, a dangling link, an unreadable file.
     os.makedirs(os.path.join(out, "traps/sub"), exist_ok=True)

@@ -63,12 +63,21 @@ pub fn parse_day(p: &str) -> std::result::Result<String, String> {
     }
 }
 
+fn files_of(done: &[sitrep_ingest::FileInfo]) -> Vec<(String, u64, i64)> {
+    done.iter().map(|f| (f.path.clone(), f.size, f.mtime_ns)).collect()
+}
+
 /// Runs `sitrep ingest`. `Ok(false)` when some input had problems.
 pub fn ingest(args: IngestArgs) -> Result<bool> {
     let mut store = Store::open(&args.db).with_context(|| format!("cannot open the database {}", args.db.display()))?;
     let config = sitrep_extract::Config { lang: args.lang.clone() };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let mut walker = Walker::new(&args.paths);
+    // Files stored before and unchanged since (same path, size and modification time)
+    // are not read again: a rerun over a large directory costs a stat per file.
+    let known = store.known_files().context("cannot read the database")?;
+    let unchanged = walker.skip_files(|f| known.get(&f.path) == Some(&(f.size, f.mtime_ns)));
+    drop(known);
     let show = !args.quiet && std::io::stderr().is_terminal();
     let bar = if show {
         let b = indicatif::ProgressBar::new(walker.total_bytes());
@@ -124,9 +133,13 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
             }
         }
         if batch.len() >= args.batch.max(1) {
+            // Files read to the end before this flush: all their articles are in it or
+            // stored already, so they are known once it is committed.
+            let done = walker.take_done();
             let (a, d) = flush(&mut batch, &mut store)?;
             added += a;
             dups += d;
+            store.mark_files(&files_of(&done)).context("cannot write to the database")?;
         }
         if show {
             bar.set_position(walker.bytes_done());
@@ -134,9 +147,11 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
             bar.set_message(format!("{read} articles, {:.0}/s", read as f64 / secs));
         }
     }
+    let done = walker.take_done();
     let (a, d) = flush(&mut batch, &mut store)?;
     added += a;
     dups += d;
+    store.mark_files(&files_of(&done)).context("cannot write to the database")?;
     bar.finish_and_clear();
     let fuse_started = Instant::now();
     let fused = if store.fusion_due()? { Some(store.fuse(&FuseParams::default())?) } else { None };
@@ -145,9 +160,14 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
     let c = store.counts()?;
     if !args.quiet {
         eprintln!(
-            "sitrep: {read} articles read in {secs:.2} s ({:.0}/s): {added} added, {dups} already stored, {problems} problems; \
+            "sitrep: {read} articles read in {secs:.2} s ({:.0}/s): {added} added, {dups} already stored, {problems} problems{}; \
              {} documents, {} event mentions, {} events in {}{}",
             read as f64 / secs,
+            if unchanged > 0 {
+                format!(", {unchanged} files unchanged since stored (not read)")
+            } else {
+                String::new()
+            },
             c.documents,
             c.mentions,
             c.events,

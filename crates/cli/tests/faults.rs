@@ -79,6 +79,14 @@ fn locked_database_waits_then_fails_clearly() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("locked") || err.contains("busy"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+    // The message says how long it really waited (the 5 s busy timeout).
+    let waited: f64 = err
+        .split("gave up after waiting ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no waiting time in {err}"));
+    assert!((4.5..30.0).contains(&waited), "{err}");
     holder.execute_batch("ROLLBACK").unwrap();
     assert_eq!(check_store(&db), 0);
     // A lock released within the timeout is waited for.

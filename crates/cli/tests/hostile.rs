@@ -1,7 +1,8 @@
 //! Every command over a corpus of hostile inputs generated at test time
 //! (`tools/hostile/make_corpus.py`: broken encodings, a 50 MB one-line document, 100,000
-//! tiny articles, deep and scripted HTML, a JSONL file broken in the middle, truncated
-//! feeds and WARC, empty and binary files, symlink loops, unreadable files). Checks: no
+//! tiny articles, deep and scripted HTML, a JSONL file broken in the middle, a lone
+//! surrogate escape, truncated feeds and WARC, gzip decompression bombs, empty and binary
+//! files, symlink loops, unreadable files). Checks: no
 //! panic, problems named with file (and line or record), every good article processed,
 //! documented exit codes, a store that passes its integrity check.
 
@@ -68,6 +69,10 @@ fn ingest_everything() {
         "traps/dangling.txt: cannot read",
         "feeds/truncated.rss: not a valid feed",
         "warc/cut-in-half.warc@",
+        "warc/bomb.warc.gz@2: cannot read: more than",
+        "decompression bomb",
+        "warc/claims-8gib.warc.gz@2: truncated WARC record",
+        "jsonl/lone-surrogate.jsonl:1: 1 lone UTF-16 surrogate",
     ] {
         assert!(e.contains(needle), "no problem mentioning {needle:?}:\n{e}");
     }
@@ -91,6 +96,8 @@ fn ingest_everything() {
     // The big ones are there, whole.
     let big = store.document(&dir.join("big/single-line-50mb.txt").display().to_string()).unwrap();
     assert!(big["text"].as_str().unwrap().len() >= 50 << 20);
+    let sur = store.document("sur").unwrap();
+    assert!(sur["text"].as_str().unwrap().contains("Gao \u{FFFD} on"), "{sur}");
     let long = store.document("long").unwrap();
     assert!(long["text"].as_str().unwrap().len() >= 1 << 20);
     // Script in HTML never becomes article text.

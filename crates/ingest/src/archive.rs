@@ -1,55 +1,88 @@
 //! Web archives (WARC 1.0/1.1): one article per HTML page.
 //!
-//! Uncompressed archives are framed here (record headers parsed by `warc::parser`), so
-//! records stream with their exact byte offsets and bounded memory. Gzip-compressed ones
-//! go through the `warc` crate's reader, which handles multi-member gzip.
+//! Archives are framed here (record headers parsed by `warc::parser`), so records stream
+//! with bounded memory: a record over the size limit is skipped without being held.
+//! Gzip-compressed ones (one or many gzip members) are decompressed as a stream, and the
+//! decompressed bytes are capped ([`max_decompressed`]): a decompression bomb ends the
+//! file with a problem after the good records before it.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{BufRead, Read};
-use std::path::{Path, PathBuf};
 
 use crate::date::normalize_date;
 use crate::html::{decode_html, html_document};
-use crate::{Article, Error, Format, Item, MAX_WHOLE, Problem, guarded};
+use crate::{Article, Error, Format, Item, MAX_WHOLE, Problem};
 
 /// The longest record header block read.
 const MAX_HEADER: usize = 1 << 20;
 
-/// Reads a WARC from memory (a gzip-compressed one through a temporary file).
+/// Reads a WARC from memory (a gzip-compressed one decompressed as a stream).
 pub(crate) fn read_warc_bytes(bytes: &[u8], name: &str) -> Vec<Item> {
     if bytes.starts_with(&[0x1F, 0x8B]) {
-        return match TempFile::write(bytes) {
-            Ok(tmp) => GzWarc::open(&tmp.0, name).collect(),
-            Err(e) => vec![Item::Problem(Problem::new(name, Error::Io(e)))],
-        };
+        return gz_warc(bytes, bytes.len() as u64, name).collect();
     }
     WarcStream::new(bytes, name).collect()
 }
 
-/// A temporary copy, removed on drop.
-struct TempFile(PathBuf);
+/// The most decompressed bytes read from a gzip input of `compressed` bytes: 1 GiB plus
+/// 100 times its size (web archives compress 5 to 10 times; a bomb, thousands of times).
+pub(crate) fn max_decompressed(compressed: u64) -> u64 {
+    (1u64 << 30).saturating_add(compressed.saturating_mul(100))
+}
 
-impl TempFile {
-    fn write(bytes: &[u8]) -> std::io::Result<TempFile> {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "sitrep-ingest-{}-{}-{nanos}.warc.gz",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&path)?;
-        let tmp = TempFile(path);
-        std::io::Write::write_all(&mut f, bytes)?;
-        Ok(tmp)
+/// The records of a gzip-compressed WARC (`compressed`: its size, for the cap), streamed;
+/// origins are `name@INDEX` (0-based), the decompressor hiding the offsets.
+pub(crate) fn gz_warc<'a, R: Read + Send + 'a>(
+    reader: R,
+    compressed: u64,
+    name: &str,
+) -> WarcStream<Box<dyn BufRead + Send + 'a>> {
+    gz_warc_limited(reader, max_decompressed(compressed), name)
+}
+
+fn gz_warc_limited<'a, R: Read + Send + 'a>(
+    reader: R,
+    limit: u64,
+    name: &str,
+) -> WarcStream<Box<dyn BufRead + Send + 'a>> {
+    let source: Box<dyn BufRead + Send + 'a> = match libflate::gzip::MultiDecoder::new(reader) {
+        Ok(d) => Box::new(std::io::BufReader::with_capacity(64 << 10, Capped { inner: d, left: limit, limit })),
+        Err(e) => Box::new(std::io::BufReader::new(Failing(Some(e)))),
+    };
+    let mut w = WarcStream::new(source, name);
+    w.index = Some(0);
+    w
+}
+
+/// Fails with the error it holds (a gzip header that could not be read).
+struct Failing(Option<std::io::Error>);
+
+impl Read for Failing {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        Err(self.0.take().unwrap_or_else(|| std::io::Error::other("unreadable gzip stream")))
     }
 }
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+/// A reader that fails once `limit` bytes have come out of it (decompression bombs).
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other(format!(
+                "more than {} bytes once decompressed (a decompression bomb?)",
+                self.limit
+            )));
+        }
+        let room = usize::try_from(self.left).unwrap_or(usize::MAX).min(buf.len());
+        let n = self.inner.read(&mut buf[..room])?;
+        self.left -= n as u64;
+        Ok(n)
     }
 }
 
@@ -72,17 +105,19 @@ pub(crate) struct WarcStream<R> {
     reader: R,
     name: String,
     pos: u64,
+    /// The next record's index, when origins count records instead of bytes (gzip).
+    index: Option<u64>,
     pending: VecDeque<Item>,
     done: bool,
 }
 
 impl<R: BufRead> WarcStream<R> {
     pub fn new(reader: R, name: &str) -> WarcStream<R> {
-        WarcStream { reader, name: name.to_string(), pos: 0, pending: VecDeque::new(), done: false }
+        WarcStream { reader, name: name.to_string(), pos: 0, index: None, pending: VecDeque::new(), done: false }
     }
 
     fn corrupt(&self, at: u64, what: impl std::fmt::Display) -> Problem {
-        Problem::new(format!("{}@{at}", self.name), Error::Warc(what.to_string()))
+        Problem::new(format!("{}@{}", self.name, self.index.unwrap_or(at)), Error::Warc(what.to_string()))
     }
 
     /// Reads one record: `Ok(None)` at the end of the stream, else what it gave.
@@ -134,7 +169,7 @@ impl<R: BufRead> WarcStream<R> {
             Err(_) => return Err(self.corrupt(start, "malformed WARC record header")),
         };
         let kind = headers.get("warc-type").unwrap_or_default().to_ascii_lowercase();
-        let origin = format!("{}@{start}", self.name);
+        let origin = format!("{}@{}", self.name, self.index.unwrap_or(start));
         let wanted = matches!(kind.as_str(), "response" | "resource");
         let mut items = Vec::new();
         let body = if wanted && len <= MAX_WHOLE {
@@ -161,6 +196,9 @@ impl<R: BufRead> WarcStream<R> {
             return Err(self.corrupt(start, format!("truncated WARC record ({got} of {len} content bytes)")));
         }
         self.trailer().map_err(|e| self.corrupt(start, e))?;
+        if let Some(i) = self.index.as_mut() {
+            *i += 1;
+        }
         if let Some(body) = body {
             items.extend(record_items(&kind, &headers, &body, &origin));
         }
@@ -204,62 +242,6 @@ impl<R: BufRead> Iterator for WarcStream<R> {
                 Err(p) => {
                     self.done = true;
                     return Some(Item::Problem(p));
-                }
-            }
-        }
-    }
-}
-
-type RawRecords = Box<dyn Iterator<Item = Result<(warc::RawRecordHeader, Vec<u8>), warc::Error>> + Send>;
-
-/// The records of a gzip-compressed WARC; origins are `name@INDEX` (0-based).
-pub(crate) struct GzWarc {
-    records: Option<RawRecords>,
-    name: String,
-    index: u64,
-    pending: VecDeque<Item>,
-}
-
-impl GzWarc {
-    pub fn open(path: &Path, name: &str) -> GzWarc {
-        let mut gz = GzWarc { records: None, name: name.to_string(), index: 0, pending: VecDeque::new() };
-        match warc::WarcReader::from_path_gzip(path) {
-            Ok(r) => gz.records = Some(Box::new(r.iter_raw_records())),
-            Err(e) => gz.pending.push_back(Item::Problem(Problem::new(name, Error::Io(e)))),
-        }
-        gz
-    }
-}
-
-impl Iterator for GzWarc {
-    type Item = Item;
-
-    fn next(&mut self) -> Option<Item> {
-        loop {
-            if let Some(item) = self.pending.pop_front() {
-                return Some(item);
-            }
-            let records = self.records.as_mut()?;
-            let origin = format!("{}@{}", self.name, self.index);
-            match guarded("WARC", || records.next()) {
-                Ok(None) => self.records = None,
-                Ok(Some(Ok((header, body)))) => {
-                    self.index += 1;
-                    let headers = Headers(header.headers.iter().map(|(n, v)| header_pair(&n.to_string(), v)).collect());
-                    let kind = headers.get("warc-type").unwrap_or_default().to_ascii_lowercase();
-                    self.pending.extend(record_items(&kind, &headers, &body, &origin));
-                }
-                Ok(Some(Err(e))) => {
-                    self.records = None;
-                    let what = match e {
-                        warc::Error::ReadData(io) => format!("cannot read: {io}"),
-                        e => format!("truncated or corrupt WARC record: {}", e.to_string().trim_end_matches('.')),
-                    };
-                    return Some(Item::Problem(Problem::new(origin, Error::Warc(what))));
-                }
-                Err(msg) => {
-                    self.records = None;
-                    return Some(Item::Problem(Problem::new(origin, Error::Warc(msg))));
                 }
             }
         }
@@ -402,5 +384,44 @@ mod tests {
         assert_eq!(parse_http(b"HTTP/1.1 404").status, Some(404));
         assert_eq!(dechunk(b"zz\r\nrest"), b"zz\r\nrest");
         assert_eq!(dechunk(b"ff\r\nshort"), b"short");
+    }
+
+    fn gz(bytes: &[u8]) -> Vec<u8> {
+        let mut e = libflate::gzip::Encoder::new(Vec::new()).unwrap();
+        std::io::Write::write_all(&mut e, bytes).unwrap();
+        e.finish().into_result().unwrap()
+    }
+
+    fn record(uri: &str, body: &[u8], declared: Option<u64>) -> Vec<u8> {
+        let http = [&b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"[..], body].concat();
+        let len = declared.unwrap_or(http.len() as u64);
+        let head =
+            format!("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nContent-Length: {len}\r\n\r\n");
+        [head.as_bytes(), &http, b"\r\n\r\n"].concat()
+    }
+
+    /// A gzip bomb ends the file with a problem once the cap is passed; the good records
+    /// before it are kept, with their record indexes.
+    #[test]
+    fn decompression_is_capped() {
+        let page =
+            b"<html><body><article><p>At least 3 people were killed in Gao on Monday.</p></article></body></html>";
+        let mut data = gz(&record("https://example.org/a", page, None));
+        data.extend(gz(&record("https://example.org/b", page, None)));
+        let head = record("https://example.org/bomb", b"", Some(8 << 30));
+        data.extend(gz(&head[..head.len() - 4]));
+        let zeros = gz(&vec![0u8; 1 << 20]);
+        for _ in 0..16 {
+            data.extend(&zeros);
+        }
+        let items: Vec<Item> = gz_warc_limited(&data[..], 4 << 20, "bomb.warc.gz").collect();
+        let articles: Vec<&str> = items.iter().filter_map(|i| i.article()).map(|a| a.origin.as_str()).collect();
+        assert_eq!(articles, ["bomb.warc.gz@0", "bomb.warc.gz@1"], "{items:?}");
+        let last = items.last().and_then(Item::problem).expect("a problem at the end");
+        assert_eq!(last.origin, "bomb.warc.gz@2");
+        assert!(last.message.contains("decompression bomb"), "{last}");
+        // Under a cap it does not reach, the same file is only truncated.
+        let items: Vec<Item> = gz_warc_limited(&data[..], 64 << 20, "bomb.warc.gz").collect();
+        assert!(items.last().and_then(Item::problem).is_some_and(|p| p.message.contains("truncated")), "{items:?}");
     }
 }

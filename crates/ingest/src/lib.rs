@@ -66,7 +66,7 @@ use std::fmt;
 pub use decode::decode;
 pub use format::Format;
 pub use sitrep_core::Document;
-pub use walk::Walker;
+pub use walk::{FileInfo, Walker};
 
 /// An article read from the input.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::archive::{GzWarc, WarcStream};
+use crate::archive::{WarcStream, gz_warc};
 use crate::decode::utf16_kind;
 use crate::format::SNIFF_LEN;
 use crate::jsonl::{JsonlReader, read_jsonl_bytes};
@@ -31,10 +31,23 @@ pub struct Walker {
     current_size: u64,
     /// Bytes read from the current file.
     counter: Arc<AtomicU64>,
+    /// The file being read, and whether it gave a problem.
+    current_file: Option<(FileInfo, bool)>,
+    /// Files read to the end without a problem, not yet taken.
+    done: Vec<FileInfo>,
+}
+
+/// An input file as found by the walk (before it is read): canonical path, size and
+/// modification time, to recognise a file already stored without reading it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileInfo {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
 }
 
 enum Entry {
-    File { path: PathBuf, name: String, size: u64 },
+    File { path: PathBuf, name: String, size: u64, info: FileInfo },
     Stdin,
     Problem(Problem),
 }
@@ -44,7 +57,6 @@ enum Source {
     Items(std::vec::IntoIter<Item>),
     Jsonl(JsonlReader<Box<dyn BufRead + Send>>),
     Warc(WarcStream<Box<dyn BufRead + Send>>),
-    WarcGz(GzWarc),
 }
 
 impl Iterator for Source {
@@ -55,7 +67,6 @@ impl Iterator for Source {
             Source::Items(it) => it.next(),
             Source::Jsonl(r) => r.next(),
             Source::Warc(r) => r.next(),
-            Source::WarcGz(r) => r.next(),
         }
     }
 }
@@ -84,6 +95,8 @@ impl Walker {
             finished: 0,
             current_size: 0,
             counter: Arc::new(AtomicU64::new(0)),
+            current_file: None,
+            done: Vec::new(),
         };
         let mut seen = Seen::default();
         for path in paths {
@@ -97,7 +110,7 @@ impl Walker {
                 Ok(m) if m.is_dir() => w.walk_dir(path, &mut seen),
                 Ok(m) => match crate::special_file(&m) {
                     Some(kind) => w.problem(&name, Error::Other(format!("{kind}, not a file: skipped"))),
-                    None => w.add_file(path, name, m.len(), &mut seen),
+                    None => w.add_file(path, name, &m, &mut seen),
                 },
             }
         }
@@ -120,16 +133,45 @@ impl Walker {
         self.queue.push_back(Entry::Problem(Problem::new(name, e)));
     }
 
-    fn add_file(&mut self, path: &Path, name: String, size: u64, seen: &mut Seen) {
+    fn add_file(&mut self, path: &Path, name: String, m: &fs::Metadata, seen: &mut Seen) {
         let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         if let Some(first) = seen.files.get(&canonical) {
             let msg = format!("same file as {first}: skipped");
             self.problem(&name, Error::Other(msg));
             return;
         }
+        let size = m.len();
+        let mtime_ns = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        let info = FileInfo { path: canonical.to_string_lossy().into_owned(), size, mtime_ns };
         seen.files.insert(canonical, name.clone());
         self.total += size;
-        self.queue.push_back(Entry::File { path: path.to_path_buf(), name, size });
+        self.queue.push_back(Entry::File { path: path.to_path_buf(), name, size, info });
+    }
+
+    /// Drops the files that `skip` says need no reading (stored before, unchanged);
+    /// returns how many were dropped. Call before reading.
+    pub fn skip_files(&mut self, skip: impl Fn(&FileInfo) -> bool) -> usize {
+        let before = self.queue.len();
+        let mut dropped = 0u64;
+        self.queue.retain(|e| match e {
+            Entry::File { info, size, .. } if skip(info) => {
+                dropped += size;
+                false
+            }
+            _ => true,
+        });
+        self.total -= dropped.min(self.total);
+        before - self.queue.len()
+    }
+
+    /// The files read to the end without a problem since the last call: every article
+    /// of theirs has been returned.
+    pub fn take_done(&mut self) -> Vec<FileInfo> {
+        std::mem::take(&mut self.done)
     }
 
     /// Walks a directory depth-first, entries in name order, without recursion.
@@ -151,7 +193,7 @@ impl Walker {
                         stack.push(children.into_iter());
                     }
                 }
-                Ok(m) if m.is_file() => self.add_file(&child, name, m.len(), seen),
+                Ok(m) if m.is_file() => self.add_file(&child, name, &m, seen),
                 Ok(_) => self.problem(&name, Error::Other("not a regular file: skipped".into())),
             }
         }
@@ -197,6 +239,9 @@ impl Walker {
 
     fn finish_current(&mut self) {
         self.current = None;
+        if let Some((info, false)) = self.current_file.take() {
+            self.done.push(info);
+        }
         self.finished += self.current_size;
         self.current_size = 0;
         self.counter.store(0, Ordering::Relaxed);
@@ -241,10 +286,8 @@ fn open_reader(
         Format::Jsonl if utf16_kind(head).is_none() => return Source::Jsonl(JsonlReader::new(reader, name)),
         Format::Warc if !gzip => return Source::Warc(WarcStream::new(reader, name)),
         Format::Warc => {
-            if let Some(path) = path {
-                drop(reader);
-                return Source::WarcGz(GzWarc::open(path, name));
-            }
+            let compressed = path.and_then(|p| fs::metadata(p).ok()).filter(|m| m.is_file()).map_or(0, |m| m.len());
+            return Source::Warc(gz_warc(reader, compressed, name));
         }
         _ => {}
     }
@@ -282,18 +325,23 @@ impl Iterator for Walker {
         loop {
             if let Some(src) = self.current.as_mut() {
                 if let Some(item) = src.next() {
+                    if let (Item::Problem(_), Some(f)) = (&item, self.current_file.as_mut()) {
+                        f.1 = true;
+                    }
                     return Some(item);
                 }
                 self.finish_current();
             }
             match self.queue.pop_front()? {
                 Entry::Problem(p) => return Some(Item::Problem(p)),
-                Entry::File { path, name, size } => {
+                Entry::File { path, name, size, info } => {
+                    self.current_file = Some((info, false));
                     self.current_size = size;
                     self.counter.store(0, Ordering::Relaxed);
                     self.current = Some(self.open(&path, &name));
                 }
                 Entry::Stdin => {
+                    self.current_file = None;
                     self.current_size = 0;
                     self.current = Some(Walker::open_stdin());
                 }

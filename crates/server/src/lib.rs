@@ -85,6 +85,8 @@ struct AppState {
     readers: Mutex<Vec<Store>>,
     writer: Mutex<Option<Store>>,
     cache: Mutex<Cache>,
+    /// Whether the database can be written here (else every write is 403).
+    writable: bool,
 }
 
 /// Rendered GET responses by path and query, kept for [`CACHE_TTL`] or until this server
@@ -309,6 +311,9 @@ impl AppState {
     }
 
     fn authorize(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        if !self.writable {
+            return Err(ApiError(StatusCode::FORBIDDEN, "the database is read-only here: writes are off".into()));
+        }
         let Some(token) = self.config.token.as_deref() else {
             return Err(ApiError(StatusCode::FORBIDDEN, "this server is read-only (start it with --token)".into()));
         };
@@ -333,14 +338,34 @@ pub fn router(config: Config) -> Result<Router, StoreError> {
 
 /// The router and its state (tests look at the cache).
 fn router_and_state(config: Config) -> Result<(Router, Arc<AppState>), StoreError> {
-    // Create or migrate the database before serving.
-    drop(Store::open(&config.db)?);
+    // Create or migrate the database before serving. Where it cannot be written (a
+    // read-only mount, a file this user may not write) it is served read-only.
+    let writable = match Store::open(&config.db) {
+        Ok(s) if s.can_write() => true,
+        Ok(_) => {
+            drop(Store::open_read_only(&config.db)?);
+            eprintln!("sitrep serve: {} cannot be written here: serving it read-only", config.db.display());
+            false
+        }
+        Err(e) if e.cannot_write() && config.db.exists() => {
+            drop(Store::open_read_only(&config.db)?);
+            eprintln!("sitrep serve: {} cannot be written here: serving it read-only", config.db.display());
+            false
+        }
+        Err(e) => return Err(e),
+    };
     let max_body = config.max_body;
     let timeout = config.timeout;
     let permits = tokio::sync::Semaphore::new(config.readers.max(1));
     let cache = Mutex::new(Cache::new(config.cache_bytes));
-    let state =
-        Arc::new(AppState { config, permits, readers: Mutex::new(Vec::new()), writer: Mutex::new(None), cache });
+    let state = Arc::new(AppState {
+        config,
+        permits,
+        readers: Mutex::new(Vec::new()),
+        writer: Mutex::new(None),
+        cache,
+        writable,
+    });
     let api = Router::new()
         .route("/api/events", get(list_events))
         .route("/api/events/merge", post(merge_events))

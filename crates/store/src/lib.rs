@@ -60,6 +60,18 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+impl Error {
+    /// Whether this says the database cannot be written here (read-only file or mount).
+    pub fn cannot_write(&self) -> bool {
+        match self {
+            Error::Sqlite(e) => e
+                .sqlite_error()
+                .is_some_and(|f| matches!(f.code, rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)),
+            _ => false,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
         use rusqlite::ErrorCode;
@@ -169,11 +181,7 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Store> {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let store = match Store::read_only_with(Connection::open_with_flags(path, flags)) {
-            Err(Error::Sqlite(e))
-                if e.sqlite_error().is_some_and(|f| {
-                    matches!(f.code, rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen)
-                }) && path.exists() =>
-            {
+            Err(e) if e.cannot_write() && path.exists() => {
                 let uri = format!("file:{}?immutable=1", uri_path(path));
                 Store::read_only_with(Connection::open_with_flags(uri, flags | rusqlite::OpenFlags::SQLITE_OPEN_URI))?
             }
@@ -265,6 +273,18 @@ impl Store {
         Ok(())
     }
 
+    /// Whether this connection can write (not a read-only file, mount or directory); a
+    /// database busy with another writer counts as writable.
+    pub fn can_write(&self) -> bool {
+        if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return false;
+        }
+        match self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
+            Ok(()) => true,
+            Err(e) => !Error::from(e).cannot_write(),
+        }
+    }
+
     /// Schema version of this database.
     pub fn schema_version(&self) -> Result<i64> {
         self.version()
@@ -295,6 +315,32 @@ impl Store {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    /// The input files stored before, as (canonical path, size, modification time in ns),
+    /// so that an unchanged file is skipped without being read.
+    pub fn known_files(&self) -> Result<std::collections::HashMap<String, (u64, i64)>> {
+        let mut st = self.conn.prepare_cached("SELECT path, size, mtime_ns FROM files")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, (u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0), r.get::<_, i64>(2)?)))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records input files whose every article is stored (see [`Store::known_files`]).
+    pub fn mark_files(&mut self, files: &[(String, u64, i64)]) -> Result<()> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        timed(|| {
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for (path, size, mtime) in files {
+                tx.prepare_cached("INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?1, ?2, ?3)")?
+                    .execute(params![path, i64::try_from(*size).unwrap_or(i64::MAX), mtime])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     /// Whether documents were added since the last fusion.

@@ -117,4 +117,13 @@ CREATE TABLE decisions (
     UNIQUE (kind, a, b)
 );
 "#,
+    // v2: input files read to the end and stored, by canonical path, with the size and
+    // modification time they had (a rerun skips them without reading them again).
+    r#"
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
