@@ -276,18 +276,23 @@ impl Scanner<'_, '_> {
         let (y, m, d) = if self.text.tok(i).len() == 4 {
             (a as i32, b, c)
         } else if self.text.tok(i + 4).len() == 4 {
-            if self.pack.setting_is(Setting::NumericDate, "mdy") && sep == "/" {
-                (c as i32, a, b)
-            } else {
-                (c as i32, b, a)
-            }
+            // The language's order first; the other when only it gives a real day
+            // ("13/09/2018" in an English text).
+            let mdy = self.pack.setting_is(Setting::NumericDate, "mdy") && sep == "/";
+            let (first, other) = if mdy { ((a, b), (b, a)) } else { ((b, a), (a, b)) };
+            let (m, d) = if Ymd::new(c as i32, first.0, first.1).is_none() { other } else { first };
+            (c as i32, m, d)
         } else {
             return None;
         };
-        // A date's shape with no such day ("2022-02-30", "32/13/2022") is a mention with no
-        // value, so that its year is not read alone.
+        // A date's shape with no such day ("2022-02-30", "32/13/2022": a year of our era,
+        // day and month of one or two digits) is a mention with no value, so that its year
+        // is not read alone. Other digit groups ("504-471-2789") are not dates at all.
         let Some(ymd) = Ymd::new(y, m, d) else {
-            return Some(self.mention(i..i + 5, DateKind::Date, None, None, None));
+            let short = |k: usize| self.text.tok(k).len() <= 2;
+            let shape = (1800..=2100).contains(&y)
+                && if self.text.tok(i).len() == 4 { short(i + 2) && short(i + 4) } else { short(i) && short(i + 2) };
+            return shape.then(|| self.mention(i..i + 5, DateKind::Date, None, None, None));
         };
         Some(self.mention(i..i + 5, DateKind::Date, Some(ymd.iso()), Some(Precision::Day), Some(y)))
     }

@@ -55,6 +55,13 @@ fn fuzz_regressions() {
     check("en", None, "on 2022-02-30 and 32/13/2022", &[("2022-02-30", None), ("32/13/2022", None)]);
     check("fr", None, "le 30/02/2022", &[("30/02/2022", None)]);
     check("en", None, "on 31 February 2022", &[("31 February 2022", None)]);
+    check("en", None, "call 504-471-2789", &[]);
+    check(
+        "en",
+        None,
+        "on 13/09/2018 and 09/13/2018",
+        &[("13/09/2018", Some("2018-09-13")), ("09/13/2018", Some("2018-09-13"))],
+    );
     assert_eq!(Ymd::parse("+999-01-01"), None);
     assert_eq!(Ymd::parse("2022-09-13T08:00"), Ymd::new(2022, 9, 13));
 }

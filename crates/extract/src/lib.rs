@@ -270,7 +270,10 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     let mut numbers = sitrep_numbers::find_numbers(&ix, pack);
     numbers.retain(|n| {
         let sane = n.value <= sitrep_numbers::MAX_COUNT;
-        if !sane {
+        // Said only for figures in digits ("9223372036854775807", "10^400"): "3.5 billion"
+        // is an amount of money more often than a mistake.
+        let written = doc.text.get(n.span.start..n.span.end).unwrap_or_default();
+        if !sane && !written.chars().any(char::is_alphabetic) {
             let shown = if n.value == u64::MAX { "too large to represent".to_string() } else { n.value.to_string() };
             analysis.diagnostics.push(Diagnostic::new(
                 "numbers",
