@@ -65,8 +65,8 @@ struct ExtractArgs {
     /// JSON Lines file(s) of articles (repeatable).
     #[arg(long = "input", short = 'i', value_name = "FILE.jsonl")]
     inputs: Vec<PathBuf>,
-    /// Force the language (ISO 639-1: fr, en) instead of detecting it.
-    #[arg(long)]
+    /// Force the language (ISO 639-1 code of a data pack) instead of detecting it.
+    #[arg(long, ignore_case = true, value_parser = store_cmds::lang_parser())]
     lang: Option<String>,
     /// Publication date (YYYY-MM-DD) for plain-text inputs; resolves "mardi", "yesterday".
     /// Without it relative dates stay unresolved.

@@ -18,8 +18,8 @@ pub struct IngestArgs {
     /// The database (created when missing).
     #[arg(long, default_value = "sitrep.db")]
     db: PathBuf,
-    /// Force the language (ISO 639-1) instead of detecting it.
-    #[arg(long)]
+    /// Force the language (ISO 639-1 code of a data pack) instead of detecting it.
+    #[arg(long, ignore_case = true, value_parser = lang_parser())]
     lang: Option<String>,
     /// Publication date (YYYY-MM-DD) for articles that carry none.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
@@ -54,6 +54,24 @@ pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, 
     (hash, sitrep_output::to_string(doc, &a))
 }
 
+/// `--lang`: the codes of the data packs (others are a usage error listing them).
+pub fn lang_parser() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(sitrep_extract::SUPPORTED)
+}
+
+/// `--type`: a PLOVER event type, in any case.
+fn parse_event_type(t: &str) -> std::result::Result<String, String> {
+    use sitrep_core::EventType;
+    let up = t.to_ascii_uppercase();
+    match EventType::ALL.iter().find(|e| e.as_str() == up) {
+        Some(e) => Ok(e.as_str().to_string()),
+        None => Err(format!(
+            "{t:?} is not a PLOVER event type; one of {}",
+            EventType::ALL.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
 /// A day on the command line: `YYYY-MM-DD`, a real calendar day (one check for every
 /// command; a bad one is a usage error, exit 2).
 pub fn parse_day(p: &str) -> std::result::Result<String, String> {
@@ -69,6 +87,11 @@ fn files_of(done: &[sitrep_ingest::FileInfo]) -> Vec<(String, u64, i64)> {
 
 /// Runs `sitrep ingest`. `Ok(false)` when some input had problems.
 pub fn ingest(args: IngestArgs) -> Result<bool> {
+    // Nothing to read: no database is created for it.
+    if args.paths.iter().all(|p| p.as_os_str() != "-" && std::fs::symlink_metadata(p).is_err()) {
+        let shown: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!("nothing to read: {} not found (the database was not created or changed)", shown.join(", "));
+    }
     let mut store = Store::open(&args.db).with_context(|| format!("cannot open the database {}", args.db.display()))?;
     let config = sitrep_extract::Config { lang: args.lang.clone() };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
@@ -214,7 +237,7 @@ pub struct QueryArgs {
     #[arg(long)]
     country: Option<String>,
     /// PLOVER event type (ASSAULT, PROTEST, ...).
-    #[arg(long = "type")]
+    #[arg(long = "type", value_parser = parse_event_type)]
     event_type: Option<String>,
     /// current, historical, future, hypothetical, negated, any (default: any).
     #[arg(long)]

@@ -218,3 +218,39 @@ fn absurd_tolls_and_impossible_dates_are_diagnostics() {
     let years: Vec<&Value> = r["events"].as_array().unwrap().iter().map(|e| &e["date"]["value"]).collect();
     assert!(years.iter().all(|y| y.as_str().is_none_or(|y| !y.starts_with("2022"))), "{years:?}");
 }
+
+#[test]
+fn closed_sets_are_validated_and_nothing_is_created_for_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = write(dir.path(), "a.txt", "Two soldiers were killed in Gao on Monday.");
+    let db = dir.path().join("s.db");
+    // Unsupported languages are usage errors naming the supported ones (from the packs).
+    for cmd in ["extract", "ingest"] {
+        let mut c = sitrep();
+        c.args([cmd, "--lang", "xx"]);
+        if cmd == "ingest" {
+            c.arg("--db").arg(&db);
+        }
+        let o = run(c.arg(&t));
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", err(&o));
+        assert!(err(&o).contains("ar, de, en, es, fr, it, pt, ru, tr, uk"), "{cmd}: {}", err(&o));
+    }
+    let o = run(sitrep().args(["extract", "--lang", "EN"]).arg(&t));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let help = String::from_utf8_lossy(&run(sitrep().args(["extract", "--help"])).stdout).into_owned();
+    assert!(help.contains("ar, de, en, es, fr, it, pt, ru, tr, uk"), "{help}");
+    // Nothing to read: no database appears.
+    let o = run(sitrep().args(["ingest", "--db"]).arg(&db).arg(dir.path().join("nonexistent")));
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(err(&o).contains("not found"), "{}", err(&o));
+    assert!(!db.exists(), "ingest of nothing created {}", db.display());
+    let o = run(sitrep().args(["ingest", "--db"]).arg(&db).arg(&t));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // Event types are checked like statuses.
+    let o = run(sitrep().args(["query", "--type", "FOO", "--db"]).arg(&db));
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("not a PLOVER event type") && err(&o).contains("ASSAULT"), "{}", err(&o));
+    let o = run(sitrep().args(["query", "--type", "assault", "--db"]).arg(&db));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(!o.stdout.is_empty(), "{}", err(&o));
+}

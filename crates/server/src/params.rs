@@ -82,10 +82,11 @@ pub fn event_query(raw: Option<&str>, extra: &[&str]) -> Result<EventQuery, ApiE
         q.country = Some(c.to_ascii_uppercase());
     }
     if let Some(t) = get(&p, "type") {
-        if t.len() > 32 || !t.bytes().all(|b| b.is_ascii_alphabetic()) {
+        let up = t.to_ascii_uppercase();
+        if !sitrep_core::EventType::ALL.iter().any(|e| e.as_str() == up) {
             return Err(ApiError::bad(format!("type must be a PLOVER event type such as ASSAULT, not {t:?}")));
         }
-        q.event_type = Some(t.to_ascii_uppercase());
+        q.event_type = Some(up);
     }
     if let Some(s) = get(&p, "status").filter(|s| *s != "any") {
         q.status = Some(Status::parse(s).ok_or_else(|| {

@@ -86,6 +86,7 @@ async fn bad_requests_are_clear_json() {
         ("/api/events?country=ARMX", "country"),
         ("/api/events?country=A%27M", "country"),
         ("/api/events?type=ASSAULT;DROP", "type"),
+        ("/api/events?type=FOO", "PLOVER event type"),
         ("/api/events?status=maybe", "status"),
         ("/api/events?min_fatalities=lots", "min_fatalities"),
         ("/api/events?bogus=1", "unknown parameter"),
