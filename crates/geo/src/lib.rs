@@ -10,6 +10,11 @@
 //!    context, then to the most important one (country > region > city, then population)
 //!    — never simply the first match.
 //!
+//! A small town (under 100,000 people) of a country the article never names otherwise
+//! (by the country's name, a demonym, a known organisation, a region or a large city) is
+//! dropped when the article does name other countries: "l'Union" (an old name of
+//! Issy-les-Moulineaux) and "la Défense" in a report on Armenia and Azerbaijan.
+//!
 //! Filters keep common words out: a match must contain a capitalised token; names
 //! flagged `common` must be capitalised and not sentence-initial; `abbr` names match
 //! case-sensitively; a single capitalised token glued to other capitalised words
@@ -143,28 +148,46 @@ pub fn find_places(ix: &Index<'_>, pack: &LangPack) -> Vec<PlaceMention> {
     let context = Context::build(ix, pack, &found);
     found
         .iter()
-        .map(|f| {
-            let best = f
+        .filter_map(|f| {
+            let (_, best) = f
                 .cands
                 .iter()
                 .map(|c| (context.score(c), c))
-                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.row[0].cmp(a.1.row[0])))
-                .map(|(_, c)| c.to_ref());
-            PlaceMention { span: text.span(f.toks.clone()), toks: f.toks.clone(), place: best }
+                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.row[0].cmp(a.1.row[0])))?;
+            // A small town of a country the article otherwise never names, in an article
+            // about other countries, is a word that happens to be a town's name ("l'Union",
+            // "la Défense" in a report on Armenia and Azerbaijan).
+            let stray = best.kind() == "city"
+                && best.population() < STRAY_POPULATION
+                && !context.strong.is_empty()
+                && best.country().is_none_or(|cc| !context.strong.contains(cc));
+            (!stray).then(|| PlaceMention {
+                span: text.span(f.toks.clone()),
+                toks: f.toks.clone(),
+                place: Some(best.to_ref()),
+            })
         })
         .collect()
 }
+
+/// Below this population, a town needs its country in the article's strong context (see
+/// [`Context::strong`]) when the article has one.
+const STRAY_POPULATION: f64 = 100_000.0;
 
 /// Countries and regions the article is about.
 struct Context {
     countries: BTreeMap<&'static str, u32>,
     admin1: BTreeSet<&'static str>,
+    /// Countries named as such, through a demonym, a known organisation, a region or a
+    /// large city: not through a small town alone.
+    strong: BTreeSet<&'static str>,
 }
 
 impl Context {
     fn build(ix: &Index<'_>, pack: &LangPack, found: &[Found]) -> Context {
         let mut countries: BTreeMap<&'static str, u32> = BTreeMap::new();
         let mut admin1 = BTreeSet::new();
+        let mut strong = BTreeSet::new();
         for f in found {
             // Unambiguous, or a country name: it sets the context.
             let country_cand = f.cands.iter().find(|c| c.kind() == "country");
@@ -176,6 +199,9 @@ impl Context {
             if let Some(c) = c {
                 if let Some(cc) = c.country() {
                     *countries.entry(cc).or_default() += 1;
+                    if c.kind() != "city" || c.population() >= STRAY_POPULATION {
+                        strong.insert(cc);
+                    }
                 }
                 if matches!(c.kind(), "admin1" | "region")
                     && let Some(a) = c.admin1()
@@ -188,10 +214,18 @@ impl Context {
             for row in pack.demonyms.rows_of(&m) {
                 if let Some(c) = pack.demonyms.get(row, "country") {
                     *countries.entry(c).or_default() += 1;
+                    strong.insert(c);
                 }
             }
         }
-        Context { countries, admin1 }
+        // Known organisations name their country too ("les rebelles de la CPC" → CAF).
+        let orgs = &global().organizations;
+        for m in ix.find_in_sentences(orgs) {
+            if let Some(c) = orgs.rows_of(&m).next().and_then(|row| orgs.get(row, "country")) {
+                strong.insert(c);
+            }
+        }
+        Context { countries, admin1, strong }
     }
 
     fn score(&self, c: &Candidate) -> f64 {
@@ -287,6 +321,19 @@ mod tests {
         check("en", "Police said Jordan Henderson was not hurt.", &[]);
         // A month is a date here, not the Cambridgeshire town.
         check("en", "The truce signed in March 2001 did not hold.", &[]);
+    }
+
+    /// A small town of a country the article never names, in an article about other
+    /// countries, is a word that happens to be its name; alone, such a town is kept.
+    #[test]
+    fn stray_small_towns_are_dropped() {
+        check(
+            "fr",
+            "Deux anciens pays de l'Union soviétique : l'Arménie accuse l'Azerbaïdjan, selon le ministère arménien de la Défense.",
+            &[("Arménie", Some("ARM")), ("Azerbaïdjan", Some("AZE"))],
+        );
+        check("en", "Two people were shot dead in Manassas on Monday.", &[("Manassas", Some("USA"))]);
+        check("fr", "Les rebelles de la CPC ont attaqué Bria.", &[("Bria", Some("CAF"))]);
     }
 
     #[test]
