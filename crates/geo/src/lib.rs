@@ -218,7 +218,7 @@ impl Context {
                 }
             }
         }
-        // Known organisations name their country too ("les rebelles de la CPC" → CAF).
+        // Known organisations name their country too (the CPC: CAF).
         let orgs = &global().organizations;
         for m in ix.find_in_sentences(orgs) {
             if let Some(c) = orgs.rows_of(&m).next().and_then(|row| orgs.get(row, "country")) {
