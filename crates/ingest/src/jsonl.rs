@@ -130,7 +130,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
 /// Replaces each `\uXXXX` escape of a UTF-16 surrogate that is not half of a valid pair
 /// with `\uFFFD` (JSON allows such escapes; a Rust string cannot hold them). Returns the
 /// repaired line and the number replaced, or `None` when there was none.
-fn replace_lone_surrogates(line: &str) -> Option<(String, usize)> {
+pub fn replace_lone_surrogates(line: &str) -> Option<(String, usize)> {
     fn escape_at(b: &[u8], i: usize) -> Option<u16> {
         let hex = b.get(i..i + 6)?;
         if hex[0] != b'\\' || hex[1] != b'u' {

@@ -65,6 +65,7 @@ use std::fmt;
 
 pub use decode::decode;
 pub use format::Format;
+pub use jsonl::replace_lone_surrogates;
 pub use sitrep_core::Document;
 pub use walk::{FileInfo, Walker};
 

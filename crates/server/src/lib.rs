@@ -488,8 +488,16 @@ async fn one_document(State(st): State<Arc<AppState>>, Path(id): Path<String>) -
     st.read(move |s| s.document(&id)).await
 }
 
+/// The request body as JSON. A lone UTF-16 surrogate escape (`"\ud800"`) becomes U+FFFD,
+/// as in JSON Lines input, rather than failing the whole body.
 fn json_body(body: &Bytes) -> Result<Value, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::bad(format!("body is not valid JSON: {e}")))
+    serde_json::from_slice(body).or_else(|e| {
+        std::str::from_utf8(body)
+            .ok()
+            .and_then(sitrep_ingest::replace_lone_surrogates)
+            .and_then(|(fixed, _)| serde_json::from_str(&fixed).ok())
+            .ok_or_else(|| ApiError::bad(format!("body is not valid JSON: {e}")))
+    })
 }
 
 async fn post_document(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {

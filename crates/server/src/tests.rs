@@ -72,6 +72,24 @@ async fn write_endpoints_need_the_token() {
     assert_eq!(docs["total"], 1);
 }
 
+/// A lone surrogate escape in a posted document becomes U+FFFD instead of failing it.
+#[tokio::test]
+async fn lone_surrogates_in_posted_documents_are_replaced() {
+    let rw = app(Some("s3cret"));
+    let body =
+        r#"{"id": "sur", "text": "Three people were killed in Gao \ud800 on Monday.", "published": "2022-09-13"}"#;
+    let (s, v, _) = call(&rw, "POST", "/api/documents", Some("s3cret"), body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (s, d, _) = call(&rw, "GET", "/api/documents/sur", None, "").await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert!(d["text"].as_str().unwrap_or("").contains("Gao \u{FFFD} on"), "{d}");
+    check_error(
+        &call(&rw, "POST", "/api/documents", Some("s3cret"), "{\"text\": \"a\\ud800").await,
+        400,
+        "not valid JSON",
+    );
+}
+
 #[tokio::test]
 async fn bad_requests_are_clear_json() {
     let a = app(Some("t"));
