@@ -81,10 +81,6 @@ pub fn parse_day(p: &str) -> std::result::Result<String, String> {
     }
 }
 
-fn files_of(done: &[sitrep_ingest::FileInfo]) -> Vec<(String, u64, i64)> {
-    done.iter().map(|f| (f.path.clone(), f.size, f.mtime_ns)).collect()
-}
-
 /// Runs `sitrep ingest`. `Ok(false)` when some input had problems.
 pub fn ingest(args: IngestArgs) -> Result<bool> {
     // Nothing to read: no database is created for it.
@@ -117,20 +113,28 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
     let started = Instant::now();
     let (mut read, mut added, mut dups, mut problems) = (0u64, 0u64, 0u64, 0u64);
     let mut batch: Vec<(Document, String)> = Vec::new();
-    let flush = |batch: &mut Vec<(Document, String)>, store: &mut Store| -> Result<(u64, u64)> {
-        if batch.is_empty() {
-            return Ok((0, 0));
+    // Stores a batch, then records `done` (files read to the end before it: all their
+    // articles are in it or stored already, so they are known once it is committed).
+    let flush = |batch: &mut Vec<(Document, String)>,
+                 store: &mut Store,
+                 done: Vec<sitrep_ingest::FileInfo>|
+     -> Result<(u64, u64)> {
+        let mut added = 0;
+        let stored = batch.len() as u64;
+        if !batch.is_empty() {
+            let analysed = analyse_all(batch, &config, jobs);
+            let docs: Vec<NewDocument<'_>> = batch
+                .iter()
+                .zip(&analysed)
+                .map(|((d, origin), (hash, record))| NewDocument { doc: d, origin, content_hash: hash, record })
+                .collect();
+            let puts = store.put(&docs).context("cannot write to the database")?;
+            added = puts.iter().filter(|p| **p == Put::Added).count() as u64;
+            batch.clear();
         }
-        let analysed = analyse_all(batch, &config, jobs);
-        let docs: Vec<NewDocument<'_>> = batch
-            .iter()
-            .zip(&analysed)
-            .map(|((d, origin), (hash, record))| NewDocument { doc: d, origin, content_hash: hash, record })
-            .collect();
-        let puts = store.put(&docs).context("cannot write to the database")?;
-        batch.clear();
-        let a = puts.iter().filter(|p| **p == Put::Added).count() as u64;
-        Ok((a, puts.len() as u64 - a))
+        let files: Vec<(String, u64, i64)> = done.into_iter().map(|f| (f.path, f.size, f.mtime_ns)).collect();
+        store.mark_files(&files).context("cannot write to the database")?;
+        Ok((added, stored - added))
     };
     while let Some(item) = walker.next() {
         match item {
@@ -156,13 +160,9 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
             }
         }
         if batch.len() >= args.batch.max(1) {
-            // Files read to the end before this flush: all their articles are in it or
-            // stored already, so they are known once it is committed.
-            let done = walker.take_done();
-            let (a, d) = flush(&mut batch, &mut store)?;
+            let (a, d) = flush(&mut batch, &mut store, walker.take_done())?;
             added += a;
             dups += d;
-            store.mark_files(&files_of(&done)).context("cannot write to the database")?;
         }
         if show {
             bar.set_position(walker.bytes_done());
@@ -170,11 +170,9 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
             bar.set_message(format!("{read} articles, {:.0}/s", read as f64 / secs));
         }
     }
-    let done = walker.take_done();
-    let (a, d) = flush(&mut batch, &mut store)?;
+    let (a, d) = flush(&mut batch, &mut store, walker.take_done())?;
     added += a;
     dups += d;
-    store.mark_files(&files_of(&done)).context("cannot write to the database")?;
     bar.finish_and_clear();
     let fuse_started = Instant::now();
     let fused = if store.fusion_due()? { Some(store.fuse(&FuseParams::default())?) } else { None };

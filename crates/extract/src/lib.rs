@@ -278,10 +278,8 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
             analysis.diagnostics.push(Diagnostic::new(
                 "numbers",
                 format!(
-                    "figure {:?} at bytes {}..{} ({shown}) is above 10^9: not read as a count",
-                    doc.text.get(n.span.start..n.span.end).unwrap_or_default(),
-                    n.span.start,
-                    n.span.end
+                    "figure {written:?} at bytes {}..{} ({shown}) is above 10^9: not read as a count",
+                    n.span.start, n.span.end
                 ),
             ));
         }

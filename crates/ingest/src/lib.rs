@@ -147,6 +147,8 @@ pub enum Error {
     TooLarge { size: u64, limit: u64 },
     #[error("more than {limit} bytes (the limit): skipped")]
     TooLargeStream { limit: u64 },
+    #[error("{0}, not a file: skipped")]
+    NotAFile(&'static str),
     #[error("no article text")]
     NoText,
     #[error("not valid JSON ({0}): record skipped")]
@@ -190,7 +192,7 @@ pub fn jsonl_file(path: &std::path::Path) -> std::io::Result<Box<dyn Iterator<It
         return Ok(Box::new(jsonl::JsonlReader::new(stdin, &name)));
     }
     if let Some(kind) = std::fs::metadata(path).ok().as_ref().and_then(special_file) {
-        return Err(std::io::Error::other(format!("{kind}, not a file")));
+        return Err(std::io::Error::other(Error::NotAFile(kind)));
     }
     let file = std::io::BufReader::new(std::fs::File::open(path)?);
     Ok(Box::new(jsonl::JsonlReader::new(file, &name)))
@@ -259,18 +261,12 @@ pub fn special_file(m: &std::fs::Metadata) -> Option<&'static str> {
 /// bytes, as `sitrep ingest` does: devices and sockets are refused, and a larger input
 /// is an error, not a memory exhaustion.
 pub fn read_whole(path: &std::path::Path) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(MAX_WHOLE + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MAX_WHOLE {
-            return Err(Error::TooLargeStream { limit: MAX_WHOLE });
-        }
-        return Ok(bytes);
+        return read_capped(std::io::stdin().lock());
     }
     let m = std::fs::metadata(path)?;
     if let Some(kind) = special_file(&m) {
-        return Err(Error::Other(format!("{kind}, not a file: skipped")));
+        return Err(Error::NotAFile(kind));
     }
     if m.is_dir() {
         return Err(Error::Other("a directory, not a file: skipped (`sitrep ingest` reads directories)".into()));
@@ -278,7 +274,14 @@ pub fn read_whole(path: &std::path::Path) -> Result<Vec<u8>, Error> {
     if m.is_file() && m.len() > MAX_WHOLE {
         return Err(Error::TooLarge { size: m.len(), limit: MAX_WHOLE });
     }
-    std::fs::File::open(path)?.take(MAX_WHOLE + 1).read_to_end(&mut bytes)?;
+    read_capped(std::fs::File::open(path)?)
+}
+
+/// Reads to the end, at most [`MAX_WHOLE`] bytes (more is [`Error::TooLargeStream`]).
+pub(crate) fn read_capped(r: impl std::io::Read) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    r.take(MAX_WHOLE + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_WHOLE {
         return Err(Error::TooLargeStream { limit: MAX_WHOLE });
     }

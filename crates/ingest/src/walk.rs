@@ -11,7 +11,7 @@ use crate::archive::{WarcStream, gz_warc};
 use crate::decode::utf16_kind;
 use crate::format::SNIFF_LEN;
 use crate::jsonl::{JsonlReader, read_jsonl_bytes};
-use crate::{Error, Format, Item, MAX_WHOLE, Problem, read_bytes};
+use crate::{Error, Format, Item, Problem, read_bytes};
 
 /// Iterates over the articles (and problems) of input paths.
 ///
@@ -109,7 +109,7 @@ impl Walker {
                 Err(e) => w.problem(&name, Error::Io(e)),
                 Ok(m) if m.is_dir() => w.walk_dir(path, &mut seen),
                 Ok(m) => match crate::special_file(&m) {
-                    Some(kind) => w.problem(&name, Error::Other(format!("{kind}, not a file: skipped"))),
+                    Some(kind) => w.problem(&name, Error::NotAFile(kind)),
                     None => w.add_file(path, name, &m, &mut seen),
                 },
             }
@@ -291,18 +291,17 @@ fn open_reader(
         }
         _ => {}
     }
-    let mut bytes = Vec::new();
-    if let Err(e) = reader.as_mut().take(MAX_WHOLE + 1).read_to_end(&mut bytes) {
-        return Source::Items(vec![Item::Problem(Problem::new(name, Error::Io(e)))].into_iter());
-    }
-    if bytes.len() as u64 > MAX_WHOLE {
-        // A pipe or standard input has no size: say what is known.
-        let e = match path.and_then(|p| fs::metadata(p).ok()).filter(|m| m.is_file()) {
-            Some(m) => Error::TooLarge { size: m.len(), limit: MAX_WHOLE },
-            None => Error::TooLargeStream { limit: MAX_WHOLE },
-        };
-        return Source::Items(vec![Item::Problem(Problem::new(name, e))].into_iter());
-    }
+    let bytes = match crate::read_capped(reader.as_mut()) {
+        Ok(b) => b,
+        Err(e) => {
+            // A file says its size; a pipe or standard input cannot.
+            let e = match (e, path.and_then(|p| fs::metadata(p).ok()).filter(|m| m.is_file())) {
+                (Error::TooLargeStream { limit }, Some(m)) => Error::TooLarge { size: m.len(), limit },
+                (e, _) => e,
+            };
+            return Source::Items(vec![Item::Problem(Problem::new(name, e))].into_iter());
+        }
+    };
     let items = match format {
         Format::Jsonl => read_jsonl_bytes(&bytes, name),
         f => read_bytes(&bytes, name, f),

@@ -341,19 +341,14 @@ fn router_and_state(config: Config) -> Result<(Router, Arc<AppState>), StoreErro
     // Create or migrate the database before serving. Where it cannot be written (a
     // read-only mount, a file this user may not write) it is served read-only.
     let writable = match Store::open(&config.db) {
-        Ok(s) if s.can_write() => true,
-        Ok(_) => {
-            drop(Store::open_read_only(&config.db)?);
-            eprintln!("sitrep serve: {} cannot be written here: serving it read-only", config.db.display());
-            false
-        }
-        Err(e) if e.cannot_write() && config.db.exists() => {
-            drop(Store::open_read_only(&config.db)?);
-            eprintln!("sitrep serve: {} cannot be written here: serving it read-only", config.db.display());
-            false
-        }
+        Ok(s) => s.can_write(),
+        Err(e) if e.cannot_write() && config.db.exists() => false,
         Err(e) => return Err(e),
     };
+    if !writable {
+        drop(Store::open_read_only(&config.db)?);
+        eprintln!("sitrep serve: {} cannot be written here: serving it read-only", config.db.display());
+    }
     let max_body = config.max_body;
     let timeout = config.timeout;
     let permits = tokio::sync::Semaphore::new(config.readers.max(1));

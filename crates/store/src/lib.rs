@@ -180,22 +180,23 @@ impl Store {
     /// queries work, and a concurrent writer is impossible there anyway.
     pub fn open_read_only(path: &Path) -> Result<Store> {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let store = match Store::read_only_with(Connection::open_with_flags(path, flags)) {
+        let (store, v) = match Store::read_only_with(Connection::open_with_flags(path, flags), path) {
             Err(e) if e.cannot_write() && path.exists() => {
                 let uri = format!("file:{}?immutable=1", uri_path(path));
-                Store::read_only_with(Connection::open_with_flags(uri, flags | rusqlite::OpenFlags::SQLITE_OPEN_URI))?
+                Store::read_only_with(
+                    Connection::open_with_flags(uri, flags | rusqlite::OpenFlags::SQLITE_OPEN_URI),
+                    path,
+                )?
             }
             other => other?,
         };
-        let v = store.version()?;
         let known = schema::MIGRATIONS.len() as i64;
-        store.check_ours(path)?;
         if v > known {
             return Err(Error::TooNew { found: v, known });
         }
         if v < known {
             return Err(Error::Invalid(format!(
-                "{}: schema version {v}, this sitrep uses {known}; run `sitrep ingest --db {}` (with no input) once to migrate it",
+                "{}: schema version {v}, this sitrep uses {known}; the next `sitrep ingest --db {}` migrates it",
                 path.display(),
                 path.display()
             )));
@@ -203,15 +204,16 @@ impl Store {
         Ok(store)
     }
 
-    fn read_only_with(conn: rusqlite::Result<Connection>) -> Result<Store> {
+    /// A read connection and its schema version, once the database is known to be
+    /// sitrep's. Reading the schema is what fails where the WAL index cannot be made.
+    fn read_only_with(conn: rusqlite::Result<Connection>, path: &Path) -> Result<(Store, i64)> {
         let conn = conn?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         query::register_functions(&conn)?;
         let store = Store { conn };
-        // Reading the schema is what fails where the WAL index cannot be made.
-        store.version()?;
-        store.conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
-        Ok(store)
+        let v = store.version()?;
+        store.check_ours(path)?;
+        Ok((store, v))
     }
 
     /// Refuses a database that holds another application's tables: a sitrep database is
@@ -234,8 +236,11 @@ impl Store {
         )))
     }
 
-    fn setup(conn: Connection) -> Result<Store> {
+    fn setup(mut conn: Connection) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Every write transaction takes the write lock at once, so that the busy timeout
+        // applies (a deferred one that upgrades fails at once when another writer won).
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -260,7 +265,7 @@ impl Store {
             return Err(Error::TooNew { found, known });
         }
         for (v, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = self.conn.transaction()?;
             // Another process may have migrated while this one waited for the lock.
             let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if now > v as i64 {
@@ -305,7 +310,7 @@ impl Store {
     }
 
     fn put_now(&mut self, docs: &[NewDocument<'_>]) -> Result<Vec<Put>> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         let mut out = Vec::with_capacity(docs.len());
         for d in docs {
             out.push(put_one(&tx, d)?);
@@ -333,7 +338,7 @@ impl Store {
             return Ok(());
         }
         timed(|| {
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = self.conn.transaction()?;
             for (path, size, mtime) in files {
                 tx.prepare_cached("INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?1, ?2, ?3)")?
                     .execute(params![path, i64::try_from(*size).unwrap_or(i64::MAX), mtime])?;
@@ -353,7 +358,7 @@ impl Store {
     /// Recomputes every fused event from the mentions and decisions.
     pub fn fuse(&mut self, params: &sitrep_fuse::Params) -> Result<FusionReport> {
         timed(|| {
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = self.conn.transaction()?;
             let report = fusion::refuse(&tx, params)?;
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '0')", [])?;
             tx.commit()?;
@@ -363,7 +368,7 @@ impl Store {
 
     /// Records analyst decisions (kept across re-ingest and re-fusion), then re-fuses.
     fn decide(&mut self, decisions: &[Decision], note: Option<&str>) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         for d in decisions {
             let (kind, a, b) = match d {
                 Decision::Merge(a, b) => ("merge", a, b),
@@ -434,7 +439,7 @@ impl Store {
         }
         let mut ds: Vec<Decision> = firsts.windows(2).map(|w| Decision::Merge(w[0].clone(), w[1].clone())).collect();
         // Merging overrides earlier splits between these mentions.
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         for a in &all {
             for b in &all {
                 if a < b {
