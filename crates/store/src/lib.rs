@@ -163,6 +163,8 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path)?;
         // Before anything is written (WAL mode, migrations): not another application's file.
+        // (Read with the busy timeout: another process may be creating or migrating it.)
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let peek = Store { conn };
         peek.check_ours(path)?;
         Store::setup(peek.conn)
