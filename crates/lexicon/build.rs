@@ -34,7 +34,43 @@ fn main() {
         let endings = name_endings(&dir.join("name_endings.tsv"));
         combine(&paths, &out, &format!("{lang}_combined"), &endings, &lemmas);
     }
-    generate(&langs, &out);
+    generate(&langs, &out, &fingerprint(&data));
+}
+
+/// FNV-1a (64-bit) over every data file's path and bytes, in path order (`data/eval/`,
+/// evaluation data, excluded): the data half of the extractor's identity.
+fn fingerprint(data: &Path) -> String {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        for e in rd.filter_map(|e| e.ok()) {
+            let p = e.path();
+            if p.is_dir() {
+                if p != root.join("eval") {
+                    walk(&p, root, out);
+                }
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(data, data, &mut files);
+    files.sort();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for f in &files {
+        let rel = f.strip_prefix(data).unwrap_or(f);
+        eat(rel.to_string_lossy().as_bytes());
+        eat(&[0]);
+        eat(&std::fs::read(f).unwrap_or_default());
+        eat(&[0]);
+    }
+    format!("{h:016x}")
 }
 
 /// Every folder under `data/lang/` is a language pack, named by its ISO 639-1 code.
@@ -53,8 +89,10 @@ fn discover(dir: &Path) -> Vec<String> {
 }
 
 /// `langs.rs`: the language list and one lazily built pack per language.
-fn generate(langs: &[String], out: &Path) {
+fn generate(langs: &[String], out: &Path, fingerprint: &str) {
     let mut s = String::from("/// Languages with a data pack under `data/lang/` (discovered at build time).\n");
+    s.push_str("/// Hash of every data file (`data/`, less `data/eval/`) this build compiled.\n");
+    s.push_str(&format!("pub const DATA_FINGERPRINT: &str = {fingerprint:?};\n"));
     let quoted: Vec<String> = langs.iter().map(|l| format!("{l:?}")).collect();
     s.push_str(&format!("pub const LANGS: &[&str] = &[{}];\n", quoted.join(", ")));
     s.push_str(&format!("static PACKS: [LazyLock<LangPack>; {}] = [\n", langs.len()));

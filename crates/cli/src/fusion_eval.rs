@@ -21,7 +21,7 @@ pub fn predicted(docs: &mut [Document], config: &sitrep_extract::Config) -> Resu
     let new: Vec<NewDocument<'_>> = docs
         .iter()
         .zip(&prepared)
-        .map(|(d, (h, r))| NewDocument { doc: d, origin: "eval", content_hash: h, record: r })
+        .map(|(d, (h, r))| NewDocument { doc: d, origin: "eval", content_hash: h, record: r, analysed_by: "eval" })
         .collect();
     store.put(&new)?;
     store.fuse(&FuseParams::default())?;

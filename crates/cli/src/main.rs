@@ -7,6 +7,7 @@
 //!
 //! This crate does the I/O; analysis is `sitrep_extract::analyze`, a pure function.
 
+mod decision_cmds;
 mod eval;
 mod fusion_eval;
 mod input;
@@ -53,6 +54,25 @@ enum Command {
         after_help = "Examples:\n  sitrep serve --db sitrep.db --addr 127.0.0.1:8080\n  SITREP_TOKEN=secret sitrep serve   (enables POST /api/documents, split and merge)\n  sitrep serve --addr 0.0.0.0:8080 --allowed-host sitrep.example.org   (serve that Host name too)\n\nLimits (flags above): idle connections close after 20 s, stalled writes after 20 s,\nat most 64 connections per client IP and 4096 in all, a 64 MiB response cache;\nrequests whose Host is not localhost, a loopback or bound IP, or an --allowed-host get 421.\n\nExit codes:\n  0  stopped with Ctrl-C\n  1  could not open the database or the address\n  2  usage error"
     )]
     Serve(store_cmds::ServeArgs),
+    /// Re-analyse every stored article with this version of sitrep, keeping the analysts'
+    /// decisions and the analysis it replaces; prints what changed.
+    #[command(after_help = decision_cmds::REANALYZE_HELP)]
+    Reanalyze(decision_cmds::ReanalyzeArgs),
+    /// Split mentions off a fused event into an event of their own (an analyst decision).
+    #[command(
+        after_help = "Example:\n  sitrep split --db sitrep.db E3f2a...-c000120 3f2a...-c000451 --by alice\n\nThe decision is kept across re-ingest, re-fusion and re-analysis (`sitrep decisions`)."
+    )]
+    Split(decision_cmds::SplitArgs),
+    /// Merge fused events into one (an analyst decision).
+    #[command(
+        after_help = "Example:\n  sitrep merge --db sitrep.db E3f2a...-c000120 E9b1c...-c000033 --by alice\n\nThe decision is kept across re-ingest, re-fusion and re-analysis (`sitrep decisions`)."
+    )]
+    Merge(decision_cmds::MergeArgs),
+    /// List the analysts' decisions: who made them, when, and whether each still applies.
+    #[command(
+        after_help = "Examples:\n  sitrep decisions --db sitrep.db\n  sitrep decisions --db sitrep.db --stale --json   (those that no longer apply, with the reason)"
+    )]
+    Decisions(decision_cmds::DecisionsArgs),
     /// Run extraction over every dev set in ../shared/eval and print the scores.
     #[command(after_help = "Example:\n  sitrep eval --shared ../shared --out target/eval")]
     Eval(eval::EvalArgs),
@@ -84,6 +104,9 @@ struct ExtractArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
+    /// Keep only events of at least this confidence (0 to 1; default 0 keeps all).
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = store_cmds::parse_confidence)]
+    min_confidence: f32,
 }
 
 fn main() -> std::process::ExitCode {
@@ -94,6 +117,10 @@ fn main() -> std::process::ExitCode {
         Command::Ingest(args) => store_cmds::ingest(args),
         Command::Query(args) => store_cmds::query(args),
         Command::Serve(args) => store_cmds::serve(args),
+        Command::Reanalyze(args) => decision_cmds::reanalyze(args),
+        Command::Split(args) => decision_cmds::split(args),
+        Command::Merge(args) => decision_cmds::merge(args),
+        Command::Decisions(args) => decision_cmds::decisions(args),
     };
     match result {
         Ok(true) => std::process::ExitCode::SUCCESS,
@@ -137,7 +164,7 @@ fn extract(args: ExtractArgs) -> Result<bool> {
         )
         .into());
     }
-    let config = sitrep_extract::Config { lang: args.lang.clone() };
+    let config = sitrep_extract::Config { lang: args.lang.clone(), min_confidence: args.min_confidence };
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,

@@ -30,6 +30,9 @@ pub struct IngestArgs {
     /// Articles per transaction.
     #[arg(long, default_value_t = 256)]
     batch: usize,
+    /// Keep only events of at least this confidence (0 to 1; default 0 keeps all).
+    #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = parse_confidence)]
+    min_confidence: f32,
     /// No progress bar.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -52,6 +55,14 @@ pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, 
             a
         });
     (hash, sitrep_output::to_string(doc, &a))
+}
+
+/// `--min-confidence`: a number from 0 to 1.
+pub fn parse_confidence(x: &str) -> std::result::Result<f32, String> {
+    match x.trim().parse::<f32>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{x:?} is not a confidence from 0 to 1")),
+    }
 }
 
 /// `--lang`: the codes of the data packs (others are a usage error listing them).
@@ -89,7 +100,8 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
         anyhow::bail!("nothing to read: {} not found (the database was not created or changed)", shown.join(", "));
     }
     let mut store = Store::open(&args.db).with_context(|| format!("cannot open the database {}", args.db.display()))?;
-    let config = sitrep_extract::Config { lang: args.lang.clone() };
+    let config = sitrep_extract::Config { lang: args.lang.clone(), min_confidence: args.min_confidence };
+    let extractor = config.identity();
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let mut walker = Walker::new(&args.paths);
     // Files stored before and unchanged since (same path, size and modification time)
@@ -126,7 +138,13 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
             let docs: Vec<NewDocument<'_>> = batch
                 .iter()
                 .zip(&analysed)
-                .map(|((d, origin), (hash, record))| NewDocument { doc: d, origin, content_hash: hash, record })
+                .map(|((d, origin), (hash, record))| NewDocument {
+                    doc: d,
+                    origin,
+                    content_hash: hash,
+                    record,
+                    analysed_by: &extractor,
+                })
                 .collect();
             let puts = store.put(&docs).context("cannot write to the database")?;
             added = puts.iter().filter(|p| **p == Put::Added).count() as u64;
@@ -195,11 +213,20 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
             args.db.display(),
             if fused.is_some() { format!(" (fused in {fuse_secs:.2} s)") } else { " (nothing new to fuse)".into() }
         );
+        let outdated = store.outdated(&extractor)?;
+        if outdated > 0 {
+            eprintln!(
+                "sitrep: note: {outdated} of the {} stored articles were analysed by another extractor than this one \
+                 ({extractor}); `sitrep reanalyze --db {}` brings them up to it",
+                c.documents,
+                args.db.display()
+            );
+        }
     }
     Ok(problems == 0)
 }
 
-fn analyse_all(
+pub fn analyse_all(
     batch: &mut [(Document, String)],
     config: &sitrep_extract::Config,
     jobs: usize,
@@ -255,6 +282,9 @@ pub struct QueryArgs {
     /// One event by id, in full (tolls, contradictions, mentions with evidence).
     #[arg(long)]
     event: Option<String>,
+    /// Query archived analysis N (as it stood before re-analysis N; see `sitrep reanalyze --list`).
+    #[arg(long, value_name = "N")]
+    analysis: Option<i64>,
     /// Write here instead of standard output.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
@@ -265,7 +295,11 @@ pub fn query(args: QueryArgs) -> Result<bool> {
     if !args.db.exists() {
         anyhow::bail!("{}: no such database (create it with `sitrep ingest`)", args.db.display());
     }
-    let store = Store::open_read_only(&args.db).with_context(|| format!("cannot open {}", args.db.display()))?;
+    let store = match args.analysis {
+        Some(n) => Store::open_analysis(&args.db, n),
+        None => Store::open_read_only(&args.db),
+    }
+    .with_context(|| format!("cannot open {}", args.db.display()))?;
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
@@ -360,8 +394,19 @@ pub struct ServeArgs {
 /// Runs `sitrep serve` until Ctrl-C.
 pub fn serve(args: ServeArgs) -> Result<bool> {
     let config = sitrep_extract::Config::default();
+    let extractor = config.identity();
     let analyze: Arc<sitrep_server::Analyze> = Arc::new(move |d: &mut Document| analyse(d, &config));
+    if let Ok(outdated) = Store::open_read_only(&args.db).and_then(|s| s.outdated(&extractor))
+        && outdated > 0
+    {
+        eprintln!(
+            "sitrep: note: {outdated} stored articles were analysed by another extractor than this one ({extractor}); \
+             `sitrep reanalyze --db {}` brings them up to it",
+            args.db.display()
+        );
+    }
     let mut c = sitrep_server::Config::new(args.db.clone(), analyze);
+    c.extractor = extractor;
     c.token = args.token.filter(|t| !t.is_empty());
     c.max_body = args.max_body;
     c.timeout = std::time::Duration::from_secs(args.timeout.max(1));

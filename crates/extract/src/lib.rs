@@ -59,6 +59,22 @@ fn fallback() -> Option<&'static str> {
 pub struct Config {
     /// Force this language instead of detecting it.
     pub lang: Option<String>,
+    /// Keep only events whose confidence is at least this (0 keeps every event).
+    pub min_confidence: f32,
+}
+
+impl Config {
+    /// What made an analysis, as the store records it: this crate's version, the data
+    /// packs' fingerprint, and every setting that differs from the default. Two analyses
+    /// with the same identity are the same function of the text and its language hint
+    /// (`lang`, a per-document input, is not part of it).
+    pub fn identity(&self) -> String {
+        let mut s = format!("sitrep {} data {}", env!("CARGO_PKG_VERSION"), sitrep_lexicon::DATA_FINGERPRINT);
+        if self.min_confidence > 0.0 {
+            s.push_str(&format!(" min-confidence={}", self.min_confidence));
+        }
+        s
+    }
 }
 
 /// Everything the stages share for one document.
@@ -345,6 +361,9 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     let mut evs = events::merge_duplicates(evs);
     evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
     participants::enforce(&text, &mut evs);
+    if config.min_confidence > 0.0 {
+        evs.retain(|e| e.confidence >= config.min_confidence);
+    }
     let mut quantities = quantities::find(&cx, &evs);
     quantities.extend(displaced);
     analysis.contradictions = contradictions::find(&evs);

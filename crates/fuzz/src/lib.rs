@@ -162,7 +162,7 @@ const PRECISIONS: &[&str] = &["day", "week", "month", "year"];
 pub fn extract(data: &[u8]) {
     let input = Input::split(data);
     let doc = Document { id: "fuzz".into(), text: input.text, published: input.published, ..Document::default() };
-    let config = sitrep_extract::Config { lang: input.lang.map(str::to_string) };
+    let config = sitrep_extract::Config { lang: input.lang.map(str::to_string), ..Default::default() };
     let a = sitrep_extract::analyze(&doc, &config);
     let spans = Spans::new(&doc.text);
     spans.analysis(&a);

@@ -62,6 +62,8 @@ pub struct Config {
     /// Bytes of rendered responses kept in the response cache (0: no cache). Responses
     /// over a sixteenth of it (at most [`CACHE_MAX_RESPONSE`]) are served, not kept.
     pub cache_bytes: usize,
+    /// What [`Config::analyze`] is, as stored with each posted document.
+    pub extractor: String,
 }
 
 impl Config {
@@ -74,6 +76,7 @@ impl Config {
             timeout: Duration::from_secs(10),
             readers: 4,
             cache_bytes: CACHE_BYTES,
+            extractor: "unrecorded".into(),
         }
     }
 }
@@ -369,6 +372,8 @@ fn router_and_state(config: Config) -> Result<(Router, Arc<AppState>), StoreErro
         .route("/api/stats", get(stats))
         .route("/api/documents", get(list_documents).post(post_document))
         .route("/api/documents/{id}", get(one_document))
+        .route("/api/decisions", get(list_decisions))
+        .route("/api/analyses", get(list_analyses))
         .route("/api/openapi.json", get(|| async { Json(openapi()) }))
         .route("/api/health", get(|| async { Json(json!({"ok": true})) }))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
@@ -501,10 +506,13 @@ async fn post_document(State(st): State<Arc<AppState>>, headers: HeaderMap, body
     let line = serde_json::to_string(&v).unwrap_or_default();
     let mut doc = params::document(&v).map_err(|m| ApiError::bad(format!("{m} ({} bytes)", line.len())))?;
     let analyze = st.config.analyze.clone();
+    let extractor = st.config.extractor.clone();
     let out = st
         .write(move |store| {
             let (hash, record) = analyze(&mut doc);
-            let put = store.put(&[NewDocument { doc: &doc, origin: "api", content_hash: &hash, record: &record }])?;
+            let new =
+                NewDocument { doc: &doc, origin: "api", content_hash: &hash, record: &record, analysed_by: &extractor };
+            let put = store.put(&[new])?;
             if put.first() == Some(&Put::Added) {
                 store.fuse(&sitrep_store::FuseParams::default())?;
             }
@@ -542,14 +550,43 @@ async fn split_event(
 ) -> ApiResult {
     st.authorize(&headers)?;
     params::check_id(&id)?;
-    let mentions = string_list(&json_body(&body)?, "mentions")?;
-    st.write(move |s| Ok(json!({"events": s.split(&id, &mentions)?}))).await.map(Json)
+    let body = json_body(&body)?;
+    let mentions = string_list(&body, "mentions")?;
+    let by = analyst(&body)?;
+    st.write(move |s| Ok(json!({"events": s.split(&id, &mentions, &by)?}))).await.map(Json)
 }
 
 async fn merge_events(State(st): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> ApiResult {
     st.authorize(&headers)?;
-    let events = string_list(&json_body(&body)?, "events")?;
-    st.write(move |s| Ok(json!({"event": s.merge(&events)?}))).await.map(Json)
+    let body = json_body(&body)?;
+    let events = string_list(&body, "events")?;
+    let by = analyst(&body)?;
+    st.write(move |s| Ok(json!({"event": s.merge(&events, &by)?}))).await.map(Json)
+}
+
+/// Who makes a decision: the body's `"by"` (at most 200 characters), else "api".
+fn analyst(body: &Value) -> Result<String, ApiError> {
+    match body.get("by") {
+        None | Some(Value::Null) => Ok("api".into()),
+        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 200 => Ok(s.trim().to_string()),
+        Some(_) => Err(ApiError::bad("\"by\" must be a name of 1 to 200 characters")),
+    }
+}
+
+/// `GET /api/decisions[?state=stale]`: every analyst decision, or those that no longer apply.
+async fn list_decisions(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> ApiResult {
+    let pairs = params::pairs(q.as_deref(), &["state"])?;
+    let stale = match pairs.iter().find(|(k, _)| k == "state").map(|(_, v)| v.as_str()) {
+        None | Some("any") => false,
+        Some("stale") => true,
+        Some(v) => return Err(ApiError::bad(format!("state {v:?}: give stale or any"))),
+    };
+    st.read(move |s| Ok(json!({"items": s.decision_list(stale)?}))).await
+}
+
+/// `GET /api/analyses`: the archived analyses and what each re-analysis changed.
+async fn list_analyses(State(st): State<Arc<AppState>>) -> ApiResult {
+    st.read(move |s| Ok(json!({"items": s.analyses()?}))).await
 }
 
 /// Serves until Ctrl-C. `settings.request_timeout` is taken from [`Config::timeout`].

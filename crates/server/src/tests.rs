@@ -161,13 +161,30 @@ async fn list_filter_and_open_an_event() {
         .filter(|m| m["document"]["id"] == "en")
         .map(|m| m["id"].clone())
         .collect();
-    let (s, v, _) =
-        call(&a, "POST", &format!("/api/events/{id}/split"), Some("t"), &json!({"mentions": en}).to_string()).await;
+    let body = json!({"mentions": en, "by": "alice"}).to_string();
+    let (s, v, _) = call(&a, "POST", &format!("/api/events/{id}/split"), Some("t"), &body).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let ids = v["events"].clone();
     assert_eq!(ids.as_array().unwrap().len(), 2);
+    // Who decided and when; nothing stale before any re-analysis.
+    let (s, d, _) = call(&a, "GET", "/api/decisions", None, "").await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let items = d["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|x| x["made_by"] == "alice" && x["state"] == "active"), "{d}");
+    assert!(items.iter().all(|x| x["made_at"].as_str().is_some_and(|t| t.len() == 20 && t.ends_with('Z'))), "{d}");
+    assert!(items.iter().all(|x| x["a_anchor"]["trigger_text"].is_string()), "{d}");
+    let (_, d, _) = call(&a, "GET", "/api/decisions?state=stale", None, "").await;
+    assert_eq!(d["items"], json!([]));
+    check_error(&call(&a, "GET", "/api/decisions?state=bogus", None, "").await, 400, "stale");
+    let (s, an, _) = call(&a, "GET", "/api/analyses", None, "").await;
+    assert_eq!((s, an), (StatusCode::OK, json!({"items": []})));
+    let bad = json!({"events": ids, "by": 7}).to_string();
+    check_error(&call(&a, "POST", "/api/events/merge", Some("t"), &bad).await, 400, "by");
     let (s, v, _) = call(&a, "POST", "/api/events/merge", Some("t"), &json!({"events": ids}).to_string()).await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, d, _) = call(&a, "GET", "/api/decisions", None, "").await;
+    assert!(d["items"].as_array().unwrap().iter().any(|x| x["made_by"] == "api" && x["kind"] == "merge"), "{d}");
 }
 
 #[tokio::test]

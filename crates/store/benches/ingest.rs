@@ -50,7 +50,13 @@ fn ingest(c: &mut Criterion) {
             for chunk in docs.iter().zip(&prepared).collect::<Vec<_>>().chunks(256) {
                 let new: Vec<NewDocument<'_>> = chunk
                     .iter()
-                    .map(|(d, (h, r))| NewDocument { doc: d, origin: "bench", content_hash: h, record: r })
+                    .map(|(d, (h, r))| NewDocument {
+                        doc: d,
+                        origin: "bench",
+                        content_hash: h,
+                        record: r,
+                        analysed_by: "bench",
+                    })
                     .collect();
                 store.put(&new).unwrap();
             }

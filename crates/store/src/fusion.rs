@@ -192,7 +192,7 @@ fn read_mentions(tx: &Transaction<'_>, mut claims: BTreeMap<i64, Vec<ClaimFacts>
 
 fn read_decisions(tx: &Transaction<'_>) -> Result<Vec<Decision>> {
     let mut decisions = Vec::new();
-    let mut st = tx.prepare("SELECT kind, a, b FROM decisions ORDER BY id")?;
+    let mut st = tx.prepare("SELECT kind, a, b FROM decisions WHERE state = 'active' ORDER BY id")?;
     let mut q = st.query([])?;
     while let Some(r) = q.next()? {
         let (k, a, b): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);

@@ -15,6 +15,12 @@
 //!   reads the typed columns, parses each mention's record once, and writes the result).
 //!   A `dirty` flag, set in the same transaction as new documents, says whether fusion
 //!   is due, so an ingest killed between the two is finished by the next one.
+//! - **Decisions and re-analysis.** Analyst decisions (`decisions.rs`) keep anchors on
+//!   what their mentions reported and who made them when; re-analysis (`reanalysis.rs`)
+//!   brings stored documents to a new extractor in resumable batches, archives the
+//!   analysis it replaces, re-attaches every decision or says why it no longer applies,
+//!   and reports what changed. Putting a document (`put.rs`) keys its mentions on their
+//!   triggers, so unchanged events keep their ids.
 //! - **Narrow interface.** Callers use [`Store`]: put, fuse, query, decide. The views it
 //!   returns are JSON values in the API's shape, so a PostgreSQL backend can implement the
 //!   same methods without touching extraction or the server.
@@ -22,17 +28,22 @@
 //! Schema: `schema.rs` (versioned with `PRAGMA user_version`, migrated on open). WAL mode,
 //! foreign keys on, a 5 s busy timeout.
 
+mod decisions;
 mod fusion;
+mod put;
 mod query;
+mod reanalysis;
 mod schema;
 
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
-use sitrep_core::{Decision, EventQuery};
+use sitrep_core::EventQuery;
 
+pub use decisions::{Anchor, Reattached};
 pub use query::Format;
+pub use reanalysis::{Reanalysed, Run, Stored};
 pub use sitrep_fuse::Params as FuseParams;
 
 /// What can go wrong in the store.
@@ -123,6 +134,8 @@ pub struct NewDocument<'a> {
     pub content_hash: &'a str,
     /// The result record as JSON text (`sitrep_output::to_string`).
     pub record: &'a str,
+    /// What made the record (`sitrep_extract::Config::identity`).
+    pub analysed_by: &'a str,
 }
 
 /// What putting one document did.
@@ -315,7 +328,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut out = Vec::with_capacity(docs.len());
         for d in docs {
-            out.push(put_one(&tx, d)?);
+            out.push(put::put_one(&tx, d)?);
         }
         if out.contains(&Put::Added) {
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '1')", [])?;
@@ -366,119 +379,6 @@ impl Store {
             tx.commit()?;
             Ok(report)
         })
-    }
-
-    /// Records analyst decisions (kept across re-ingest and re-fusion), then re-fuses.
-    fn decide(&mut self, decisions: &[Decision], note: Option<&str>) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        for d in decisions {
-            let (kind, a, b) = match d {
-                Decision::Merge(a, b) => ("merge", a, b),
-                Decision::Split(a, b) => ("split", a, b),
-            };
-            let (a, b) = if a <= b { (a, b) } else { (b, a) };
-            // A new decision replaces its opposite.
-            let opposite = if kind == "merge" { "split" } else { "merge" };
-            tx.execute("DELETE FROM decisions WHERE kind = ?1 AND a = ?2 AND b = ?3", params![opposite, a, b])?;
-            tx.execute(
-                "INSERT OR IGNORE INTO decisions(kind, a, b, note) VALUES (?1, ?2, ?3, ?4)",
-                params![kind, a, b, note],
-            )?;
-        }
-        tx.commit()?;
-        self.fuse(&sitrep_fuse::Params::default())?;
-        Ok(())
-    }
-
-    /// Splits the given mentions out of an event into an event of their own. Returns the
-    /// ids of the resulting events.
-    pub fn split(&mut self, event: &str, mentions: &[String]) -> Result<Vec<String>> {
-        let members = self.member_keys(event)?;
-        if members.is_empty() {
-            return Err(Error::NotFound(format!("event {event}")));
-        }
-        if mentions.is_empty() {
-            return Err(Error::Invalid("give at least one mention to split off".into()));
-        }
-        for m in mentions {
-            if !members.contains(m) {
-                return Err(Error::Invalid(format!("mention {m} is not in event {event}")));
-            }
-        }
-        let rest: Vec<&String> = members.iter().filter(|m| !mentions.contains(m)).collect();
-        if rest.is_empty() {
-            return Err(Error::Invalid("cannot split off every mention of an event".into()));
-        }
-        let mut ds = Vec::new();
-        for m in mentions {
-            for r in &rest {
-                ds.push(Decision::Split(m.clone(), (*r).clone()));
-            }
-        }
-        // The split-off mentions stay together.
-        for w in mentions.windows(2) {
-            ds.push(Decision::Merge(w[0].clone(), w[1].clone()));
-        }
-        self.decide(&ds, Some("split"))?;
-        let mut ids = vec![self.event_of(&mentions[0])?, self.event_of(rest[0])?];
-        ids.sort();
-        ids.dedup();
-        Ok(ids)
-    }
-
-    /// Merges events into one. Returns its id.
-    pub fn merge(&mut self, events: &[String]) -> Result<String> {
-        if events.len() < 2 {
-            return Err(Error::Invalid("give at least two events to merge".into()));
-        }
-        let mut firsts = Vec::new();
-        let mut all = Vec::new();
-        for e in events {
-            let keys = self.member_keys(e)?;
-            let Some(first) = keys.first() else { return Err(Error::NotFound(format!("event {e}"))) };
-            firsts.push(first.clone());
-            all.extend(keys);
-        }
-        let mut ds: Vec<Decision> = firsts.windows(2).map(|w| Decision::Merge(w[0].clone(), w[1].clone())).collect();
-        // Merging overrides earlier splits between these mentions.
-        let tx = self.conn.transaction()?;
-        for a in &all {
-            for b in &all {
-                if a < b {
-                    tx.execute("DELETE FROM decisions WHERE kind = 'split' AND a = ?1 AND b = ?2", params![a, b])?;
-                }
-            }
-        }
-        tx.commit()?;
-        ds.sort();
-        self.decide(&ds, Some("merge"))?;
-        self.event_of(&firsts[0])
-    }
-
-    fn member_keys(&self, event: &str) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT m.key FROM event_members em JOIN mentions m ON m.id = em.mention WHERE em.event = ?1 ORDER BY m.key",
-        )?;
-        let keys = st.query_map([event], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(keys)
-    }
-
-    fn event_of(&self, mention: &str) -> Result<String> {
-        self.conn
-            .query_row(
-                "SELECT em.event FROM event_members em JOIN mentions m ON m.id = em.mention WHERE m.key = ?1",
-                [mention],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| Error::NotFound(format!("mention {mention}")))
-    }
-
-    /// Every decision, as `(kind, a, b)`.
-    pub fn decisions(&self) -> Result<Vec<(String, String, String)>> {
-        let mut st = self.conn.prepare("SELECT kind, a, b FROM decisions ORDER BY kind, a, b")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every mention with its document id, event, type, status and largest killed figure,
@@ -573,158 +473,6 @@ impl Store {
     pub fn export(&self, q: &EventQuery, format: Format, out: &mut dyn std::io::Write) -> Result<u64> {
         query::export(&self.conn, q, format, out)
     }
-}
-
-fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).and_then(Value::as_str).map(str::to_string)
-}
-
-/// The article's proper names (see `sitrep_fuse::names`), sentence by sentence, at most 64.
-fn doc_names(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = text.split(['.', '!', '?', '\n']).flat_map(sitrep_fuse::names).collect();
-    out.sort();
-    out.dedup();
-    out.truncate(64);
-    out
-}
-
-/// The parts of a result record the store reads; the rest is skipped unparsed.
-#[derive(serde::Deserialize)]
-struct RecordView {
-    #[serde(default)]
-    doc: Option<Value>,
-    #[serde(default)]
-    events: Vec<Value>,
-    #[serde(default)]
-    contradictions: Vec<Value>,
-}
-
-fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
-    let doc = d.doc;
-    let mut st = tx.prepare_cached(
-        "INSERT OR IGNORE INTO documents(ext_id, content_hash, url, source, title, published, lang, origin, text, result, names,
-            contradictions)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    let view: RecordView = serde_json::from_str(d.record)?;
-    let lang = view.doc.as_ref().and_then(|x| s(x, "lang")).or_else(|| doc.lang.clone());
-    let url = doc.url.as_deref().filter(|u| !u.is_empty());
-    // A URL already stored for other content: keep the first version.
-    if let Some(u) = url {
-        let mut q = tx.prepare_cached("SELECT 1 FROM documents WHERE url = ?1")?;
-        if q.exists([u])? {
-            return Ok(Put::Duplicate);
-        }
-    }
-    let n = st.execute(params![
-        doc.id,
-        d.content_hash,
-        url,
-        doc.source,
-        doc.title,
-        doc.published,
-        lang,
-        d.origin,
-        doc.text,
-        d.record,
-        doc_names(&doc.text).join("\t"),
-        (!view.contradictions.is_empty()).then(|| Value::Array(view.contradictions.clone()).to_string()),
-    ])?;
-    if n == 0 {
-        return Ok(Put::Duplicate);
-    }
-    let doc_row = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO documents_fts(rowid, title, text) VALUES (?1, ?2, ?3)")?
-        .execute(params![doc_row, doc.title, doc.text])?;
-    let empty = Vec::new();
-    let events = &view.events;
-    for (i, e) in events.iter().enumerate() {
-        let key = format!("{}-{i}", d.content_hash);
-        let loc = e.get("location").filter(|l| !l.is_null());
-        let date = e.get("date");
-        let mut parties: Vec<String> = ["actors", "recipients"]
-            .iter()
-            .flat_map(|k| e.get(*k).and_then(Value::as_array).into_iter().flatten())
-            .filter_map(|a| s(a, "country"))
-            .collect();
-        parties.sort();
-        parties.dedup();
-        let killed = e
-            .get("casualties")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|c| c.get("kind").and_then(Value::as_str) == Some("killed"))
-            .filter_map(|c| {
-                let count = c.get("count").and_then(Value::as_u64)?;
-                let low = c.get("low").and_then(Value::as_u64).unwrap_or(count);
-                let high = c.get("high").and_then(Value::as_u64).unwrap_or(count);
-                Some((low.min(count), high.max(count)))
-            })
-            .max_by_key(|x| x.1);
-        tx.prepare_cached(
-            "INSERT INTO mentions(doc, idx, key, event_type, status, date, date_precision, country, admin1, place,
-                geonameid, lat, lon, precision, parties, killed_low, killed_high, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        )?
-        .execute(params![
-            doc_row,
-            i as i64,
-            key,
-            s(e, "event_type").unwrap_or_default(),
-            s(e, "status").unwrap_or_else(|| "current".into()),
-            // A time of day ("2022-09-13TMO") does not split events: the day is kept.
-            date.and_then(|x| s(x, "value")).map(|v| if v.len() > 10 && v.as_bytes()[10] == b'T' {
-                v[..10].to_string()
-            } else {
-                v
-            }),
-            date.and_then(|x| s(x, "precision")),
-            loc.and_then(|l| s(l, "country")),
-            loc.and_then(|l| s(l, "admin1")),
-            loc.and_then(|l| s(l, "name").or_else(|| s(l, "text"))),
-            loc.and_then(|l| l.get("geonameid")).and_then(Value::as_i64),
-            loc.and_then(|l| l.get("lat")).and_then(Value::as_f64),
-            loc.and_then(|l| l.get("lon")).and_then(Value::as_f64),
-            loc.and_then(|l| s(l, "precision")),
-            parties.join(","),
-            killed.map(|k| i64::try_from(k.0).unwrap_or(i64::MAX)),
-            killed.map(|k| i64::try_from(k.1).unwrap_or(i64::MAX)),
-            serde_json::to_string(e)?,
-        ])?;
-        let mention_row = tx.last_insert_rowid();
-        let cas = e.get("casualties").and_then(Value::as_array).unwrap_or(&empty);
-        for (j, c) in cas.iter().enumerate() {
-            let v = c.get("victims");
-            let cl = c.get("claimant").filter(|x| !x.is_null());
-            let span = c.get("span");
-            let n = |k: &str| c.get(k).and_then(Value::as_u64).map(|x| x.min(i64::MAX as u64) as i64);
-            tx.prepare_cached(
-                "INSERT INTO claims(mention, idx, kind, count, qualifier, low, high, victims_text, victims_country,
-                    victims_sector, claimant, claimant_country, claimant_sector, status, span_start, span_end)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            )?
-            .execute(params![
-                mention_row,
-                j as i64,
-                s(c, "kind").unwrap_or_default(),
-                n("count"),
-                s(c, "qualifier"),
-                n("low"),
-                n("high"),
-                v.and_then(|x| s(x, "text")),
-                v.and_then(|x| s(x, "country")),
-                v.and_then(|x| s(x, "sector")),
-                cl.and_then(|x| s(x, "name").or_else(|| s(x, "text"))),
-                cl.and_then(|x| s(x, "country")),
-                cl.and_then(|x| s(x, "sector")),
-                s(c, "status").unwrap_or_else(|| "current".into()),
-                span.and_then(|x| x.get("start")).and_then(Value::as_i64).unwrap_or(0),
-                span.and_then(|x| x.get("end")).and_then(Value::as_i64).unwrap_or(0),
-            ])?;
-        }
-    }
-    Ok(Put::Added)
 }
 
 #[cfg(test)]

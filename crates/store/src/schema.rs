@@ -126,4 +126,52 @@ CREATE TABLE files (
     mtime_ns INTEGER NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // v3: re-analysis. Each document records what analysed it and the language its input
+    // named; each decision (the table rebuilt: only active decisions are unique) the mentions it is about (anchors: document, trigger, evidence,
+    // type, figure), who made it and when, and whether it still applies; each finished
+    // re-analysis keeps the analysis it replaced (`*_archive`, the same columns as the live
+    // tables, plus the analysis number: a later migration that adds a column to `events`,
+    // `event_members` or `mentions` adds it to the archive too).
+    r#"
+ALTER TABLE documents ADD COLUMN analysed_by TEXT;
+ALTER TABLE documents ADD COLUMN lang_hint TEXT;
+CREATE INDEX documents_analysed_by ON documents(analysed_by, id);
+CREATE TABLE decisions_v3 (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    note TEXT,
+    a_ref TEXT,
+    b_ref TEXT,
+    members TEXT,
+    made_by TEXT,
+    made_at TEXT,
+    state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'stale', 'overridden')),
+    reason TEXT
+);
+INSERT INTO decisions_v3(id, kind, a, b, note) SELECT id, kind, a, b, note FROM decisions;
+DROP TABLE decisions;
+ALTER TABLE decisions_v3 RENAME TO decisions;
+CREATE UNIQUE INDEX decisions_active ON decisions(kind, a, b) WHERE state = 'active';
+CREATE TABLE analyses (
+    id INTEGER PRIMARY KEY,
+    extractor TEXT,
+    replaced_by TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    documents INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    report TEXT,
+    kept INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE events_archive AS SELECT 0 AS analysis, * FROM events WHERE 0;
+CREATE INDEX events_archive_id ON events_archive(analysis, id);
+CREATE TABLE event_members_archive AS SELECT 0 AS analysis, * FROM event_members WHERE 0;
+CREATE INDEX event_members_archive_event ON event_members_archive(analysis, event);
+CREATE INDEX event_members_archive_mention ON event_members_archive(analysis, mention);
+CREATE TABLE mentions_archive AS SELECT 0 AS analysis, * FROM mentions WHERE 0;
+CREATE INDEX mentions_archive_id ON mentions_archive(analysis, id);
+CREATE INDEX mentions_archive_doc ON mentions_archive(analysis, doc);
+"#,
 ];

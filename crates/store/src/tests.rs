@@ -35,7 +35,7 @@ fn put_edited(store: &mut Store, docs: &[Document], edit: impl Fn(&mut Value)) -
     let new: Vec<NewDocument<'_>> = docs
         .iter()
         .zip(&prepared)
-        .map(|(d, (h, r))| NewDocument { doc: d, origin: "test", content_hash: h, record: r })
+        .map(|(d, (h, r))| NewDocument { doc: d, origin: "test", content_hash: h, record: r, analysed_by: "test" })
         .collect();
     let out = store.put(&new).unwrap();
     store.fuse(&FuseParams::default()).unwrap();
@@ -143,7 +143,7 @@ fn decisions_survive_reingest() {
         .filter(|m| m["document"]["id"] == "fr")
         .map(|m| m["id"].as_str().unwrap().to_string())
         .collect();
-    let ids = s.split(&e, &en).unwrap();
+    let ids = s.split(&e, &en, "test").unwrap();
     assert_eq!(ids.len(), 2);
     assert_ne!(s.event_of(&en[0]).unwrap(), s.event_of(&fr[0]).unwrap());
     drop(s);
@@ -154,7 +154,7 @@ fn decisions_survive_reingest() {
     // The Spanish report joined one of them; the ids did not change.
     assert!(ids.contains(&s.event_of(&fr[0]).unwrap()) && ids.contains(&s.event_of(&en[0]).unwrap()));
     // Merge them back.
-    let merged = s.merge(&ids).unwrap();
+    let merged = s.merge(&ids, "test").unwrap();
     let d = s.event(&merged).unwrap();
     assert!(d["mentions"].as_array().unwrap().iter().any(|m| m["document"]["id"] == "en"));
     assert!(d["mentions"].as_array().unwrap().iter().any(|m| m["document"]["id"] == "fr"));
@@ -277,4 +277,156 @@ fn csv_cells_are_not_formulas() {
     assert_eq!(super::query::csv_field("-12.5"), "-12.5");
     assert_eq!(super::query::csv_field("-cmd"), "\"'-cmd\"");
     assert_eq!(super::query::csv_field("\tx"), "\"'\tx\"");
+}
+
+/// The keys of an event's members that belong to the document with this text.
+fn keys_of(store: &Store, event: &str, text: &str) -> Vec<String> {
+    let hash = sitrep_ingest::content_hash(text);
+    store.member_keys(event).unwrap().into_iter().filter(|k| k.starts_with(&hash)).collect()
+}
+
+#[test]
+fn reanalysis_reattaches_decisions_and_reports_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut s = Store::open(&path).unwrap();
+    let docs = [doc("fr", FR, None), doc("en", EN, None), doc("es", ES, None)];
+    // An older analysis: every trigger a character later (so every key differs) and each
+    // article's last event missing.
+    put_edited(&mut s, &docs, |r| {
+        let evs = r["events"].as_array_mut().unwrap();
+        evs.pop();
+        for e in evs.iter_mut() {
+            for k in ["start", "end"] {
+                let v = e["trigger"][k].as_i64().unwrap();
+                e["trigger"][k] = json!(v + 1);
+            }
+        }
+    });
+    let events = all_events(&s);
+    let id = |e: &Value| e["id"].as_str().unwrap().to_string();
+    let big = id(events.iter().max_by_key(|e| e["n_mentions"].as_u64()).unwrap());
+    let es = keys_of(&s, &big, ES);
+    assert!(!es.is_empty() && es.len() < s.member_keys(&big).unwrap().len());
+    s.split(&big, &es, "alice").unwrap();
+    let singles: Vec<String> = all_events(&s).iter().filter(|e| e["n_mentions"] == 1).take(2).map(id).collect();
+    s.merge(&singles, "bob").unwrap();
+    let decided = s.decision_list(false).unwrap().as_array().unwrap().len();
+    let old_events = all_events(&s);
+
+    let params = FuseParams::default();
+    let run = s.begin_reanalysis("new", &params).unwrap().unwrap();
+    assert_eq!((run.pending, run.documents, run.resumed), (3, 3, false));
+    let pending = s.pending("new", 0, 10).unwrap();
+    let records: Vec<(i64, String)> = pending
+        .iter()
+        .map(|p| (p.row, sitrep_output::to_string(&p.doc, &sitrep_extract::analyze(&p.doc, &Default::default()))))
+        .collect();
+    let new: Vec<Reanalysed<'_>> =
+        records.iter().map(|(row, r)| Reanalysed { row: *row, record: r, analysed_by: "new" }).collect();
+    s.replace_analyses(&new).unwrap();
+    assert!(s.finish_reanalysis(&params).is_ok_and(|r| r["analysis"] == run.analysis));
+    let report = &s.analyses().unwrap()[0];
+
+    // Every decision re-attached or listed with its reason.
+    let list = s.decision_list(false).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), decided);
+    for d in list {
+        assert!(d["state"] == "active" || d["reason"].as_str().is_some_and(|r| !r.is_empty()), "{d}");
+        assert!(["alice", "bob"].contains(&d["made_by"].as_str().unwrap()), "{d}");
+    }
+    let n = |v: &Value, k: &str| v[k].as_u64().unwrap();
+    let d = &report["decisions"];
+    assert_eq!(n(d, "unchanged") + n(d, "reattached") + n(d, "stale"), decided as u64, "{d}");
+    assert!(n(d, "reattached") > 0, "{d}");
+    // The split still holds on the new keys.
+    for (kind, a, b) in s.decisions().unwrap() {
+        let (ea, eb) = (s.event_of(&a).unwrap(), s.event_of(&b).unwrap());
+        assert_eq!(kind == "merge", ea == eb, "{kind} {a} {b}");
+    }
+    // The report's counts match the store.
+    let e = &report["changes"];
+    assert_eq!(n(e, "before"), old_events.len() as u64);
+    assert_eq!(n(e, "after"), s.counts().unwrap().events);
+    assert_eq!(n(e, "before") - n(e, "removed"), n(e, "matched"));
+    assert_eq!(n(e, "after") - n(e, "added"), n(e, "matched"));
+    assert!(n(e, "added") > 0, "the missing events are back: {e}");
+    let full = s.conn.query_row("SELECT report FROM analyses", [], |r| r.get::<_, String>(0)).unwrap();
+    let full: Value = serde_json::from_str(&full).unwrap();
+    for by in ["by_country", "by_type"] {
+        for k in ["added", "removed", "retyped", "relocated", "toll_revised"] {
+            let sum: u64 = full[by].as_object().unwrap().values().map(|t| n(t, k)).sum();
+            assert_eq!(sum, n(e, k), "{by} {k}");
+        }
+    }
+    let listed = |c: &str| full["changes"].as_array().unwrap().iter().filter(|x| x["change"] == c).count() as u64;
+    assert_eq!((listed("added"), listed("removed")), (n(e, "added"), n(e, "removed")));
+    // The old analysis is queryable as it was; nothing is left to do.
+    assert_eq!(all_events(&Store::open_analysis(&path, run.analysis).unwrap()), old_events);
+    assert!(Store::open_analysis(&path, 9).is_err());
+    assert!(s.begin_reanalysis("new", &params).unwrap().is_none());
+    assert_eq!(s.outdated("new").unwrap(), 0);
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn decisions_made_before_anchors_survive_reanalysis() {
+    // A version 2 database with one decision migrates, keeping it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for m in &schema::MIGRATIONS[..2] {
+            c.execute_batch(m).unwrap();
+        }
+        c.execute("INSERT INTO decisions(kind, a, b, note) VALUES ('split', 'x-0', 'y-1', 'split')", []).unwrap();
+        c.pragma_update(None, "user_version", 2).unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let d = s.decision_list(false).unwrap();
+    assert_eq!(
+        (d[0]["a"].as_str(), d[0]["state"].as_str(), d[0]["made_by"].is_null()),
+        (Some("x-0"), Some("active"), true)
+    );
+    drop(s);
+
+    // Mentions keyed by their place in the output (as before v3), decisions on them with
+    // no anchors: a re-analysis anchors them on what their mentions reported, then
+    // re-attaches them to the new keys.
+    let mut s = Store::open(&dir.path().join("old.db")).unwrap();
+    put(&mut s, &[doc("fr", FR, None), doc("en", EN, None)]);
+    let big =
+        all_events(&s).iter().max_by_key(|e| e["n_mentions"].as_u64()).unwrap()["id"].as_str().unwrap().to_string();
+    let en = keys_of(&s, &big, EN);
+    s.split(&big, &en, "alice").unwrap();
+    s.conn
+        .execute_batch(
+            "UPDATE decisions SET a = (SELECT substr(m.key, 1, instr(m.key, '-')) || m.idx FROM mentions m WHERE m.key = decisions.a),
+                 b = (SELECT substr(m.key, 1, instr(m.key, '-')) || m.idx FROM mentions m WHERE m.key = decisions.b);
+             UPDATE mentions SET key = substr(key, 1, instr(key, '-')) || idx;
+             UPDATE decisions SET a_ref = NULL, b_ref = NULL, members = NULL, made_by = NULL, made_at = NULL;
+             UPDATE documents SET analysed_by = NULL;",
+        )
+        .unwrap();
+    let n = s.decisions().unwrap().len();
+    assert!(n > 0);
+    s.fuse(&FuseParams::default()).unwrap();
+    let params = FuseParams::default();
+    let run = s.begin_reanalysis("new", &params).unwrap().unwrap();
+    let pending = s.pending("new", 0, 10).unwrap();
+    assert_eq!(pending.len() as u64, run.pending);
+    let records: Vec<(i64, String)> = pending
+        .iter()
+        .map(|p| (p.row, sitrep_output::to_string(&p.doc, &sitrep_extract::analyze(&p.doc, &Default::default()))))
+        .collect();
+    let new: Vec<Reanalysed<'_>> =
+        records.iter().map(|(row, r)| Reanalysed { row: *row, record: r, analysed_by: "new" }).collect();
+    s.replace_analyses(&new).unwrap();
+    let report = s.finish_reanalysis(&params).unwrap();
+    assert_eq!(report["decisions"]["reattached"].as_u64(), Some(n as u64), "{}", report["decisions"]);
+    for (kind, a, b) in s.decisions().unwrap() {
+        assert!(a.contains("-c") && b.contains("-c"), "{a} {b}");
+        assert_eq!(kind == "merge", s.event_of(&a).unwrap() == s.event_of(&b).unwrap());
+    }
 }
