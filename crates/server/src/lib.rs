@@ -235,6 +235,24 @@ impl AppState {
         .map_err(ApiError::from)
     }
 
+    /// A read of archived analysis `n` (a connection of its own: see `Store::open_analysis`).
+    async fn read_archived<F>(self: &Arc<Self>, n: i64, f: F) -> ApiResult
+    where
+        F: FnOnce(&Store) -> Result<Value, StoreError> + Send + 'static,
+    {
+        let st = self.clone();
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ApiError(StatusCode::SERVICE_UNAVAILABLE, "shutting down".into()))?;
+        tokio::task::spawn_blocking(move || f(&Store::open_analysis(&st.config.db, n)?))
+            .await
+            .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()))?
+            .map(Json)
+            .map_err(ApiError::from)
+    }
+
     /// A read whose rendered JSON is cached under `key` (the request's path and query).
     async fn cached<F>(self: &Arc<Self>, key: String, f: F) -> Result<Response, ApiError>
     where
@@ -374,6 +392,8 @@ fn router_and_state(config: Config) -> Result<(Router, Arc<AppState>), StoreErro
         .route("/api/documents/{id}", get(one_document))
         .route("/api/decisions", get(list_decisions))
         .route("/api/analyses", get(list_analyses))
+        .route("/api/analyses/{n}/events", get(archived_events))
+        .route("/api/analyses/{n}/events/{id}", get(archived_event))
         .route("/api/openapi.json", get(|| async { Json(openapi()) }))
         .route("/api/health", get(|| async { Json(json!({"ok": true})) }))
         .route("/api/{*rest}", get(api_not_found).post(api_not_found))
@@ -582,6 +602,19 @@ async fn list_decisions(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) 
         Some(v) => return Err(ApiError::bad(format!("state {v:?}: give stale or any"))),
     };
     st.read(move |s| Ok(json!({"items": s.decision_list(stale)?}))).await
+}
+
+/// `GET /api/analyses/{n}/events`: the events as archived analysis `n` had them (filters
+/// and paging as `/api/events`).
+async fn archived_events(State(st): State<Arc<AppState>>, Path(n): Path<i64>, RawQuery(q): RawQuery) -> ApiResult {
+    let query = params::event_query(q.as_deref(), &["limit", "offset"])?;
+    st.read_archived(n, move |s| s.events(&query)).await
+}
+
+/// `GET /api/analyses/{n}/events/{id}`: one event as archived analysis `n` had it.
+async fn archived_event(State(st): State<Arc<AppState>>, Path((n, id)): Path<(i64, String)>) -> ApiResult {
+    params::check_id(&id)?;
+    st.read_archived(n, move |s| s.event(&id)).await
 }
 
 /// `GET /api/analyses`: the archived analyses and what each re-analysis changed.

@@ -64,6 +64,9 @@ pub fn openapi() -> Value {
     stats_params.extend(filters());
     let id = |what: &str| json!({"name": "id", "in": "path", "required": true, "description": what, "schema": {"type": "string", "maxLength": 512}});
     let write = json!([{"bearer": []}]);
+    let n = json!({"name": "n", "in": "path", "required": true, "description": "archived analysis", "schema": {"type": "integer"}});
+    let mut archived_params = vec![n.clone()];
+    archived_params.extend(list_params.iter().cloned());
     json!({
         "openapi": "3.1.0",
         "info": {"title": "sitrep API", "version": env!("CARGO_PKG_VERSION"),
@@ -89,6 +92,10 @@ pub fn openapi() -> Value {
                 "responses": {"200": ok("{items: [{id, kind, a, b, a_anchor, b_anchor, made_by, made_at, state, reason}]}"), "400": errors()}}},
             "/api/analyses": {"get": {"summary": "Archived analyses and what each re-analysis changed",
                 "responses": {"200": ok("{items: [{analysis, analysed_by, replaced_by, started, finished, documents, events, changes, decisions}]}")}}},
+            "/api/analyses/{n}/events": {"get": {"summary": "The events as archived analysis n had them (before re-analysis n)",
+                "parameters": archived_params, "responses": {"200": ok("{total, limit, offset, items: [EventSummary]}"), "400": errors(), "404": errors()}}},
+            "/api/analyses/{n}/events/{id}": {"get": {"summary": "One event as archived analysis n had it",
+                "parameters": [n, id("event id")], "responses": {"200": ok("Event"), "404": errors()}}},
             "/api/stats": {"get": {"summary": "Events and fatalities per day, country or type", "parameters": stats_params,
                 "responses": {"200": ok("{by, rows: [{key, events, fatalities}]}"), "400": errors()}}},
             "/api/documents": {

@@ -566,3 +566,48 @@ fn host_rule_reads_the_authority() {
     let v6 = HostRule::new("::".parse().unwrap(), &["Dash.Example.".into()]);
     assert!(v6.allows("10.0.0.1") && v6.allows("dash.example:443") && !v6.allows("other.example"));
 }
+
+#[tokio::test]
+async fn archived_analyses_stay_queryable() {
+    let a = app(Some("t"));
+    for (id, text) in [("fr", FR), ("en", EN)] {
+        let (s, v, _) = call(&a, "POST", "/api/documents", Some("t"), &post_doc(id, text)).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    let (_, before, _) = call(&a, "GET", "/api/events?limit=1000", None, "").await;
+    // A re-analysis that keeps only confident events (run on the store, as the CLI does).
+    let db = a._dir.path().join("s.db");
+    tokio::task::spawn_blocking(move || {
+        let mut s = Store::open(&db).unwrap();
+        let config = sitrep_extract::Config { min_confidence: 0.6, ..Default::default() };
+        let run = s.begin_reanalysis(&config.identity(), &Default::default()).unwrap().unwrap();
+        let pending = s.pending(&config.identity(), 0, 10).unwrap();
+        let records: Vec<String> = pending
+            .iter()
+            .map(|p| sitrep_output::to_string(&p.doc, &sitrep_extract::analyze(&p.doc, &config)))
+            .collect();
+        let id = config.identity();
+        let new: Vec<sitrep_store::Reanalysed<'_>> = pending
+            .iter()
+            .zip(&records)
+            .map(|(p, r)| sitrep_store::Reanalysed { row: p.row, record: r, analysed_by: &id })
+            .collect();
+        s.replace_analyses(&new).unwrap();
+        s.finish_reanalysis(&Default::default()).unwrap();
+        assert_eq!(run.analysis, 1);
+    })
+    .await
+    .unwrap();
+    let (s, list, _) = call(&a, "GET", "/api/analyses", None, "").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list["items"][0]["changes"]["before"], before["total"], "{list}");
+    let (s, old, _) = call(&a, "GET", "/api/analyses/1/events?limit=1000", None, "").await;
+    assert_eq!((s, &old), (StatusCode::OK, &before));
+    let first = before["items"][0]["id"].as_str().unwrap();
+    let (s, e, _) = call(&a, "GET", &format!("/api/analyses/1/events/{first}"), None, "").await;
+    assert_eq!((s, &e["id"]), (StatusCode::OK, &json!(first)));
+    check_error(&call(&a, "GET", "/api/analyses/7/events", None, "").await, 404, "analysis 7");
+    // (Another query string: the response cache may keep the first for up to a second.)
+    let (_, now, _) = call(&a, "GET", "/api/events?limit=999", None, "").await;
+    assert!(now["total"].as_u64() < before["total"].as_u64(), "{}", now["total"]);
+}
