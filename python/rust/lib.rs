@@ -262,7 +262,8 @@ impl Store {
         offset: usize,
     ) -> PyResult<Vec<String>> {
         let status = match status.as_deref() {
-            None | Some("any") => None,
+            None => Some(Status::Current),
+            Some("any") => None,
             Some(s) => Some(Status::parse(s).ok_or_else(|| {
                 PyValueError::new_err(format!(
                     "status {s:?}: expected current, historical, future, hypothetical, negated or any"

@@ -79,6 +79,8 @@ def test_store_ingests_queries_and_reports_errors(tmp_path):
     assert (r["added"], r["documents"]) == (1, 12)
     arm = store.events(country="arm", status="current")
     assert arm and all(e["country"] == "ARM" and e["status"] == "current" for e in arm)
+    assert store.events() == store.events(status="current"), "one default everywhere: current"
+    assert len(store.events(status="any")) > len(store.events())
     assert len(store.events(limit=3)) == 3
     assert store.events(limit=2, offset=1) == store.events(limit=3)[1:]
     full = store.event(arm[0]["id"])

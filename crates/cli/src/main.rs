@@ -21,7 +21,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use sitrep_core::Document;
 
-const EXIT_CODES: &str = "Exit codes:\n  0  every input was read and analysed\n  1  some input could not be read or parsed (each problem is reported on stderr with its file and line; the other records are still written)\n  2  usage error";
+const EXIT_CODES: &str = "Exit codes:\n  0  every input was read and analysed\n  1  some input could not be read or parsed, or was not valid UTF-8 (read as Latin-1 or with U+FFFD, and analysed): each problem is reported on stderr with its file and line; the other records are still written\n  2  usage error";
 
 #[derive(Parser)]
 #[command(name = "sitrep", version, about = "Source-attributed conflict events from news articles, offline.", after_help = EXIT_CODES)]
@@ -34,14 +34,14 @@ struct Cli {
 enum Command {
     /// Extract events, casualties, places and dates from articles.
     #[command(
-        after_help = "Examples:\n  sitrep extract examples/fr/armenia-azerbaijan-2022-09-13.txt --published 2022-09-13 --pretty\n  sitrep extract --input articles.jsonl > results.jsonl\n  cat article.txt | sitrep extract - --lang en\n\nJSON Lines input: one object per line with \"text\" (required), \"id\", \"lang\", \"published\" (YYYY-MM-DD), \"title\", \"url\". The same \"id\" comes out; a line without one gets FILE:LINE.\n\nExit codes:\n  0  every input was read and analysed\n  1  some input could not be read or parsed (reported on stderr with file and line; the other records are still written)\n  2  usage error"
+        after_help = "Examples:\n  sitrep extract examples/fr/armenia-azerbaijan-2022-09-13.txt --published 2022-09-13 --pretty\n  sitrep extract --input articles.jsonl > results.jsonl\n  cat article.txt | sitrep extract - --lang en\n\nJSON Lines input: one object per line with \"text\" (required), \"id\", \"lang\", \"published\" (YYYY-MM-DD), \"title\", \"url\". The same \"id\" comes out; a line without one gets FILE:LINE.\n\nExit codes:\n  0  every input was read and analysed\n  1  some input could not be read or parsed, or was not valid UTF-8 (read as Latin-1 or with U+FFFD, and analysed): reported on stderr with file and line; the other records are still written\n  2  usage error"
     )]
     Extract(ExtractArgs),
     /// Read articles (text, JSON Lines, HTML, RSS/Atom, WARC; files or directories), extract,
     /// and store them with their fused events. Re-ingesting adds nothing; an interrupted
     /// ingest resumes where it stopped.
     #[command(
-        after_help = "Examples:\n  sitrep ingest examples/ --db sitrep.db\n  sitrep ingest feeds/*.xml crawl.warc.gz articles.jsonl\n\nExit codes:\n  0  every input was read and stored\n  1  some input could not be read (reported on stderr with file and line; everything else is stored)\n  2  usage error"
+        after_help = "Examples:\n  sitrep ingest examples/ --db sitrep.db\n  sitrep ingest feeds/*.xml crawl.warc.gz articles.jsonl\n\nExit codes:\n  0  every input was read and stored\n  1  some input could not be read or parsed, or was not valid UTF-8 (read as Latin-1 or with U+FFFD, and stored): reported on stderr with file and line; everything else is stored\n  2  usage error"
     )]
     Ingest(store_cmds::IngestArgs),
     /// Export fused events from the database (JSON Lines, ACLED-style CSV, PLOVER, GeoJSON).

@@ -264,7 +264,8 @@ pub struct QueryArgs {
     /// PLOVER event type (ASSAULT, PROTEST, ...).
     #[arg(long = "type", value_parser = parse_event_type)]
     event_type: Option<String>,
-    /// current, historical, future, hypothetical, negated, any (default: any).
+    /// current, historical, future, hypothetical, negated, or any (default: current, as in
+    /// the API and the dashboard; negated and hypothetical events are rows only when asked).
     #[arg(long)]
     status: Option<String>,
     /// Words in an actor's name or its country code.
@@ -314,8 +315,10 @@ pub fn query(args: QueryArgs) -> Result<bool> {
     }
     let format = Format::parse(&args.format)
         .ok_or_else(|| crate::Usage(format!("--format {:?}: expected jsonl, csv, plover or geojson", args.format)))?;
+    // One default everywhere (CLI, API, dashboard, Python): current events; `any` for all.
     let status = match args.status.as_deref() {
-        None | Some("any") => None,
+        None => Some(Status::Current),
+        Some("any") => None,
         Some(s) => Some(Status::parse(s).ok_or_else(|| {
             crate::Usage(format!("--status {s:?}: expected current, historical, future, hypothetical, negated or any"))
         })?),

@@ -53,7 +53,11 @@ fn view(p: &Path) -> (String, String, Vec<Value>) {
     for a in &mut analyses {
         a.as_object_mut().unwrap().retain(|k, _| k != "started" && k != "finished");
     }
-    (text(&sitrep(&["query", "--db", db(p)])), text(&sitrep(&["decisions", "--db", db(p), "--json"])), analyses)
+    (
+        text(&sitrep(&["query", "--status", "any", "--db", db(p)])),
+        text(&sitrep(&["decisions", "--db", db(p), "--json"])),
+        analyses,
+    )
 }
 
 #[test]
@@ -66,9 +70,11 @@ fn reanalysis_keeps_decisions_survives_kills_and_reports_what_changed() {
     sitrep(&["ingest", "-q", "--db", db(&fixture), examples.to_str().unwrap(), extra.to_str().unwrap()]);
 
     // Analysts' decisions: split one article's reports off the largest event, merge two others.
-    let events = lines(&sitrep(&["query", "--db", db(&fixture)]));
+    let events = lines(&sitrep(&["query", "--status", "any", "--db", db(&fixture)]));
     let big = events.iter().max_by_key(|e| e["n_mentions"].as_u64()).unwrap()["id"].as_str().unwrap().to_string();
-    let full: Value = serde_json::from_str(&text(&sitrep(&["query", "--db", db(&fixture), "--event", &big]))).unwrap();
+    let full: Value =
+        serde_json::from_str(&text(&sitrep(&["query", "--status", "any", "--db", db(&fixture), "--event", &big])))
+            .unwrap();
     let mentions = full["mentions"].as_array().unwrap();
     let first_doc = &mentions[0]["document"]["id"];
     let split_off: Vec<&str> =
@@ -77,7 +83,7 @@ fn reanalysis_keeps_decisions_survives_kills_and_reports_what_changed() {
     let mut args = vec!["split", "--db", db(&fixture), "--by", "alice", &big];
     args.extend(&split_off);
     sitrep(&args);
-    let singles: Vec<String> = lines(&sitrep(&["query", "--db", db(&fixture), "--country", "ARM"]))
+    let singles: Vec<String> = lines(&sitrep(&["query", "--status", "any", "--db", db(&fixture), "--country", "ARM"]))
         .iter()
         .filter(|e| e["n_mentions"] == 1)
         .take(2)
@@ -87,7 +93,7 @@ fn reanalysis_keeps_decisions_survives_kills_and_reports_what_changed() {
     sitrep(&["merge", "--db", db(&fixture), &singles[0], &singles[1]]);
     let decided = lines(&sitrep(&["decisions", "--db", db(&fixture), "--json"]));
     assert!(decided.iter().any(|d| d["made_by"] == "alice") && decided.iter().any(|d| d["made_by"] == "tester"));
-    let old_events = text(&sitrep(&["query", "--db", db(&fixture)]));
+    let old_events = text(&sitrep(&["query", "--status", "any", "--db", db(&fixture)]));
 
     // A dry run prints the report and changes nothing.
     let before = std::fs::read(&fixture).unwrap();
@@ -131,7 +137,7 @@ fn reanalysis_keeps_decisions_survives_kills_and_reports_what_changed() {
 
     // The report's counts match the store.
     let e = &report["events"];
-    let now = lines(&sitrep(&["query", "--db", db(&a)]));
+    let now = lines(&sitrep(&["query", "--status", "any", "--db", db(&a)]));
     assert_eq!(n(e, "before"), old_events.lines().count() as u64);
     assert_eq!(n(e, "after"), now.len() as u64);
     assert_eq!(n(e, "before") - n(e, "removed"), n(e, "after") - n(e, "added"));
@@ -152,7 +158,7 @@ fn reanalysis_keeps_decisions_survives_kills_and_reports_what_changed() {
         .collect();
     assert!(added_ids.iter().all(|id| now.iter().any(|e| e["id"] == *id)));
     // The old analysis, as it was.
-    assert_eq!(text(&sitrep(&["query", "--db", db(&a), "--analysis", "1"])), old_events);
+    assert_eq!(text(&sitrep(&["query", "--status", "any", "--db", db(&a), "--analysis", "1"])), old_events);
 
     // Killed with SIGKILL at several moments, then rerun: the same store.
     let b = dir.path().join("b.db");
@@ -205,11 +211,13 @@ fn reanalysis_keeps_decisions_survives_kills_and_reports_what_changed() {
     assert!(again.contains("nothing to do"), "{again}");
     sitrep(&["reanalyze", "-q", "--db", db(&a)]);
     assert!(lines(&sitrep(&["decisions", "--db", db(&a), "--stale", "--json"])).is_empty());
-    assert_eq!(text(&sitrep(&["query", "--db", db(&a)])), old_events);
+    assert_eq!(text(&sitrep(&["query", "--status", "any", "--db", db(&a)])), old_events);
     assert_eq!(lines(&sitrep(&["reanalyze", "--db", db(&a), "--list"])).len(), 2);
     // Forgetting an archived analysis deletes it and keeps its report listed.
     sitrep(&["reanalyze", "--db", db(&a), "--forget", "1"]);
-    let gone = Command::new(env!("CARGO_BIN_EXE_sitrep")).args(["query", "--db", db(&a), "--analysis", "1"]).output();
+    let gone = Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["query", "--status", "any", "--db", db(&a), "--analysis", "1"])
+        .output();
     assert!(String::from_utf8_lossy(&gone.unwrap().stderr).contains("archived analyses: [2]"));
     let listed = lines(&sitrep(&["reanalyze", "--db", db(&a), "--list"]));
     assert_eq!((listed[0]["kept"].as_bool(), listed[1]["kept"].as_bool()), (Some(false), Some(true)));

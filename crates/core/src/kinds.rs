@@ -383,6 +383,10 @@ closed_set! {
         /// `head_last` where compounds are written as one word ending in their head
         /// (German "Raketenangriff"): the head of a long word is looked up too.
         Compounds = "compounds",
+        /// Comma list of the ISO 3166-1 alpha-3 codes of countries where the language is
+        /// a national language: a report in it about an event there is national (ACLED's
+        /// source scale), one from elsewhere international.
+        Countries = "countries",
     }
 }
 

@@ -20,7 +20,7 @@
 //! case-sensitively; a single capitalised token glued to other capitalised words
 //! ("Jordan Henderson", "Washington Post") is taken as part of another name.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sitrep_core::{Cue, DateWord, PlaceMention, PlaceRef, Text, TokRange, TokenKind};
 use sitrep_lexicon::{Index, LangPack, global};
@@ -90,6 +90,52 @@ impl Candidate {
             },
         }
     }
+}
+
+/// Names of countries (by ISO 3166-1 alpha-3) and first-level divisions (by GeoNames
+/// admin1 code), in English, from the gazetteer.
+/// Code → name.
+type NameMap = HashMap<&'static str, &'static str>;
+
+static NAMES: std::sync::LazyLock<(NameMap, NameMap)> = std::sync::LazyLock::new(|| {
+    let c = &*PLACE_COLS;
+    let (mut countries, mut admin1) = (HashMap::new(), HashMap::new());
+    for row in global().places.rows() {
+        let f = |i: usize| sitrep_lexicon::field(row, i);
+        match (f(c.kind), f(c.name)) {
+            (Some("country"), Some(name)) => {
+                if let Some(code) = f(c.country) {
+                    countries.entry(code).or_insert(name);
+                }
+            }
+            (Some("admin1"), Some(name)) => {
+                if let Some(code) = f(c.admin1) {
+                    admin1.entry(code).or_insert(name);
+                }
+            }
+            _ => {}
+        }
+    }
+    (countries, admin1)
+});
+
+/// The English name of a country by its ISO 3166-1 alpha-3 code ("ARM" → "Armenia").
+pub fn country_name(iso3: &str) -> Option<&'static str> {
+    NAMES.0.get(iso3).copied()
+}
+
+/// The name of a first-level division by its GeoNames admin1 code ("FR.11" →
+/// "Île-de-France").
+pub fn admin1_name(code: &str) -> Option<&'static str> {
+    NAMES.1.get(code).copied()
+}
+
+/// Whether `lang` (a data pack's code) is a national language of the country `iso3`
+/// (the pack's `countries` setting).
+pub fn national_language(lang: &str, iso3: &str) -> bool {
+    sitrep_lexicon::lang_pack(lang)
+        .and_then(|p| p.setting(sitrep_core::Setting::Countries))
+        .is_some_and(|list| list.split(',').any(|c| c.trim() == iso3))
 }
 
 /// A name found in the text with its candidates.

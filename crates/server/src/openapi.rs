@@ -22,8 +22,8 @@ fn filters() -> Vec<Value> {
         ),
         param(
             "status",
-            "current, historical, future, hypothetical, negated or any",
-            json!({"type": "string", "enum": ["current", "historical", "future", "hypothetical", "negated", "any"]}),
+            "current, historical, future, hypothetical, negated or any (default: current)",
+            json!({"type": "string", "enum": ["current", "historical", "future", "hypothetical", "negated", "any"], "default": "current"}),
         ),
         param(
             "actor",

@@ -574,7 +574,7 @@ async fn archived_analyses_stay_queryable() {
         let (s, v, _) = call(&a, "POST", "/api/documents", Some("t"), &post_doc(id, text)).await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
     }
-    let (_, before, _) = call(&a, "GET", "/api/events?limit=1000", None, "").await;
+    let (_, before, _) = call(&a, "GET", "/api/events?limit=1000&status=any", None, "").await;
     // A re-analysis that keeps only confident events (run on the store, as the CLI does).
     let db = a._dir.path().join("s.db");
     tokio::task::spawn_blocking(move || {
@@ -601,13 +601,31 @@ async fn archived_analyses_stay_queryable() {
     let (s, list, _) = call(&a, "GET", "/api/analyses", None, "").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(list["items"][0]["changes"]["before"], before["total"], "{list}");
-    let (s, old, _) = call(&a, "GET", "/api/analyses/1/events?limit=1000", None, "").await;
+    let (s, old, _) = call(&a, "GET", "/api/analyses/1/events?limit=1000&status=any", None, "").await;
     assert_eq!((s, &old), (StatusCode::OK, &before));
     let first = before["items"][0]["id"].as_str().unwrap();
     let (s, e, _) = call(&a, "GET", &format!("/api/analyses/1/events/{first}"), None, "").await;
     assert_eq!((s, &e["id"]), (StatusCode::OK, &json!(first)));
     check_error(&call(&a, "GET", "/api/analyses/7/events", None, "").await, 404, "analysis 7");
     // (Another query string: the response cache may keep the first for up to a second.)
-    let (_, now, _) = call(&a, "GET", "/api/events?limit=999", None, "").await;
+    let (_, now, _) = call(&a, "GET", "/api/events?limit=999&status=any", None, "").await;
     assert!(now["total"].as_u64() < before["total"].as_u64(), "{}", now["total"]);
+}
+
+#[tokio::test]
+async fn events_and_stats_default_to_current() {
+    let a = app(Some("t"));
+    let (s, v, _) = call(&a, "POST", "/api/documents", Some("t"), &post_doc("fr", FR)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (_, cur, _) = call(&a, "GET", "/api/events?limit=1000", None, "").await;
+    let items = cur["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|e| e["status"] == "current"), "{cur}");
+    let (_, all, _) = call(&a, "GET", "/api/events?limit=1000&status=any", None, "").await;
+    assert!(all["items"].as_array().unwrap().iter().any(|e| e["status"] == "historical"), "{all}");
+    // Today's totals leave the 2020 war out unless asked.
+    let total =
+        |v: &Value| v["rows"].as_array().unwrap().iter().map(|r| r["fatalities"].as_f64().unwrap()).sum::<f64>();
+    let (_, st, _) = call(&a, "GET", "/api/stats?by=type", None, "").await;
+    let (_, st_all, _) = call(&a, "GET", "/api/stats?by=type&status=any", None, "").await;
+    assert!(total(&st) + 6000.0 <= total(&st_all), "{st} {st_all}");
 }

@@ -28,6 +28,7 @@
 //! Schema: `schema.rs` (versioned with `PRAGMA user_version`, migrated on open). WAL mode,
 //! foreign keys on, a 5 s busy timeout.
 
+mod acled;
 mod decisions;
 mod fusion;
 mod put;

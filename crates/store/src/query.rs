@@ -343,32 +343,6 @@ pub fn document(conn: &Connection, id: &str) -> Result<Value> {
 }
 
 /// ACLED's columns, then sitrep's own.
-const ACLED_COLUMNS: &[&str] = &[
-    "event_id_cnty",
-    "event_date",
-    "year",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "country",
-    "iso3",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-    "sitrep_event_type",
-    "sitrep_status",
-    "fatalities_low",
-    "fatalities_high",
-    "n_documents",
-    "languages",
-];
 
 /// One CSV cell. A text that a spreadsheet would run as a formula (starting with `=`,
 /// `+`, `-`, `@`, tab or CR: CWE-1236) gets a leading `'` and quotes, as OWASP
@@ -394,6 +368,16 @@ fn actor_name(a: &Value) -> String {
     if code.is_empty() { g("text").to_string() } else { code }
 }
 
+/// The reporting articles of an event: outlet (or URL, or id) and language, once each.
+fn sources_with_lang(conn: &Connection, id: &str) -> Result<Vec<crate::acled::Source>> {
+    let mut st = conn.prepare_cached(
+        "SELECT coalesce(d.source, d.url, d.ext_id), min(d.lang) FROM event_members em JOIN mentions m ON m.id = em.mention
+         JOIN documents d ON d.id = m.doc WHERE em.event = ?1 GROUP BY 1 ORDER BY 1",
+    )?;
+    let rows = st.query_map([id], |r| Ok(crate::acled::Source { name: r.get(0)?, lang: r.get(1)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn sources(conn: &Connection, id: &str) -> Result<Vec<String>> {
     let mut st = conn.prepare_cached(
         "SELECT DISTINCT coalesce(d.source, d.url, d.ext_id) FROM event_members em JOIN mentions m ON m.id = em.mention
@@ -405,63 +389,18 @@ fn sources(conn: &Connection, id: &str) -> Result<Vec<String>> {
 pub fn export(conn: &Connection, q: &EventQuery, format: Format, out: &mut dyn Write) -> Result<u64> {
     let mut n = 0u64;
     if format == Format::Csv {
-        writeln!(out, "{}", ACLED_COLUMNS.join(","))?;
+        writeln!(out, "{}", crate::acled::COLUMNS.join(","))?;
     }
     if format == Format::GeoJson {
         write!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
     }
     each_event(conn, q, &mut |e| {
         let g = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("");
-        let num = |v: &Value| v.as_f64().map(|x| x.to_string()).unwrap_or_default();
         let first = |k: &str| e.get(k).and_then(Value::as_array).and_then(|a| a.first()).map(actor_name);
         match format {
             Format::Jsonl => writeln!(out, "{e}")?,
             Format::Csv => {
-                let date = g("date");
-                let time_precision = match e.get("date_precision").and_then(Value::as_str) {
-                    Some("day") => "1",
-                    Some("week") => "2",
-                    Some(_) => "3",
-                    None => "",
-                };
-                let geo_precision = match e.get("geo_precision").and_then(Value::as_str) {
-                    Some("point") | Some("city") => "1",
-                    Some("region") => "2",
-                    Some(_) => "3",
-                    None => "",
-                };
-                let fat =
-                    |k: &str| e["fatalities"].get(k).and_then(Value::as_i64).map(|x| x.to_string()).unwrap_or_default();
-                let acled = |k: &str| e["acled"].get(k).and_then(Value::as_str).unwrap_or("").to_string();
-                let row = [
-                    g("id").to_string(),
-                    date.to_string(),
-                    date.get(..4).unwrap_or("").to_string(),
-                    time_precision.into(),
-                    acled("event_type"),
-                    acled("sub_event_type"),
-                    first("actors").unwrap_or_default(),
-                    first("recipients").unwrap_or_default(),
-                    g("country").into(),
-                    g("country").into(),
-                    g("admin1").into(),
-                    g("place").into(),
-                    num(&e["lat"]),
-                    num(&e["lon"]),
-                    geo_precision.into(),
-                    sources(conn, g("id"))?.join("; "),
-                    g("headline").into(),
-                    fat("best"),
-                    g("event_type").into(),
-                    g("status").into(),
-                    fat("low"),
-                    fat("high"),
-                    e["n_documents"].to_string(),
-                    e["langs"]
-                        .as_array()
-                        .map(|l| l.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(";"))
-                        .unwrap_or_default(),
-                ];
+                let Some(row) = crate::acled::row(e, &sources_with_lang(conn, g("id"))?) else { return Ok(()) };
                 writeln!(out, "{}", row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","))?;
             }
             Format::Plover => {

@@ -88,7 +88,7 @@ class Store:
 
     Filters (keyword arguments of :meth:`events` and :meth:`events_df`): ``country``
     (ISO 3166-1 alpha-3), ``type`` (PLOVER type), ``status`` (``current``,
-    ``historical``, ... or ``any``, the default), ``date_from``/``date_to``
+    ``historical``, ... or ``any``; default ``current``, as in the CLI and the API), ``date_from``/``date_to``
     (``YYYY-MM-DD``), ``actor``, ``min_fatalities``, ``text`` (full-text search),
     ``near`` (``(lat, lon, km)``), plus ``limit`` and ``offset``.
     """
