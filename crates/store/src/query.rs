@@ -342,7 +342,6 @@ pub fn document(conn: &Connection, id: &str) -> Result<Value> {
     .ok_or_else(|| Error::NotFound(format!("document {id}")))
 }
 
-
 /// One CSV cell. A text that a spreadsheet would run as a formula (starting with `=`,
 /// `+`, `-`, `@`, tab or CR: CWE-1236) gets a leading `'` and quotes, as OWASP
 /// recommends; numbers ("-12.5") stay numbers.
