@@ -261,15 +261,7 @@ impl Store {
         limit: usize,
         offset: usize,
     ) -> PyResult<Vec<String>> {
-        let status = match status.as_deref() {
-            None => Some(Status::Current),
-            Some("any") => None,
-            Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "status {s:?}: expected current, historical, future, hypothetical, negated or any"
-                ))
-            })?),
-        };
+        let status = Status::filter(status.as_deref()).map_err(PyValueError::new_err)?;
         let event_type = match event_type {
             None => None,
             Some(t) => {

@@ -127,18 +127,11 @@ fn run(args: &ReanalyzeArgs, db: &Path) -> Result<Option<Value>> {
         }
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
-        let b = indicatif::ProgressBar::new(run.pending);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} articles ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = crate::store_cmds::progress_bar(
+        !args.quiet && std::io::stderr().is_terminal(),
+        run.pending,
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} articles ETA {eta}",
+    );
     let mut after = 0;
     loop {
         let pending = store.pending(&extractor, after, args.batch.max(1))?;

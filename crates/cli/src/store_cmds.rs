@@ -57,6 +57,18 @@ pub fn analyse(doc: &mut Document, config: &sitrep_extract::Config) -> (String, 
     (hash, sitrep_output::to_string(doc, &a))
 }
 
+/// A progress bar of `len` steps drawn with `template` on a terminal (`show`), else hidden.
+pub fn progress_bar(show: bool, len: u64, template: &str) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let b = indicatif::ProgressBar::new(len);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    b
+}
+
 /// `--min-confidence`: a number from 0 to 1.
 pub fn parse_confidence(x: &str) -> std::result::Result<f32, String> {
     match x.trim().parse::<f32>() {
@@ -110,18 +122,11 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
     let unchanged = walker.skip_files(|f| known.get(&f.path) == Some(&(f.size, f.mtime_ns)));
     drop(known);
     let show = !args.quiet && std::io::stderr().is_terminal();
-    let bar = if show {
-        let b = indicatif::ProgressBar::new(walker.total_bytes());
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(
+        show,
+        walker.total_bytes(),
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} ETA {eta}",
+    );
     let started = Instant::now();
     let (mut read, mut added, mut dups, mut problems) = (0u64, 0u64, 0u64, 0u64);
     let mut batch: Vec<(Document, String)> = Vec::new();
@@ -315,14 +320,7 @@ pub fn query(args: QueryArgs) -> Result<bool> {
     }
     let format = Format::parse(&args.format)
         .ok_or_else(|| crate::Usage(format!("--format {:?}: expected jsonl, csv, plover or geojson", args.format)))?;
-    // One default everywhere (CLI, API, dashboard, Python): current events; `any` for all.
-    let status = match args.status.as_deref() {
-        None => Some(Status::Current),
-        Some("any") => None,
-        Some(s) => Some(Status::parse(s).ok_or_else(|| {
-            crate::Usage(format!("--status {s:?}: expected current, historical, future, hypothetical, negated or any"))
-        })?),
-    };
+    let status = Status::filter(args.status.as_deref()).map_err(|m| crate::Usage(format!("--{m}")))?;
     let near = match &args.near {
         None => None,
         Some(n) => {

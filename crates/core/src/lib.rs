@@ -496,4 +496,16 @@ impl Status {
             _ => return None,
         })
     }
+
+    /// A status filter as every interface takes it (CLI, API, dashboard, Python): none
+    /// given means current events, `any` means all; otherwise the message to show.
+    pub fn filter(given: Option<&str>) -> Result<Option<Status>, String> {
+        match given {
+            None => Ok(Some(Status::Current)),
+            Some("any") => Ok(None),
+            Some(s) => Status::parse(s).map(Some).ok_or_else(|| {
+                format!("status {s:?}: expected current, historical, future, hypothetical, negated or any")
+            }),
+        }
+    }
 }

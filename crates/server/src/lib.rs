@@ -211,12 +211,7 @@ impl AppState {
         F: FnOnce(&Store) -> Result<Value, StoreError> + Send + 'static,
     {
         let st = self.clone();
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| ApiError(StatusCode::SERVICE_UNAVAILABLE, "shutting down".into()))?;
-        tokio::task::spawn_blocking(move || {
+        self.blocking(move || {
             let store = match st.readers.lock().ok().and_then(|mut p| p.pop()) {
                 Some(s) => s,
                 None => Store::open_read_only(&st.config.db)?,
@@ -230,9 +225,6 @@ impl AppState {
             out
         })
         .await
-        .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()))?
-        .map(Json)
-        .map_err(ApiError::from)
     }
 
     /// A read of archived analysis `n` (a connection of its own: see `Store::open_analysis`).
@@ -240,13 +232,21 @@ impl AppState {
     where
         F: FnOnce(&Store) -> Result<Value, StoreError> + Send + 'static,
     {
-        let st = self.clone();
+        let db = self.config.db.clone();
+        self.blocking(move || f(&Store::open_analysis(&db, n)?)).await
+    }
+
+    /// Runs a read under a request permit, on a blocking thread.
+    async fn blocking<F>(self: &Arc<Self>, f: F) -> ApiResult
+    where
+        F: FnOnce() -> Result<Value, StoreError> + Send + 'static,
+    {
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|_| ApiError(StatusCode::SERVICE_UNAVAILABLE, "shutting down".into()))?;
-        tokio::task::spawn_blocking(move || f(&Store::open_analysis(&st.config.db, n)?))
+        tokio::task::spawn_blocking(f)
             .await
             .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into()))?
             .map(Json)

@@ -88,16 +88,7 @@ pub fn event_query(raw: Option<&str>, extra: &[&str]) -> Result<EventQuery, ApiE
         }
         q.event_type = Some(up);
     }
-    // One default everywhere (CLI, API, dashboard, Python): current events; `any` for all.
-    q.status = match get(&p, "status") {
-        None => Some(Status::Current),
-        Some("any") => None,
-        Some(s) => Some(Status::parse(s).ok_or_else(|| {
-            ApiError::bad(format!(
-                "status must be current, historical, future, hypothetical, negated or any, not {s:?}"
-            ))
-        })?),
-    };
+    q.status = Status::filter(get(&p, "status")).map_err(ApiError::bad)?;
     if let Some(a) = get(&p, "actor") {
         if a.chars().count() > 200 {
             return Err(ApiError::bad("actor longer than 200 characters"));

@@ -376,14 +376,6 @@ fn sources_with_lang(conn: &Connection, id: &str) -> Result<Vec<crate::acled::So
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn sources(conn: &Connection, id: &str) -> Result<Vec<String>> {
-    let mut st = conn.prepare_cached(
-        "SELECT DISTINCT coalesce(d.source, d.url, d.ext_id) FROM event_members em JOIN mentions m ON m.id = em.mention
-         JOIN documents d ON d.id = m.doc WHERE em.event = ?1 ORDER BY 1",
-    )?;
-    Ok(st.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?)
-}
-
 pub fn export(conn: &Connection, q: &EventQuery, format: Format, out: &mut dyn Write) -> Result<u64> {
     let mut n = 0u64;
     if format == Format::Csv {
@@ -411,7 +403,7 @@ pub fn export(conn: &Connection, q: &EventQuery, format: Format, out: &mut dyn W
                     "actor": first("actors"), "actor_country": a.get("country"), "actor_sector": a.get("sector"),
                     "recipient": first("recipients"), "recipient_country": r.get("country"), "recipient_sector": r.get("sector"),
                     "location": {"name": e["place"], "country": e["country"], "admin1": e["admin1"], "lat": e["lat"], "lon": e["lon"], "precision": e["geo_precision"]},
-                    "status": e["status"], "fatalities": e["fatalities"], "sources": sources(conn, g("id"))?, "text": e["headline"],
+                    "status": e["status"], "fatalities": e["fatalities"], "sources": sources_with_lang(conn, g("id"))?.into_iter().map(|x| x.name).collect::<Vec<_>>(), "text": e["headline"],
                 });
                 writeln!(out, "{rec}")?;
             }

@@ -278,6 +278,20 @@ fn csv_cells_are_not_formulas() {
     assert_eq!(super::query::csv_field("\tx"), "\"'\tx\"");
 }
 
+/// Analyses every document not analysed by `extractor` (default settings) and replaces
+/// its stored analysis, as `sitrep reanalyze` does; returns how many there were.
+fn replace_pending(s: &mut Store, extractor: &str) -> u64 {
+    let pending = s.pending(extractor, 0, 1000).unwrap();
+    let records: Vec<(i64, String)> = pending
+        .iter()
+        .map(|p| (p.row, sitrep_output::to_string(&p.doc, &sitrep_extract::analyze(&p.doc, &Default::default()))))
+        .collect();
+    let new: Vec<Reanalysed<'_>> =
+        records.iter().map(|(row, r)| Reanalysed { row: *row, record: r, analysed_by: extractor }).collect();
+    s.replace_analyses(&new).unwrap();
+    pending.len() as u64
+}
+
 /// The keys of an event's members that belong to the document with this text.
 fn keys_of(store: &Store, event: &str, text: &str) -> Vec<String> {
     let hash = sitrep_ingest::content_hash(text);
@@ -316,14 +330,7 @@ fn reanalysis_reattaches_decisions_and_reports_what_changed() {
     let params = FuseParams::default();
     let run = s.begin_reanalysis("new", &params).unwrap().unwrap();
     assert_eq!((run.pending, run.documents, run.resumed), (3, 3, false));
-    let pending = s.pending("new", 0, 10).unwrap();
-    let records: Vec<(i64, String)> = pending
-        .iter()
-        .map(|p| (p.row, sitrep_output::to_string(&p.doc, &sitrep_extract::analyze(&p.doc, &Default::default()))))
-        .collect();
-    let new: Vec<Reanalysed<'_>> =
-        records.iter().map(|(row, r)| Reanalysed { row: *row, record: r, analysed_by: "new" }).collect();
-    s.replace_analyses(&new).unwrap();
+    assert_eq!(replace_pending(&mut s, "new"), 3);
     assert!(s.finish_reanalysis(&params).is_ok_and(|r| r["analysis"] == run.analysis));
     let report = &s.analyses().unwrap()[0];
 
@@ -413,15 +420,7 @@ fn decisions_made_before_anchors_survive_reanalysis() {
     s.fuse(&FuseParams::default()).unwrap();
     let params = FuseParams::default();
     let run = s.begin_reanalysis("new", &params).unwrap().unwrap();
-    let pending = s.pending("new", 0, 10).unwrap();
-    assert_eq!(pending.len() as u64, run.pending);
-    let records: Vec<(i64, String)> = pending
-        .iter()
-        .map(|p| (p.row, sitrep_output::to_string(&p.doc, &sitrep_extract::analyze(&p.doc, &Default::default()))))
-        .collect();
-    let new: Vec<Reanalysed<'_>> =
-        records.iter().map(|(row, r)| Reanalysed { row: *row, record: r, analysed_by: "new" }).collect();
-    s.replace_analyses(&new).unwrap();
+    assert_eq!(replace_pending(&mut s, "new"), run.pending);
     let report = s.finish_reanalysis(&params).unwrap();
     assert_eq!(report["decisions"]["reattached"].as_u64(), Some(n as u64), "{}", report["decisions"]);
     for (kind, a, b) in s.decisions().unwrap() {
