@@ -10,6 +10,7 @@
 //   EXPECT_MIN_FATALITIES  minimum-fatalities filter added in step 4 (default none)
 //   XSS_QUERY        text searched in step 6 (default "onerror")
 //   EXPECT_XSS_TEXT  =1: the opened result must show the literal text "<img" in its evidence
+//   EXPECT_TIMELINE_UNIT  day|week|month|year: the initial timeline's bins (default: any)
 //   CHROMIUM         browser binary (default /usr/bin/chromium); no browser is downloaded
 //   TIMEOUT_MS       per-wait timeout (default 15000)
 //
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { decodePng } from './png.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -47,6 +49,7 @@ const EXPECT_COUNTRY = (process.env.EXPECT_COUNTRY || 'ARM').toUpperCase();
 const EXPECT_MIN_FATALITIES = process.env.EXPECT_MIN_FATALITIES || '';
 const XSS_QUERY = process.env.XSS_QUERY || 'onerror';
 const EXPECT_XSS_TEXT = process.env.EXPECT_XSS_TEXT === '1';
+const EXPECT_TIMELINE_UNIT = process.env.EXPECT_TIMELINE_UNIT || '';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TIMEOUT = Number(process.env.TIMEOUT_MS || 15000);
 
@@ -154,6 +157,90 @@ async function openFirstEvent(page) {
   return firstId;
 }
 
+// ------------------------------------------------------------ view checks
+
+/**
+ * Grey bands across the map (polygons joined across the antimeridian): at a view
+ * where the whole world is as wide as the map, the longest run of pixels that are not
+ * sea in each row between 58°S and 80°N, as a share of the world's width. No land is
+ * that wide there (Eurasia, the widest, is about half).
+ */
+async function mapBandShare(page) {
+  const view = await page.evaluate(async () => {
+    const m = window.sitrepMap;
+    const size = m.getSize();
+    const zoom = Math.floor(Math.log2(size.x / 256) * 2) / 2;
+    m.setView([15, 0], zoom, { animate: false });
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const west = m.latLngToContainerPoint([0, -180]).x, east = m.latLngToContainerPoint([0, 180]).x;
+    const lats = [];
+    for (let y = 0; y < size.y; y++) lats.push(m.containerPointToLatLng([size.x / 2, y]).lat);
+    return { west, east, lats, zoom };
+  });
+  const img = decodePng(await page.locator('#map').screenshot());
+  // Anything but sea: a band shows as a filled strip or, where its fill cancels a
+  // country's (even-odd), as its edge lines running the width of the map.
+  const sea = [234, 241, 247];
+  const near = (i) => !(Math.abs(img.data[i] - sea[0]) <= 3 && Math.abs(img.data[i + 1] - sea[1]) <= 3
+    && Math.abs(img.data[i + 2] - sea[2]) <= 3);
+  // inside the map's 1 px border
+  const x0 = Math.max(2, Math.round(view.west)), x1 = Math.min(img.width - 2, Math.round(view.east));
+  check(img.height >= view.lats.length - 2, `the map is ${img.height} px tall on screen but Leaflet thinks ${view.lats.length}`);
+  let worst = { share: 0, lat: null };
+  for (let y = 2; y < Math.min(img.height, view.lats.length) - 2; y++) {
+    const lat = view.lats[y];
+    if (!(lat <= 80 && lat >= -58)) continue;
+    let run = 0, best = 0;
+    for (let x = x0; x < x1; x++) {
+      run = near((y * img.width + x) * img.channels) ? run + 1 : 0;
+      best = Math.max(best, run);
+    }
+    const share = best / Math.max(1, x1 - x0);
+    if (share > worst.share) worst = { share, lat };
+  }
+  return worst;
+}
+
+/** Sizes in a chart (#timeline, #fatalities): bars, date labels and the svg's box. */
+async function chartGeometry(page, sel) {
+  return page.evaluate((s) => {
+    const root = document.querySelector(`${s} svg`);
+    if (!root) return null;
+    const box = root.getBoundingClientRect();
+    const rect = (n) => {
+      const b = n.getBoundingClientRect();
+      return { left: b.left, right: b.right, width: b.width, text: n.textContent };
+    };
+    return {
+      unit: root.dataset.unit,
+      left: box.left,
+      right: box.right,
+      groups: root.querySelectorAll('g.bar-group').length,
+      bars: Array.from(root.querySelectorAll('rect.bar'), rect),
+      labels: Array.from(root.querySelectorAll('text.tick.x'), rect).sort((a, b) => a.left - b.left),
+    };
+  }, sel);
+}
+
+/** Bars at least 3 px wide, date labels in ISO form, inside the chart and apart. */
+async function checkChart(page, sel) {
+  const g = await chartGeometry(page, sel);
+  if (g === null) return null;
+  check(g.bars.length >= 1, `${sel}: no bars`);
+  const thin = g.bars.filter((b) => b.width < 3);
+  check(thin.length === 0, `${sel}: ${thin.length} bar(s) narrower than 3 px (unit ${g.unit})`);
+  check(g.labels.length >= Math.min(2, g.groups), `${sel}: ${g.labels.length} date label(s) for ${g.groups} bins`);
+  for (const l of g.labels) {
+    check(/^\d{4}(-\d{2}){0,2}$/.test(l.text), `${sel}: label "${l.text}" is not an ISO date`);
+    check(l.left >= g.left - 0.5 && l.right <= g.right + 0.5, `${sel}: label "${l.text}" leaves the chart`);
+  }
+  for (let i = 1; i < g.labels.length; i++) {
+    check(g.labels[i].left >= g.labels[i - 1].right + 2,
+      `${sel}: labels "${g.labels[i - 1].text}" and "${g.labels[i].text}" overlap`);
+  }
+  return g;
+}
+
 // --------------------------------------------------------------------- run
 
 async function run() {
@@ -206,14 +293,68 @@ async function run() {
     const nMarkers = await page.$$eval('#map path.event-marker', (l) => l.length);
     check(nMarkers >= 1, 'expected at least one circle marker (#map path.event-marker)');
     info(`${nPaths} svg paths, ${nMarkers} event marker(s)`);
+    await within('waiting for the basemap', page.waitForSelector('#map[data-basemap=ready]', { timeout: TIMEOUT }), page);
+    const band = await mapBandShare(page);
+    await shot(page, '01-world.png');
+    check(band.share < 0.7, `a grey band crosses the map near ${band.lat && band.lat.toFixed(1)}° (a land run of ${(band.share * 100).toFixed(0)}% of the world's width)`);
+    info(`widest run of land between 58°S and 80°N: ${(band.share * 100).toFixed(0)}% of the world's width`);
 
-    // (3) timeline
-    step('timeline: bars');
-    const nBars = await page.$$eval('#timeline rect.bar', (l) => l.length);
-    check(nBars >= 1, 'expected at least one bar in #timeline (rect.bar)');
-    info(`${nBars} bar(s)`);
+    // (3) charts
+    step('charts: events and fatalities over time, counts by type and country');
+    const tl = await checkChart(page, '#timeline');
+    check(tl !== null, 'no chart in #timeline');
+    check(!EXPECT_TIMELINE_UNIT || tl.unit === EXPECT_TIMELINE_UNIT, `the timeline bins by ${tl.unit}, expected ${EXPECT_TIMELINE_UNIT}`);
+    const fat = await checkChart(page, '#fatalities');
+    check(fat === null || ['week', 'month', 'year'].includes(fat.unit), `fatalities binned by ${fat && fat.unit}, not per week or coarser`);
+    const total1 = countFromStatus(st1.text);
+    const typeCounts = await page.$$eval('#by-type .count-row .count-n', (l) => l.map((n) => Number(n.textContent)));
+    check(typeCounts.length >= 1, 'no rows in the counts by type');
+    if (!(await page.$('#by-type .count-more'))) {
+      const sum = typeCounts.reduce((a, b) => a + b, 0);
+      check(sum === total1, `counts by type add up to ${sum}, the list has ${total1} events`);
+    }
+    const countryNames = await page.$$eval('#by-country .count-row .count-name', (l) => l.map((n) => n.textContent));
+    check(countryNames.length >= 1, 'no rows in the counts by country');
+    check(countryNames.every((n) => !/^[A-Z]{3}$/.test(n)) || countryNames.length === 0,
+      `countries shown as codes: ${countryNames.join(', ')}`);
+    const placeCells = await page.$$eval('#event-list li.event-row .c-place', (l) => l.map((n) => n.textContent));
+    const coded = placeCells.filter((t) => /\b[A-Z]{2}\.[0-9A-Z]+\b|, [A-Z]{3}$/.test(t));
+    check(coded.length === 0, `places shown with codes: ${coded.slice(0, 3).join(' | ')}`);
+    info(`timeline by ${tl.unit} (${tl.groups} bins, ${tl.labels.length} labels), fatalities by ${fat ? fat.unit : '—'}; `
+      + `${typeCounts.length} type(s), countries ${countryNames.slice(0, 4).join(', ')}`);
     await shot(page, '01-initial.png');
     noErrorsSoFar();
+
+    // (3b) a bar selects its days
+    step('timeline: clicking the tallest bar filters to its days');
+    const dateInput = await page.$eval('#f-from', (i) => ({ type: i.type, placeholder: i.placeholder }));
+    check(dateInput.type === 'text' && dateInput.placeholder === 'YYYY-MM-DD', `date inputs are ${JSON.stringify(dateInput)}, not ISO text`);
+    const tallest = await page.$$eval('#timeline g.bar-group', (gs) => {
+      let best = null;
+      for (const g of gs) {
+        const n = Number((/(\d+) events?/.exec(g.getAttribute('aria-label') || '') || [])[1] || 0);
+        if (!best || n > best.n) best = { n, from: g.dataset.from, to: g.dataset.to };
+      }
+      return best;
+    });
+    check(tallest && tallest.n >= 1, 'no bar with events in the timeline');
+    await page.click(`#timeline g.bar-group[data-from="${tallest.from}"] .hit`);
+    await within('waiting for the list to use the bar\'s days', page.waitForFunction(
+      (b) => {
+        const q = new URLSearchParams(document.getElementById('status-line').dataset.query || '');
+        return q.get('from') === b.from && q.get('to') === b.to;
+      },
+      tallest,
+      { timeout: TIMEOUT },
+    ), page);
+    const st3 = await waitForList(page, null);
+    check(countFromStatus(st3.text) === tallest.n, `the bar says ${tallest.n} events, the list ${st3.text}`);
+    const shownDates = await page.$eval('#f-from', (i) => i.value) + ' ' + await page.$eval('#f-to', (i) => i.value);
+    check(shownDates === `${tallest.from} ${tallest.to}`, `the date inputs show "${shownDates}"`);
+    await checkChart(page, '#timeline');
+    info(`${tallest.from}…${tallest.to}: ${tallest.n} event(s)`);
+    await page.click('#reset');
+    await waitForList(page, null);
 
     // (4) country filter
     step(`filter country=${EXPECT_COUNTRY}`);
@@ -277,7 +418,54 @@ async function run() {
       }
     }
     info(`${nEvidence} evidence block(s), triggers ${JSON.stringify(triggers)}, ${nClaims} claim(s)`);
+    const ev5 = detail.body;
+    if (typeof ev5.lat === 'number' && typeof ev5.lon === 'number') {
+      const mv = await page.evaluate(() => ({ c: window.sitrepMap.getCenter(), z: window.sitrepMap.getZoom() }));
+      check(Math.abs(mv.c.lat - ev5.lat) < 0.5 && Math.abs(mv.c.lng - ev5.lon) < 0.5 && mv.z >= 5,
+        `the map did not go to the event at ${ev5.lat},${ev5.lon}: centre ${mv.c.lat.toFixed(2)},${mv.c.lng.toFixed(2)} zoom ${mv.z}`);
+      info(`map at ${mv.c.lat.toFixed(2)},${mv.c.lng.toFixed(2)}, zoom ${mv.z}`);
+    }
+    const why = await page.$$eval('#event-view .evidence .merge', (l) => l.map((n) => n.textContent));
+    check(why.length === nEvidence, `${why.length} grouping reasons for ${nEvidence} evidence cards`);
+    const codeLike = why.filter((w) => /=|score=|^\s*$/.test(w) || !/\.$/.test(w.trim()));
+    check(codeLike.length === 0, `grouping reasons not in words: ${codeLike.slice(0, 2).join(' | ')}`);
+    const facts = await page.$eval('#event-view dl.facts', (d) => d.textContent);
+    check(!/\b[A-Z]{2}\.[0-9A-Z]+\b/.test(facts), `the event's facts show an admin code: ${facts.slice(0, 200)}`);
     await shot(page, '02-event.png');
+    noErrorsSoFar();
+
+    // (5b) evidence → article
+    step('every evidence card links to its article; the first opens with its sentence marked');
+    const links = await page.$$eval('#event-view .evidence', (l) => l.map((e) => {
+      const a = e.querySelector('a.article-link');
+      return a ? a.href : null;
+    }));
+    check(links.every((h) => h && new URL(h).origin === BASE.origin), `an evidence card has no link to its article: ${JSON.stringify(links)}`);
+    await page.click('#event-view .evidence a.article-link');
+    await within('waiting for the article view', page.waitForFunction(
+      () => {
+        const v = document.getElementById('event-view');
+        return v && !v.hidden && v.dataset.kind === 'doc' && (v.dataset.state === 'ready' || v.dataset.state === 'error');
+      },
+      null,
+      { timeout: TIMEOUT },
+    ), page);
+    const art = await page.$eval('#event-view', (v) => ({ state: v.dataset.state, mark: (v.querySelector('mark.evidence') || {}).textContent }));
+    check(art.state === 'ready', 'the article failed to load');
+    if (m0 && m0.evidence && typeof m0.evidence.text === 'string') {
+      check(art.mark === m0.evidence.text, `the article's marked sentence differs from the evidence:\n  marked: ${art.mark}\n  evidence: ${m0.evidence.text}`);
+    }
+    await shot(page, '02-article.png');
+    await page.click('#close-event');
+    await within('waiting to return to the event', page.waitForFunction(
+      (id) => {
+        const v = document.getElementById('event-view');
+        return v && v.dataset.kind === 'event' && v.dataset.id === id && v.dataset.state === 'ready';
+      },
+      id5,
+      { timeout: TIMEOUT },
+    ), page);
+    info(`${links.length} article link(s); the first article marks its evidence`);
     noErrorsSoFar();
 
     // (6) XSS
@@ -305,7 +493,8 @@ async function run() {
       const injected = await page.$$eval('#event-view img, #event-view script, #event-view iframe, #event-list img, #event-list script',
         (l) => l.map((n) => n.outerHTML.slice(0, 80)));
       check(injected.length === 0, `article text became elements: ${injected.join(' | ')}`);
-      const badLinks = await page.$$eval('#event-view a[href], #event-list a[href]', (l) => l.map((a) => a.getAttribute('href'))
+      // resolved: external links are http(s), article links this dashboard
+      const badLinks = await page.$$eval('#event-view a[href], #event-list a[href]', (l) => l.map((a) => a.href)
         .filter((h) => !/^https?:\/\//i.test(h)));
       check(badLinks.length === 0, `links with a non-http(s) href: ${badLinks.join(', ')}`);
       await shot(page, '03-xss.png');

@@ -177,7 +177,7 @@ EVENT1 = {
             ],
             "casualties": [{"kind": "killed", "count": 49, "qualifier": "at_least", "label": "≥49"}],
             "score": 0.0,
-            "reasons": {"seed": True},
+            "reasons": {},
         },
         {
             "id": "m-2",
@@ -196,7 +196,7 @@ EVENT1 = {
             ],
             "casualties": [{"kind": "killed", "count": 15, "qualifier": "exact", "label": "15"}],
             "score": 2.35,
-            "reasons": {"date": "same day", "place": "0 km", "type": "ASSAULT=ASSAULT", "actors": {"overlap": 1}},
+            "reasons": {"date": "same day", "place": "0 km", "parties": "1 of 2 shared"},
         },
         {
             "id": "m-3",
@@ -211,7 +211,7 @@ EVENT1 = {
             "highlights": [span(EV1_TEXT_EN2, "Around 100", "number"), span(EV1_TEXT_EN2, "Jermuk", "place")],
             "casualties": [{"kind": "killed", "count": 100, "qualifier": "about", "label": "~100"}],
             "score": 1.8,
-            "reasons": {"date": "1 day", "place": "same place"},
+            "reasons": {"date": "1 day apart", "place": "same place"},
         },
     ],
 }
@@ -293,8 +293,30 @@ class BadRequest(Exception):
     pass
 
 
+def document(doc_id):
+    """A document whose text holds each of its mentions' evidence at its offset."""
+    if doc_id not in DOCS:
+        return None
+    text = ""
+    for e in EVENTS:
+        for m in e["mentions"]:
+            if m["document"]["id"] == doc_id:
+                ev = m["evidence"]
+                text += " " * max(0, ev["start"] - len(text))
+                if len(text) == ev["start"]:
+                    text += ev["text"]
+    return dict(DOCS[doc_id], origin="mock", text=text, result=None)
+
+
+# The real server names codes (`country_name`, `admin1_name`); the mock knows these.
+COUNTRY_NAMES = {"ARM": "Armenia", "AZE": "Azerbaijan"}
+
+
 def summary(ev):
-    return {k: ev[k] for k in SUMMARY_KEYS}
+    out = {k: ev[k] for k in SUMMARY_KEYS}
+    if ev["country"] in COUNTRY_NAMES:
+        out["country_name"] = COUNTRY_NAMES[ev["country"]]
+    return out
 
 
 def searchable(ev):
@@ -389,6 +411,8 @@ def stats(qs):
     for e in filter_events(qs):
         key = e[field]
         row = rows.setdefault(key, {"key": key, "events": 0, "fatalities": 0})
+        if by == "country" and key in COUNTRY_NAMES:
+            row["name"] = COUNTRY_NAMES[key]
         row["events"] += 1
         row["fatalities"] += (e["fatalities"] or {}).get("best") or 0
     return {"by": by, "rows": sorted(rows.values(), key=lambda r: (r["key"] is None, r["key"] or ""))}
@@ -441,6 +465,11 @@ class Handler(BaseHTTPRequestHandler):
                 return self.error(404, f"no event with id {eid!r}")
             if path == "/api/stats":
                 return self.send_json(200, stats(qs))
+            if path.startswith("/api/documents/"):
+                doc = document(path[len("/api/documents/"):])
+                if doc is None:
+                    return self.error(404, "no such document")
+                return self.send_json(200, doc)
             if path == "/api/documents":
                 limit = int_param(qs, "limit", 50, lo=1, hi=1000)
                 offset = int_param(qs, "offset", 0)

@@ -186,11 +186,22 @@ fn dashboard_in_headless_chromium() {
     // Untrusted article text with markup and script must show as text.
     let hostile = dir.path().join("hostile.jsonl");
     let text = "Gunmen killed at least 3 people <img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script> in an attack on a market in Kabul on Monday, police said.";
-    std::fs::write(
-        &hostile,
-        format!("{}\n", serde_json::json!({"id": "hostile", "text": text, "published": "2022-09-12"})),
-    )
-    .unwrap();
+    // Four years of reports (one a month, invented), so that the timeline must bin by
+    // month and space its labels.
+    let mut lines = format!("{}\n", serde_json::json!({"id": "hostile", "text": text, "published": "2022-09-12"}));
+    let cities = ["Kabul", "Kandahar", "Herat", "Jalalabad"];
+    for i in 0..48 {
+        let (year, month) = (2019 + i / 12, 1 + i % 12);
+        let text = format!(
+            "Gunmen killed {} people in an attack on a market in {} on Monday, police said.",
+            2 + i % 5,
+            cities[i % 4]
+        );
+        let published = format!("{year}-{month:02}-15");
+        lines +=
+            &format!("{}\n", serde_json::json!({"id": format!("month-{i}"), "text": text, "published": published}));
+    }
+    std::fs::write(&hostile, lines).unwrap();
     let out = bin()
         .args(["ingest", "-q", "--db"])
         .arg(&db)
@@ -217,6 +228,7 @@ fn dashboard_in_headless_chromium() {
         .env("EXPECT_MIN_FATALITIES", "10")
         .env("XSS_QUERY", "onerror")
         .env("EXPECT_XSS_TEXT", "1")
+        .env("EXPECT_TIMELINE_UNIT", "month")
         .output()
         .unwrap();
     let _ = server.kill();

@@ -73,8 +73,8 @@ pub fn openapi() -> Value {
                  "description": "Fused, source-attributed conflict events. Read-only unless the server has a write token."},
         "paths": {
             "/api/events": {"get": {"summary": "List fused events", "parameters": list_params,
-                "responses": {"200": ok("{total, limit, offset, items: [EventSummary]}"), "400": errors()}}},
-            "/api/events/{id}": {"get": {"summary": "One event with tolls, contradictions, mentions and evidence",
+                "responses": {"200": ok("{total, limit, offset, items: [EventSummary]}; beside each code its name where known: country_name, admin1_name (and in actors)"), "400": errors()}}},
+            "/api/events/{id}": {"get": {"summary": "One event with tolls, contradictions, mentions and evidence; codes with their names (country_name, admin1_name, claimant_country_name)",
                 "parameters": [id("event id")], "responses": {"200": ok("Event"), "404": errors()}}},
             "/api/events/{id}/split": {"post": {"summary": "Split mentions off an event (analyst decision, kept across re-ingest)",
                 "security": write, "parameters": [id("event id")],
@@ -97,7 +97,7 @@ pub fn openapi() -> Value {
             "/api/analyses/{n}/events/{id}": {"get": {"summary": "One event as archived analysis n had it",
                 "parameters": [n, id("event id")], "responses": {"200": ok("Event"), "404": errors()}}},
             "/api/stats": {"get": {"summary": "Events and fatalities per day, country or type", "parameters": stats_params,
-                "responses": {"200": ok("{by, rows: [{key, events, fatalities}]}"), "400": errors()}}},
+                "responses": {"200": ok("{by, rows: [{key, events, fatalities}]}; by=country rows also have the country's name"), "400": errors()}}},
             "/api/documents": {
                 "get": {"summary": "List documents", "parameters": page(), "responses": {"200": ok("{total, limit, offset, items}"), "400": errors()}},
                 "post": {"summary": "Ingest one article", "security": write,

@@ -153,6 +153,14 @@ async fn list_filter_and_open_an_event() {
     assert!(!e["tolls"].as_array().unwrap().is_empty());
     let (_, st, _) = call(&a, "GET", "/api/stats?by=day&status=current", None, "").await;
     assert!(st["rows"].as_array().unwrap().iter().any(|r| r["key"] == "2022-09-13"));
+    // Codes come with their names, for readers (the dashboard shows no codes).
+    assert_eq!((&e["country"], &e["country_name"]), (&json!("ARM"), &json!("Armenia")), "{e}");
+    let actor = e["actors"].as_array().unwrap().iter().find(|x| x["country"] == "AZE").expect("an Azerbaijani actor");
+    assert_eq!(actor["country_name"], "Azerbaijan");
+    assert!(items.iter().all(|x| x["country"].is_null() || x["country_name"].is_string()), "{v}");
+    let (_, st, _) = call(&a, "GET", "/api/stats?by=country&status=any", None, "").await;
+    let arm = st["rows"].as_array().unwrap().iter().find(|r| r["key"] == "ARM").expect("ARM in stats");
+    assert_eq!(arm["name"], "Armenia");
     // Split the English mentions off, then merge back.
     let en: Vec<Value> = e["mentions"]
         .as_array()

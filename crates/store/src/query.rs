@@ -144,6 +144,29 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
     }))
 }
 
+/// Adds the names of codes for readers (the API, the dashboard): beside every
+/// `country` / `claimant_country` (ISO 3166-1 alpha-3) a `country_name` /
+/// `claimant_country_name`, and beside every `admin1` (GeoNames code) an `admin1_name`,
+/// where the gazetteer knows them.
+pub fn add_names(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            for (code, name, lookup) in [
+                ("country", "country_name", sitrep_geo::country_name as fn(&str) -> Option<&'static str>),
+                ("claimant_country", "claimant_country_name", sitrep_geo::country_name),
+                ("admin1", "admin1_name", sitrep_geo::admin1_name),
+            ] {
+                if let Some(n) = o.get(code).and_then(Value::as_str).and_then(lookup) {
+                    o.insert(name.into(), Value::String(n.into()));
+                }
+            }
+            o.values_mut().for_each(add_names);
+        }
+        Value::Array(a) => a.iter_mut().for_each(add_names),
+        _ => {}
+    }
+}
+
 /// Newest first (undated last: SQLite sorts NULL lowest), served by the `events_order`
 /// indexes without a sort.
 const ORDER: &str = "ORDER BY e.date DESC, e.id DESC";
@@ -159,7 +182,8 @@ pub fn events(conn: &Connection, q: &EventQuery) -> Result<Value> {
     p2.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
     let mut st =
         conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM events e {w} {ORDER} LIMIT ? OFFSET ?"))?;
-    let items = st.query_map(params_from_iter(&p2), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut items = st.query_map(params_from_iter(&p2), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    items.iter_mut().for_each(add_names);
     Ok(json!({"total": total, "limit": limit, "offset": q.offset, "items": items}))
 }
 
@@ -267,6 +291,7 @@ pub fn event(conn: &Connection, id: &str) -> Result<Value> {
     if let Some(o) = ev.as_object_mut() {
         o.insert("mentions".into(), Value::Array(mentions));
     }
+    add_names(&mut ev);
     Ok(ev)
 }
 
@@ -301,7 +326,14 @@ pub fn stats(conn: &Connection, by: &str, q: &EventQuery) -> Result<Value> {
     ))?;
     let rows = st
         .query_map(params_from_iter(&p), |r| {
-            Ok(json!({"key": r.get::<_, Option<String>>(0)?, "events": r.get::<_, i64>(1)?, "fatalities": saturate(r.get::<_, f64>(2)?)}))
+            let key = r.get::<_, Option<String>>(0)?;
+            let name = key.as_deref().filter(|_| by == "country").and_then(sitrep_geo::country_name);
+            let mut row =
+                json!({"key": key, "events": r.get::<_, i64>(1)?, "fatalities": saturate(r.get::<_, f64>(2)?)});
+            if let Some(n) = name {
+                row["name"] = n.into();
+            }
+            Ok(row)
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(json!({"by": by, "rows": rows}))
