@@ -436,6 +436,9 @@ pub struct MentionFeatures {
     /// Proper names in the mention's article (people, units), written the same way in
     /// most languages.
     pub names: Vec<String>,
+    /// Language of the mention's article, where known: names that differ say something
+    /// only between articles of one language (another script or spelling is no evidence).
+    pub lang: Option<String>,
 }
 
 /// An analyst's decision that fusion must honour.

@@ -372,6 +372,8 @@ pub fn status_at(cx: &Ctx<'_, '_>, t: usize, sent: TokRange, event_type: EventTy
     } else {
         Status::Current
     };
+    // Background with no date of its own happened before the article, not on its day.
+    let event_date = if status == Status::Historical && date.is_none() { EventDate::default() } else { event_date };
     (status, event_date)
 }
 

@@ -10,12 +10,15 @@
 //! - **Blocking.** Only mentions of the same event type and the same status class meet
 //!   (a historical mention joins only historical mentions, so background never attaches to
 //!   today's news). Dated mentions meet only when their date intervals are at most
-//!   [`Params::window_days`] apart; undated mentions (no event date, no publication date)
-//!   meet only mentions of their own document.
+//!   [`Params::window_days`] apart. Undated mentions (no event date, no publication date)
+//!   meet the mentions of their own document, and other articles' at the very same place
+//!   (geonameid), where they must clear the threshold by [`UNDATED_MARGIN`].
 //! - **Scoring.** A mention joins the best-scoring event whose score reaches
 //!   [`Params::threshold`]: same day, same place (geonameid) or distance, same admin1 or
-//!   country, overlapping parties, compatible killed figures, same document each add; a
-//!   different country, disjoint parties or incompatible figures subtract.
+//!   country, overlapping parties, compatible killed figures, the same exact toll of ten
+//!   or more, same document each add; a different country, disjoint parties or
+//!   incompatible figures subtract, and so do different people named, between articles
+//!   of one language (names in another language or script are no evidence either way).
 //! - **Decisions.** `Merge` pairs are joined before anything else; no event ever holds the
 //!   two mentions of a `Split` pair.
 //!
@@ -119,6 +122,18 @@ pub fn names(sentence: &str) -> Vec<String> {
     out
 }
 
+/// What an undated report must score above the threshold to join another article's
+/// event (same place required): the date's evidence is missing, so the rest must carry
+/// more (same place and a rare shared name do; same place, figures and parties do not).
+const UNDATED_MARGIN: f64 = 0.6;
+
+/// What the same exact killed figure (ten or more) adds.
+const SAME_TOLL: f64 = 0.8;
+
+/// How many undated events, and how many dated ones for an undated report, are compared
+/// per exact place.
+const UNDATED_POOL: usize = 64;
+
 /// The feature name of killed figures in a member's reasons.
 const KILLED: &str = sitrep_core::CasualtyKind::Killed.as_str();
 
@@ -145,6 +160,10 @@ struct Profile {
     parties: BTreeSet<String>,
     killed: Option<(u64, u64)>,
     names: BTreeSet<String>,
+    /// Languages of the articles (names are compared only within one).
+    langs: BTreeSet<String>,
+    /// Exact killed figures of its reports.
+    exact_killed: BTreeSet<u64>,
     members: Vec<usize>,
 }
 
@@ -165,6 +184,12 @@ impl Profile {
             }
         }
         self.docs.insert(doc);
+        self.langs.extend(m.lang.clone());
+        if let Some((lo, hi)) = m.killed
+            && lo == hi
+        {
+            self.exact_killed.insert(lo);
+        }
         self.geonameids.extend(m.geonameid);
         if let Some(p) = m.lat_lon
             && self.points.len() < 16
@@ -186,6 +211,8 @@ impl Profile {
         }
         self.days.extend(other.days);
         self.docs.extend(other.docs);
+        self.langs.extend(other.langs);
+        self.exact_killed.extend(other.exact_killed);
         self.geonameids.extend(other.geonameids);
         for p in other.points {
             if self.points.len() < 16 {
@@ -227,6 +254,12 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
             }
         }
         _ if same_doc => {}
+        // An undated report meets another article's only at the very same place, and must
+        // then clear the threshold by [`UNDATED_MARGIN`] on the other evidence.
+        _ if u.geonameids.iter().any(|g| c.geonameids.contains(g)) => {
+            s -= UNDATED_MARGIN;
+            why.push(("date", "undated".to_string()));
+        }
         _ => return None,
     }
     if same_doc {
@@ -304,9 +337,19 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
             why.push((KILLED, "incompatible figures".to_string()));
         }
     }
+    // The same exact toll of ten or more: few incidents share one.
+    if let Some(k) = u.exact_killed.iter().find(|k| **k >= 10 && c.exact_killed.contains(k)) {
+        s += SAME_TOLL;
+        why.push(("same_toll", format!("{k}")));
+    }
     if !same_doc && !u.names.is_empty() && !c.names.is_empty() {
         let common: Vec<&String> = u.names.intersection(&c.names).collect();
-        if common.is_empty() {
+        // Different names count against only between articles of one language (or of
+        // languages unknown).
+        let one_language = u.langs.is_empty() || c.langs.is_empty() || u.langs.iter().any(|l| c.langs.contains(l));
+        if common.is_empty() && !one_language {
+            // nothing: another script or spelling is no evidence
+        } else if common.is_empty() {
             s -= 0.8;
             why.push(("names", "different people named".to_string()));
         } else {
@@ -432,6 +475,8 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
     let mut anchors: HashMap<((String, u8), String), Vec<usize>> = HashMap::new();
     let mut block_of: Vec<(String, u8)> = Vec::new();
     let mut by_doc: HashMap<usize, Vec<usize>> = HashMap::new();
+    // Undated events by exact place (geonameid).
+    let mut at_place: HashMap<((String, u8), u64), Vec<usize>> = HashMap::new();
     for unit in units {
         let first = &mentions[unit[0]];
         let block = (first.event_type.clone(), status_class(first.status));
@@ -457,7 +502,22 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
                 }
             }
         }
-        // Undated mentions meet only the events of their own articles.
+        // Undated events meet any unit at their exact places, and an undated unit meets
+        // the latest dated events there (it has no window to meet them by); the score
+        // asks more of such pairs. At most UNDATED_POOL of each per place, newest first,
+        // so that a busy place costs no more than a quiet one.
+        for g in &profile.geonameids {
+            let newest = |list: &Vec<usize>| list.iter().rev().take(UNDATED_POOL).copied().collect::<Vec<_>>();
+            if let Some(list) = at_place.get(&(block.clone(), *g)) {
+                pool.extend(newest(list));
+            }
+            if profile.span.is_none()
+                && let Some(list) = anchors.get(&(block.clone(), format!("g{g}")))
+            {
+                pool.extend(newest(list));
+            }
+        }
+        // And the events of its own articles.
         pool.extend(
             profile
                 .docs
@@ -494,6 +554,14 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
                 events.len() - 1
             }
         };
+        if events[e].span.is_none() {
+            for g in &events[e].geonameids {
+                let list = at_place.entry((block.clone(), *g)).or_default();
+                if !list.contains(&e) {
+                    list.push(e);
+                }
+            }
+        }
         if events[e].span.is_some() {
             for k in keys {
                 let list = anchors.entry((block.clone(), k)).or_default();

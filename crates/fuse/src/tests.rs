@@ -22,6 +22,7 @@ fn m(spec: &str) -> MentionFeatures {
         parties: if f[7] == "-" { vec![] } else { f[7].split(',').map(str::to_string).collect() },
         killed: f[8].parse().ok().map(|k| (k, k)),
         names: f.get(9).map(|n| n.split(',').map(|x| x.replace('_', " ")).collect()).unwrap_or_default(),
+        lang: f.get(10).map(|l| l.to_string()),
     }
 }
 
@@ -126,15 +127,20 @@ fn analyst_decisions_win() {
 }
 
 #[test]
-fn undated_mentions_meet_only_their_own_article() {
+fn undated_mentions_meet_other_articles_only_at_one_place_on_strong_evidence() {
     check(
         &[
             "a1 a ASSAULT current - ARM 616052 ARM,AZE 49",
             "a2 a ASSAULT current - ARM 616052 ARM,AZE 49",
+            // same town, parties and toll: the same incident
             "b1 b ASSAULT current - ARM 616052 ARM,AZE 49",
+            // same town and parties, another toll
+            "c1 c ASSAULT current - ARM 616052 ARM,AZE 3",
+            // no town: nothing to meet at
+            "d1 d ASSAULT current - ARM - ARM,AZE 49",
         ],
         &[],
-        "a1 a2 | b1",
+        "a1 a2 b1 | c1 | d1",
     );
 }
 
@@ -167,4 +173,52 @@ fn intervals() {
     assert_eq!(interval("x"), None);
     assert_eq!(interval("é"), None);
     assert!((distance_km((40.18, 44.51), (40.41, 49.87)) - 455.0).abs() < 10.0);
+}
+
+#[test]
+fn undated_reports_meet_at_the_same_place_on_strong_evidence() {
+    check(
+        &[
+            // Undated, same town, same exact toll of 84: one incident.
+            "a a ASSAULT current - FRA 2990440 - 84 - en",
+            "b b ASSAULT current - FRA 2990440 - 84 - tr",
+            // Undated, same town, a different toll and nothing else shared: kept apart.
+            "c c ASSAULT current - FRA 2990440 - 3 - fr",
+            // Undated, the same toll in another town: kept apart.
+            "d d ASSAULT current - FRA 2988507 - 84 - de",
+        ],
+        &[],
+        "a b | c | d",
+    );
+}
+
+#[test]
+fn names_that_differ_count_against_only_within_one_language() {
+    // Same day, same town, compatible small tolls, each article quoting its own official.
+    let pair = |la: &str, lb: &str| {
+        [
+            format!("a a ASSAULT current 2022-07-14 UKR 689558 - 2 Ihor_Klymenko {la}"),
+            format!("b b ASSAULT current 2022-07-14 UKR 689558 - 2 Kyrylo_Tymoshenko {lb}"),
+        ]
+    };
+    let across = pair("en", "pt");
+    check(&[&across[0], &across[1]], &[], "a b");
+    let within = pair("en", "en");
+    check(&[&within[0], &within[1]], &[], "a | b");
+}
+
+#[test]
+fn the_same_exact_toll_is_evidence() {
+    // Two days apart is outside the window whatever the toll; a day apart in the same
+    // country, the same toll of 23 tips the balance.
+    check(
+        &[
+            "a a ASSAULT current 2022-07-14 UKR - - 23",
+            "b b ASSAULT current 2022-07-15 UKR - - 23",
+            "c c ASSAULT current 2022-07-14 UKR - - 4",
+            "d d ASSAULT current 2022-07-15 UKR - - 5",
+        ],
+        &[],
+        "a b | c | d",
+    );
 }

@@ -156,6 +156,7 @@ fn read_mentions(tx: &Transaction<'_>, mut claims: BTreeMap<i64, Vec<ClaimFacts>
             parties: parties.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect(),
             killed: kl.zip(kh).map(|(a, b)| (a as u64, b as u64)),
             names: names.split('\t').filter(|n| !n.is_empty()).map(str::to_string).collect(),
+            lang: r.get(17)?,
         };
         let record: RecordFacts = serde_json::from_str(&r.get::<_, String>(21)?)?;
         let acled = record.acled;
