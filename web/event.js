@@ -139,7 +139,9 @@ function reasonWords(feature, value) {
   const v = value !== null && typeof value === 'object' ? JSON.stringify(value) : str(value);
   switch (feature) {
     case 'date':
+      if (v === 'undated') return 'a report without a date';
       return v.replace(/^(\d+) day apart$/, (_, n) => (n === '1' ? '1 day apart' : `${n} days apart`));
+    case 'same_toll': return `the same toll of ${v} killed`;
     case 'document': return 'in the same article';
     case 'place':
       if (/^\d+ km$/.test(v)) return `${v} apart`;
