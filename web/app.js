@@ -4,7 +4,7 @@
  *
  * SECURITY: see dom.js. Data from the API only ever reaches the DOM as text.
  */
-import { $, arr, el, str, num, plural, api, rangeValue, fmtRange, placeText, typeBadge, statusBadge, categoryOf,
+import { $, arr, el, str, num, plural, onActivate, api, rangeValue, fmtRange, placeText, typeBadge, statusBadge, categoryOf,
   EVENT_TYPES, STATUSES, DATE_RE } from './dom.js';
 import { initMap, renderMarkers, highlightMarker, focusEvent, invalidateSize } from './map.js';
 import { renderTimeCharts, renderCounts } from './charts.js';
@@ -269,13 +269,7 @@ function renderList() {
       ev.has_contradictions ? el('span', { class: 'flag', title: 'contradicting claims' }, '⚠ ') : null,
       ev.status && ev.status !== 'current' ? statusBadge(ev.status) : null,
       str(ev.headline)));
-    li.addEventListener('click', () => openEvent(ev.id));
-    li.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') {
-        e.preventDefault();
-        openEvent(ev.id);
-      }
-    });
+    onActivate(li, () => openEvent(ev.id));
     list.appendChild(li);
   }
   list.scrollTop = 0;

@@ -6,7 +6,7 @@
  * empty bins drawn as gaps. Date labels are spaced so that they never overlap, and a
  * click on a bar filters to that bin's days.
  */
-import { $, arr, el, svg, num, str, plural, DATE_RE, categoryOf } from './dom.js';
+import { $, arr, el, svg, num, str, plural, onActivate, DATE_RE, categoryOf } from './dom.js';
 
 const MIN_SLOT = 8;
 const UNITS = ['day', 'week', 'month', 'year'];
@@ -125,15 +125,7 @@ function barChart(box, bins, opts) {
       const top = Math.min(y(v), padT + plotH - 1);
       g.appendChild(svg('rect', { class: 'bar ' + opts.value, x: x + (slot - barW) / 2, y: top, width: barW, height: padT + plotH - top }));
     }
-    if (v > 0) {
-      g.addEventListener('click', () => opts.onPick(b));
-      g.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          opts.onPick(b);
-        }
-      });
-    }
+    if (v > 0) onActivate(g, () => opts.onPick(b));
     root.appendChild(g);
   });
 
@@ -213,13 +205,7 @@ export function renderCounts(boxId, rows, error, onPick) {
       el('span', { class: 'count-bar cat-' + categoryOf(r.key), dataset: { share: String(r.events / max) } })),
     el('span', { class: 'count-n' }, String(r.events)),
     el('span', { class: 'count-fat' }, fat ? String(fat) : ''));
-    li.addEventListener('click', () => onPick(r.key));
-    li.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') {
-        e.preventDefault();
-        onPick(r.key);
-      }
-    });
+    onActivate(li, () => onPick(r.key));
     ol.appendChild(li);
   }
   box.appendChild(ol);

@@ -89,6 +89,17 @@ export function dashboardLink(params, text, cls) {
   return a;
 }
 
+/** Runs `fn` on a click, or on Enter or Space when the element has the focus (rows and bars act as buttons). */
+export function onActivate(node, fn) {
+  node.addEventListener('click', fn);
+  node.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      fn();
+    }
+  });
+}
+
 export function plural(n, one, many) {
   return `${n} ${n === 1 ? one : (many || one + 's')}`;
 }
