@@ -92,7 +92,7 @@ fn fusion_across_languages_on_real_reports() {
         line[at..].split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or_else(|| panic!("{line}"))
     };
     assert!(figure("P") >= 1.0, "a wrong merge:\n{log}");
-    assert!(figure("F1") >= 0.24, "pairwise F1 {} below 0.24:\n{log}", figure("F1"));
+    assert!(figure("F1") >= 0.22, "pairwise F1 {} below 0.22:\n{log}", figure("F1"));
     assert!(log.contains("wrongly merged with another group: 0"), "a distractor merged:\n{log}");
 }
 

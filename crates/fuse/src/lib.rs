@@ -125,7 +125,7 @@ pub fn names(sentence: &str) -> Vec<String> {
 /// What an undated report must score above the threshold to join another article's
 /// event (same place required): the date's evidence is missing, so the rest must carry
 /// more (same place and a rare shared name do; same place, figures and parties do not).
-const UNDATED_MARGIN: f64 = 0.6;
+const UNDATED_MARGIN: f64 = 0.8;
 
 /// What the same exact killed figure (ten or more) adds.
 const SAME_TOLL: f64 = 0.8;
@@ -557,7 +557,7 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
         if events[e].span.is_none() {
             for g in &events[e].geonameids {
                 let list = at_place.entry((block.clone(), *g)).or_default();
-                if !list.contains(&e) {
+                if list.last() != Some(&e) {
                     list.push(e);
                 }
             }

@@ -21,7 +21,11 @@ fn m(spec: &str) -> MentionFeatures {
         lat_lon: None,
         parties: if f[7] == "-" { vec![] } else { f[7].split(',').map(str::to_string).collect() },
         killed: f[8].parse().ok().map(|k| (k, k)),
-        names: f.get(9).map(|n| n.split(',').map(|x| x.replace('_', " ")).collect()).unwrap_or_default(),
+        names: f
+            .get(9)
+            .filter(|n| **n != "-")
+            .map(|n| n.split(',').map(|x| x.replace('_', " ")).collect())
+            .unwrap_or_default(),
         lang: f.get(10).map(|l| l.to_string()),
     }
 }
@@ -179,16 +183,19 @@ fn intervals() {
 fn undated_reports_meet_at_the_same_place_on_strong_evidence() {
     check(
         &[
-            // Undated, same town, same exact toll of 84: one incident.
-            "a a ASSAULT current - FRA 2990440 - 84 - en",
-            "b b ASSAULT current - FRA 2990440 - 84 - tr",
-            // Undated, same town, a different toll and nothing else shared: kept apart.
-            "c c ASSAULT current - FRA 2990440 - 3 - fr",
-            // Undated, the same toll in another town: kept apart.
-            "d d ASSAULT current - FRA 2988507 - 84 - de",
+            // Undated, same town, same exact toll of 84 and a rare name in common: one
+            // incident.
+            "a a ASSAULT current - FRA 2990440 - 84 Lahouaiej_Bouhlel en",
+            "b b ASSAULT current - FRA 2990440 - 84 Lahouaiej_Bouhlel tr",
+            // Undated, same town and toll, nothing else shared: not enough without a date.
+            "c c ASSAULT current - FRA 2990440 - 84 - fr",
+            // Undated, a different toll: kept apart.
+            "d d ASSAULT current - FRA 2990440 - 3 Lahouaiej_Bouhlel de",
+            // Undated, the same toll and name in another town: kept apart.
+            "e e ASSAULT current - FRA 2988507 - 84 Lahouaiej_Bouhlel it",
         ],
         &[],
-        "a b | c | d",
+        "a b | c | d | e",
     );
 }
 
