@@ -103,11 +103,16 @@ function readLocation() {
   if (/^\d+$/.test(get('min_fatalities'))) f.min_fatalities = get('min_fatalities');
   f.q = get('q');
   const offset = /^\d+$/.test(get('offset')) ? parseInt(get('offset'), 10) : 0;
-  const int = (k) => (/^\d+$/.test(get(k)) ? parseInt(get(k), 10) : null);
   let view = null;
-  if (get('doc')) view = { kind: 'doc', id: get('doc'), start: int('start'), end: int('end') };
+  if (get('doc')) view = docView(p);
   else if (get('event')) view = { kind: 'event', id: get('event') };
   return { filters: f, offset, view };
+}
+
+/** The article view named by query parameters `doc`, `start`, `end` (code points). */
+function docView(p) {
+  const int = (k) => (/^\d+$/.test((p.get(k) || '').trim()) ? parseInt(p.get(k), 10) : null);
+  return { kind: 'doc', id: (p.get('doc') || '').trim(), start: int('start'), end: int('end') };
 }
 
 function writeLocation() {
@@ -364,9 +369,7 @@ function onArticleLink(e) {
   const a = e.target.closest && e.target.closest('a.article-link');
   if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
   e.preventDefault();
-  const p = new URL(a.href).searchParams;
-  const int = (k) => (/^\d+$/.test(p.get(k) || '') ? parseInt(p.get(k), 10) : null);
-  openDocument({ kind: 'doc', id: p.get('doc') || '', start: int('start'), end: int('end') });
+  openDocument(docView(new URL(a.href).searchParams));
 }
 
 // ------------------------------------------------------------------ wiring

@@ -12,6 +12,11 @@ const MIN_SLOT = 8;
 const UNITS = ['day', 'week', 'month', 'year'];
 const LABEL_CHAR_PX = 6.4; // 10px tabular digits, with margin
 const MAX_COUNT_ROWS = 8;
+/** Room around a bar chart's plot: the count axis on the left, the date labels below. */
+const PAD = { padL: 40, padR: 10, padT: 8, padB: 18 };
+
+/** The width a chart in `box` is drawn at. */
+const chartWidth = (box) => Math.max(240, box.clientWidth || 600);
 
 // ---------------------------------------------------------------- days
 
@@ -44,7 +49,7 @@ function binLabel(start, unit) {
 }
 
 /** Per-day rows {key, events, fatalities} grouped into continuous bins of `unit`. */
-export function binRows(rows, unit) {
+function binRows(rows, unit) {
   const days = rows.filter((r) => r && typeof r.key === 'string' && DATE_RE.test(r.key) && num(r.events) !== null)
     .map((r) => ({ day: dayNumber(r.key), events: r.events, fatalities: num(r.fatalities) ?? 0 }))
     .filter((r) => Number.isFinite(r.day))
@@ -70,7 +75,7 @@ export function binRows(rows, unit) {
 }
 
 /** The finest unit, from `minUnit` up, whose bins fit `width` pixels. */
-export function chooseUnit(rows, width, minUnit) {
+function chooseUnit(rows, width, minUnit) {
   const valid = rows.filter((r) => r && typeof r.key === 'string' && DATE_RE.test(r.key));
   if (!valid.length) return minUnit;
   const keys = valid.map((r) => r.key).sort();
@@ -83,16 +88,14 @@ export function chooseUnit(rows, width, minUnit) {
   return 'year';
 }
 
-const PER = { day: 'day', week: 'week', month: 'month', year: 'year' };
-
 /**
  * Draws one bar chart into `box`. `opts`: value ('events' | 'fatalities'), unit,
  * selected ({from, to}), onPick(bin).
  */
 function barChart(box, bins, opts) {
-  const W = Math.max(240, box.clientWidth || 600);
+  const W = chartWidth(box);
   const H = opts.height;
-  const padL = 40, padR = 10, padT = 8, padB = 18;
+  const { padL, padR, padT, padB } = PAD;
   const plotW = W - padL - padR, plotH = H - padT - padB;
   const slot = plotW / bins.length;
   const barW = Math.max(1, Math.min(40, slot * 0.8));
@@ -101,7 +104,7 @@ function barChart(box, bins, opts) {
   const what = opts.value === 'events' ? 'events' : 'fatalities';
   const root = svg('svg', {
     viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'data-unit': opts.unit,
-    'aria-label': `${what} per ${PER[opts.unit]}, ${bins[0].start} to ${bins[bins.length - 1].end}`,
+    'aria-label': `${what} per ${opts.unit}, ${bins[0].start} to ${bins[bins.length - 1].end}`,
   });
   root.appendChild(svg('line', { class: 'axis', x1: padL, y1: padT + plotH + 0.5, x2: W - padR, y2: padT + plotH + 0.5 }));
   root.appendChild(svg('line', { class: 'axis', x1: padL - 0.5, y1: padT, x2: padL - 0.5, y2: padT + plotH }));
@@ -165,10 +168,9 @@ export function renderTimeCharts(rows, error, selected, onPick) {
       c.box.appendChild(el('div', { class: 'chart-empty error' }, 'Unavailable: ' + error));
       continue;
     }
-    const width = Math.max(240, c.box.clientWidth || 600) - 50;
-    const unit = chooseUnit(arr(rows), width, c.minUnit);
+    const unit = chooseUnit(arr(rows), chartWidth(c.box) - PAD.padL - PAD.padR, c.minUnit);
     const bins = binRows(arr(rows), unit);
-    c.title.textContent = `${c.value === 'events' ? 'Events' : 'Fatalities'} per ${PER[unit]}`;
+    c.title.textContent = `${c.value === 'events' ? 'Events' : 'Fatalities'} per ${unit}`;
     if (!bins.length || (c.value === 'fatalities' && !bins.some((b) => b.fatalities > 0))) {
       c.box.appendChild(el('div', { class: 'chart-empty' }, c.value === 'events' ? 'No dated events.' : 'No fatalities reported.'));
       continue;

@@ -15,11 +15,6 @@ let markerLayer = null;
 const markers = new Map();
 let onSelect = () => {};
 
-/** The Leaflet map (tests read its view), or null when Leaflet did not load. */
-export function leafletMap() {
-  return map;
-}
-
 export function initMap(select) {
   onSelect = select;
   if (typeof L === 'undefined') {
@@ -63,7 +58,7 @@ async function loadBasemap() {
  * stretch between them, each closed along its own side of the date line, so that no
  * edge spans the map. Holes of a cut polygon are dropped (none in world-atlas).
  */
-export function cutAtAntimeridian(fc) {
+function cutAtAntimeridian(fc) {
   const cutRing = (ring) => {
     const jumps = [];
     for (let i = 1; i < ring.length; i++) {

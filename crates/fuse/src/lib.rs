@@ -347,11 +347,11 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
         // Different names count against only between articles of one language (or of
         // languages unknown).
         let one_language = u.langs.is_empty() || c.langs.is_empty() || u.langs.iter().any(|l| c.langs.contains(l));
-        if common.is_empty() && !one_language {
-            // nothing: another script or spelling is no evidence
-        } else if common.is_empty() {
-            s -= 0.8;
-            why.push(("names", "different people named".to_string()));
+        if common.is_empty() {
+            if one_language {
+                s -= 0.8;
+                why.push(("names", "different people named".to_string()));
+            }
         } else {
             s += if common.len() >= 2 { 1.2 } else { 0.8 };
             why.push(("names", common.iter().take(3).map(|x| x.as_str()).collect::<Vec<_>>().join(", ")));
@@ -561,8 +561,7 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
                     list.push(e);
                 }
             }
-        }
-        if events[e].span.is_some() {
+        } else {
             for k in keys {
                 let list = anchors.entry((block.clone(), k)).or_default();
                 if list.last() != Some(&e) {

@@ -148,7 +148,7 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
 /// `country` / `claimant_country` (ISO 3166-1 alpha-3) a `country_name` /
 /// `claimant_country_name`, and beside every `admin1` (GeoNames code) an `admin1_name`,
 /// where the gazetteer knows them.
-pub fn add_names(v: &mut Value) {
+fn add_names(v: &mut Value) {
     match v {
         Value::Object(o) => {
             for (code, name, lookup) in [
