@@ -174,7 +174,29 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating and migrating) the database at `path`.
+    ///
+    /// Several processes opening one new database at once race for the switch to WAL and
+    /// the first migration; SQLite answers some of those races "locked" at once, without
+    /// calling the busy handler (a lock upgrade that could deadlock). Such a failure is
+    /// retried from the start for up to 10 s, as the busy timeout would have waited.
     pub fn open(path: &Path) -> Result<Store> {
+        let start = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(5);
+        loop {
+            match Store::open_once(path) {
+                Err(Error::Locked { .. }) if start.elapsed() < std::time::Duration::from_secs(10) => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
+                }
+                Err(Error::Locked { source, .. }) => {
+                    return Err(Error::Locked { source, waited: Some(start.elapsed()) });
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Store> {
         let conn = Connection::open(path)?;
         // Before anything is written (WAL mode, migrations): not another application's file.
         // (Read with the busy timeout: another process may be creating or migrating it.)
