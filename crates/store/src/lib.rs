@@ -182,18 +182,17 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let start = std::time::Instant::now();
         let mut pause = std::time::Duration::from_millis(5);
-        loop {
-            match Store::open_once(path) {
-                Err(Error::Locked { .. }) if start.elapsed() < std::time::Duration::from_secs(10) => {
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
+        timed(|| {
+            loop {
+                match Store::open_once(path) {
+                    Err(Error::Locked { .. }) if start.elapsed() < std::time::Duration::from_secs(10) => {
+                        std::thread::sleep(pause);
+                        pause = (pause * 2).min(std::time::Duration::from_millis(200));
+                    }
+                    other => return other,
                 }
-                Err(Error::Locked { source, .. }) => {
-                    return Err(Error::Locked { source, waited: Some(start.elapsed()) });
-                }
-                other => return other,
             }
-        }
+        })
     }
 
     fn open_once(path: &Path) -> Result<Store> {
