@@ -9,6 +9,7 @@ import { $, arr, el, str, num, plural, onActivate, api, rangeValue, fmtRange, pl
 import { initMap, renderMarkers, highlightMarker, focusEvent, invalidateSize } from './map.js';
 import { renderTimeCharts, renderCounts } from './charts.js';
 import { renderEvent, renderDocument } from './event.js';
+import { startAlerts } from './alerts.js';
 
 const PAGE_SIZE = 50;
 // The map shows up to this many events of the current filter (not just the current
@@ -153,7 +154,7 @@ async function refresh(opts) {
   const onlyPage = !!(opts && opts.onlyPage);
   const seq = ++state.listSeq;
   const fp = filterParams(state.filters);
-  setStatus('loading', 'Loading…');
+  if (!(opts && opts.live)) setStatus('loading', 'Loading…');
   $('status-line').dataset.query = fp.toString();
   writeLocation();
 
@@ -217,7 +218,8 @@ async function refresh(opts) {
         // keep the current page's events on the map
       }
     }
-    renderMarkers(mapItems, true, state.selectedId);
+    // A live reload keeps the user's view of the map.
+    renderMarkers(mapItems, !(opts && opts.live), state.selectedId);
   } else if (state.mapFromPage) {
     renderMarkers(state.items, false, state.selectedId);
   }
@@ -424,6 +426,9 @@ function init() {
 
   initMap(openEvent);
   refresh();
+  // While `sitrep watch` adds articles, reload what is shown (filters, page and the open
+  // view stay).
+  startAlerts(() => refresh({ live: true }), openEvent);
   if (loc.view && loc.view.kind === 'event') openEvent(loc.view.id);
   if (loc.view && loc.view.kind === 'doc') openDocument(loc.view);
 }

@@ -480,6 +480,11 @@ class Handler(BaseHTTPRequestHandler):
                 docs = [dict(d, n_mentions=counts.get(d["id"], 0)) for d in DOCS.values()]
                 return self.send_json(200, {"total": len(docs), "limit": limit, "offset": offset,
                                             "items": docs[offset:offset + limit]})
+            if path == "/api/alerts":
+                # No `sitrep watch` has run on the mock's data: no rules, no alerts.
+                return self.send_json(200, {"rules": [], "alerts": [], "total": 0,
+                                            "watch": {"sources": 0, "last_polled": None, "failing": 0},
+                                            "version": "mock"})
             if path.startswith("/api/"):
                 return self.error(404, f"no such endpoint: {path}")
         except BadRequest as exc:

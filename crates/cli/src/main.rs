@@ -12,6 +12,7 @@ mod eval;
 mod fusion_eval;
 mod input;
 mod store_cmds;
+mod watch_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -54,6 +55,10 @@ enum Command {
         after_help = "Examples:\n  sitrep serve --db sitrep.db --addr 127.0.0.1:8080\n  SITREP_TOKEN=secret sitrep serve   (enables POST /api/documents, split and merge)\n  sitrep serve --addr 0.0.0.0:8080 --allowed-host sitrep.example.org   (serve that Host name too)\n\nLimits (flags above): idle connections close after 20 s, stalled writes after 20 s,\nat most 64 connections per client IP and 4096 in all, a 64 MiB response cache;\nrequests whose Host is not localhost, a loopback or bound IP, or an --allowed-host get 421.\n\nExit codes:\n  0  stopped with Ctrl-C\n  1  could not open the database or the address\n  2  usage error"
     )]
     Serve(store_cmds::ServeArgs),
+    /// Follow news feeds, sitemaps and pages: store what is new, keep the events fused,
+    /// fire alert rules (webhook, command, stdout).
+    #[command(after_help = watch_cmd::WATCH_HELP)]
+    Watch(watch_cmd::WatchArgs),
     /// Re-analyse every stored article with this version of sitrep, keeping the analysts'
     /// decisions and the analysis it replaces; prints what changed.
     #[command(after_help = decision_cmds::REANALYZE_HELP)]
@@ -117,6 +122,7 @@ fn main() -> std::process::ExitCode {
         Command::Ingest(args) => store_cmds::ingest(args),
         Command::Query(args) => store_cmds::query(args),
         Command::Serve(args) => store_cmds::serve(args),
+        Command::Watch(args) => watch_cmd::watch(args),
         Command::Reanalyze(args) => decision_cmds::reanalyze(args),
         Command::Split(args) => decision_cmds::split(args),
         Command::Merge(args) => decision_cmds::merge(args),

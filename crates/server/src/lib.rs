@@ -113,6 +113,9 @@ struct CacheEntry {
 }
 
 const CACHE_TTL: Duration = Duration::from_secs(1);
+/// An expired entry is served (while one request refreshes it) only this long after it
+/// was made.
+const CACHE_STALE_MAX: Duration = Duration::from_secs(2);
 /// Entries at most, whatever their size.
 const CACHE_ENTRIES: usize = 4096;
 /// Default byte budget of the response cache ([`Config::cache_bytes`]).
@@ -266,19 +269,24 @@ impl AppState {
             if let Some(e) = c.entries.get_mut(&key)
                 && e.generation == current
             {
-                if now.duration_since(e.at) < CACHE_TTL {
+                let age = now.duration_since(e.at);
+                if age < CACHE_TTL {
                     return Ok(json_bytes(e.body.clone()));
                 }
-                // Stale: this request refreshes it; the others keep getting the old
-                // body meanwhile (no stampede on expiry).
-                let stale = e.body.clone();
-                e.at = now;
-                let st = self.clone();
-                let k = key.clone();
-                tokio::spawn(async move {
-                    let _ = st.refresh(k, current, f).await;
-                });
-                return Ok(json_bytes(stale));
+                // Just expired: this request refreshes it; the others keep getting the
+                // old body meanwhile (no stampede on expiry). An entry older than that
+                // is not served: another process (`sitrep watch`) may have written
+                // since, and a reader coming back after a while must see it.
+                if age < CACHE_STALE_MAX {
+                    let stale = e.body.clone();
+                    e.at = now;
+                    let st = self.clone();
+                    let k = key.clone();
+                    tokio::spawn(async move {
+                        let _ = st.refresh(k, current, f).await;
+                    });
+                    return Ok(json_bytes(stale));
+                }
             }
             current
         };
@@ -392,6 +400,7 @@ fn router_and_state(config: Config) -> Result<(Router, Arc<AppState>), StoreErro
         .route("/api/documents/{id}", get(one_document))
         .route("/api/decisions", get(list_decisions))
         .route("/api/analyses", get(list_analyses))
+        .route("/api/alerts", get(list_alerts))
         .route("/api/analyses/{n}/events", get(archived_events))
         .route("/api/analyses/{n}/events/{id}", get(archived_event))
         .route("/api/openapi.json", get(|| async { Json(openapi()) }))
@@ -615,6 +624,20 @@ async fn archived_events(State(st): State<Arc<AppState>>, Path(n): Path<i64>, Ra
 async fn archived_event(State(st): State<Arc<AppState>>, Path((n, id)): Path<(i64, String)>) -> ApiResult {
     params::check_id(&id)?;
     st.read_archived(n, move |s| s.event(&id)).await
+}
+
+/// `GET /api/alerts[?limit=N]`: the alert rules `sitrep watch` runs, the latest alerts
+/// fired (default 50), how the watched sources stand, and a version of the data.
+async fn list_alerts(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> ApiResult {
+    let pairs = params::pairs(q.as_deref(), &["limit"])?;
+    let limit = match pairs.iter().find(|(k, _)| k == "limit") {
+        None => 50,
+        Some((_, v)) => match v.parse::<usize>() {
+            Ok(n) if (1..=1000).contains(&n) => n,
+            _ => return Err(ApiError::bad(format!("limit {v:?}: a whole number from 1 to 1000"))),
+        },
+    };
+    st.read(move |s| s.alerts(limit)).await
 }
 
 /// `GET /api/analyses`: the archived analyses and what each re-analysis changed.

@@ -637,3 +637,51 @@ async fn events_and_stats_default_to_current() {
     let (_, st_all, _) = call(&a, "GET", "/api/stats?by=type&status=any", None, "").await;
     assert!(total(&st) + 6000.0 <= total(&st_all), "{st} {st_all}");
 }
+
+/// Another process writing the database (`sitrep watch`) is seen by a reader coming back
+/// after a while: an old cache entry is recomputed, not served stale. `/api/alerts`
+/// lists the rules and alerts, with a version that changes when the data do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_writer_is_seen_and_alerts_are_listed() {
+    let a = app(None);
+    let db = a._dir.path().join("s.db");
+    let (_, v0, _) = call(&a, "GET", "/api/alerts", None, "").await;
+    assert_eq!((v0["total"].as_i64(), v0["rules"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    let (_, e0, _) = call(&a, "GET", "/api/events", None, "").await;
+    assert_eq!(e0["total"], 0);
+    {
+        let mut s = Store::open(&db).unwrap();
+        let mut d =
+            Document { id: "fr".into(), text: FR.into(), published: Some("2022-09-13".into()), ..Document::default() };
+        let (hash, record) = analyze()(&mut d);
+        let new = NewDocument { doc: &d, origin: "fr", content_hash: &hash, record: &record, analysed_by: "t" };
+        s.put(&[new]).unwrap();
+        s.fuse(&sitrep_store::FuseParams::default()).unwrap();
+        s.set_alert_rules(&[("deadly".into(), json!({"min_fatalities": 5}))], 1).unwrap();
+        let id = s.events(&sitrep_core::EventQuery { limit: 1, ..Default::default() }).unwrap()["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let new = sitrep_store::NewAlert {
+            rule: "deadly",
+            event: &id,
+            kind: "new",
+            signature: "{}",
+            message: "49 killed",
+            payload: "{}",
+        };
+        let aid = s.record_alert(&new, 2).unwrap();
+        s.mark_alert(aid, 3, None).unwrap();
+    }
+    tokio::time::sleep(CACHE_STALE_MAX + Duration::from_millis(100)).await;
+    let (_, e1, _) = call(&a, "GET", "/api/events", None, "").await;
+    assert!(e1["total"].as_i64().unwrap() > 0, "the other writer's events are served");
+    let (_, v1, _) = call(&a, "GET", "/api/alerts?limit=5", None, "").await;
+    assert_eq!(v1["total"], 1);
+    assert_eq!(v1["rules"][0]["name"], "deadly");
+    assert_eq!(v1["alerts"][0]["message"], "49 killed");
+    assert!(v1["alerts"][0]["headline"].is_string());
+    assert_ne!(v1["version"], v0["version"]);
+    check_error(&call(&a, "GET", "/api/alerts?limit=0", None, "").await, 400, "limit");
+    check_error(&call(&a, "GET", "/api/alerts?rule=x", None, "").await, 400, "rule");
+}

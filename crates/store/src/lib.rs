@@ -25,6 +25,10 @@
 //!   returns are JSON values in the API's shape, so a PostgreSQL backend can implement the
 //!   same methods without touching extraction or the server.
 //!
+//! - **Watch state** (`watch.rs`): for `sitrep watch`, each source's validators and
+//!   back-off, the item URLs seen, alert rules and fired alerts. A poll's documents, items
+//!   and source state commit in one transaction.
+//!
 //! Schema: `schema.rs` (versioned with `PRAGMA user_version`, migrated on open). WAL mode,
 //! foreign keys on, a 5 s busy timeout.
 
@@ -35,6 +39,7 @@ mod put;
 mod query;
 mod reanalysis;
 mod schema;
+mod watch;
 
 use std::path::Path;
 
@@ -46,6 +51,7 @@ pub use decisions::{Anchor, Reattached};
 pub use query::Format;
 pub use reanalysis::{Reanalysed, Run, Stored};
 pub use sitrep_fuse::Params as FuseParams;
+pub use watch::{NewAlert, SeenItem, SourceState};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -398,6 +404,12 @@ impl Store {
             let tx = self.conn.transaction()?;
             let report = fusion::refuse(&tx, params)?;
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '0')", [])?;
+            // A counter of fusions, so that readers (the dashboard) see that events changed.
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES ('fusions', '1')
+                 ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+                [],
+            )?;
             tx.commit()?;
             Ok(report)
         })

@@ -283,6 +283,7 @@ pub fn event(conn: &Connection, id: &str) -> Result<Value> {
                 "actors": record.get("actors"),
                 "recipients": record.get("recipients"),
                 "location": record.get("location"),
+                "confidence": record.get("confidence"),
                 "score": r.get::<_, f64>(2)?,
                 "reasons": reasons,
             }))

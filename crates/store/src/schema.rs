@@ -174,4 +174,50 @@ CREATE TABLE mentions_archive AS SELECT 0 AS analysis, * FROM mentions WHERE 0;
 CREATE INDEX mentions_archive_id ON mentions_archive(analysis, id);
 CREATE INDEX mentions_archive_doc ON mentions_archive(analysis, doc);
 "#,
+    // v4: `sitrep watch`. What each followed source answered last (validators, when it
+    // is due again, failures in a row for the back-off), every item URL seen (so that an
+    // item is fetched once), the alert rules in force and the alerts fired. An alert is
+    // written before it is sent (`delivered` NULL) and marked once sent, so that a crash
+    // between the two resends it rather than losing it. A `baseline` row records an event
+    // a new rule found already there (not sent, unless the rule asks for a backfill).
+    r#"
+CREATE TABLE watch_sources (
+    url TEXT PRIMARY KEY,
+    name TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    last_polled INTEGER,
+    next_due INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_status INTEGER,
+    last_error TEXT,
+    polls INTEGER NOT NULL DEFAULT 0,
+    items INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE watch_items (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    seen INTEGER NOT NULL,
+    outcome TEXT NOT NULL
+);
+CREATE TABLE alert_rules (
+    name TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    updated INTEGER NOT NULL
+);
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    event TEXT NOT NULL,
+    fired_at INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('new', 'revised', 'baseline')),
+    signature TEXT NOT NULL,
+    message TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    delivered INTEGER,
+    delivery_error TEXT
+);
+CREATE INDEX alerts_rule_event ON alerts(rule, event, id);
+"#,
 ];
