@@ -8,7 +8,7 @@
  *
  * SECURITY: see dom.js. Data from the API only ever reaches the DOM as text.
  */
-import { $, arr, el, str, num, onActivate, api } from './dom.js';
+import { $, arr, el, str, num, plural, onActivate, api } from './dom.js';
 
 const LIVE_MS = 5000;
 const IDLE_MS = 30000;
@@ -62,7 +62,9 @@ function render(data, openEvent) {
       el('span', { class: `alert-kind kind-${a.kind === 'revised' ? 'revised' : 'new'}`, text: a.kind === 'revised' ? 'revised' : 'new' }),
       el('span', { class: 'alert-rule-name', text: a.rule }),
       el('span', { class: 'alert-message', text: a.message, title: str(a.headline) }),
-      a.delivered === null ? el('span', { class: 'alert-undelivered', text: 'not sent', title: str(a.delivery_error) }) : null);
+      a.delivered === null
+        ? el('span', { class: 'alert-undelivered', text: 'not sent', title: `${plural(num(a.attempts) || 0, 'attempt')}: ${str(a.delivery_error)}` })
+        : null);
     onActivate(li, () => openEvent(str(a.event)));
     return li;
   }));

@@ -57,6 +57,19 @@ fn write_sources(dir: &Path, server: &TestServer, extra: &str) -> std::path::Pat
     p
 }
 
+/// `sitrep watch --once` with these flags, the sources file and database after them.
+fn watch_once(flags: &[&str], sources: &Path, db: &Path) -> std::process::Output {
+    Command::new(BIN)
+        .args(["watch", "--once"])
+        .args(flags)
+        .arg("--sources")
+        .arg(sources)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap()
+}
+
 fn documents(db: &Path) -> i64 {
     let Ok(c) = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else { return 0 };
     c.query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap_or(0)
@@ -82,9 +95,7 @@ fn once_stores_fuses_and_alerts_on_stdout_then_fires_nothing_again() {
     let db = dir.path().join("w.db");
     let sources =
         write_sources(dir.path(), &server, "[[alert]]\nname = \"deadly\"\nmin_fatalities = 5\nstdout = true\n");
-    let run = || {
-        Command::new(BIN).args(["watch", "--once", "--sources"]).arg(&sources).arg("--db").arg(&db).output().unwrap()
-    };
+    let run = || watch_once(&[], &sources, &db);
     let out = run();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -166,13 +177,7 @@ fn kill_9_in_the_middle_of_a_poll_then_a_restart_stores_every_article_once() {
     child.wait().unwrap();
     let before = documents(&db);
     assert!(before < 40, "killed in the middle ({before})");
-    let out = Command::new(BIN)
-        .args(["watch", "--once", "-q", "--sources"])
-        .arg(&sources)
-        .arg("--db")
-        .arg(&db)
-        .output()
-        .unwrap();
+    let out = watch_once(&["-q"], &sources, &db);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(documents(&db), 40);
     let c = rusqlite::Connection::open(&db).unwrap();
@@ -227,17 +232,11 @@ fn the_dashboard_shows_alerts_and_refreshes_itself_while_watch_runs() {
         &server,
         "[[alert]]\nname = \"deadly\"\nmin_fatalities = 5\ncommand = \"cat > /dev/null\"\n",
     );
-    let watch_once = || {
-        let out = Command::new(BIN)
-            .args(["watch", "--once", "-q", "--sources"])
-            .arg(&sources)
-            .arg("--db")
-            .arg(&db)
-            .output()
-            .unwrap();
+    let once = || {
+        let out = watch_once(&["-q"], &sources, &db);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     };
-    watch_once();
+    once();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let addr = format!("127.0.0.1:{port}");
     let mut serve =
@@ -264,7 +263,7 @@ fn the_dashboard_shows_alerts_and_refreshes_itself_while_watch_runs() {
     }
     // While the page is open: a revised toll and a new article arrive.
     version.store(2, Ordering::SeqCst);
-    watch_once();
+    once();
     for line in lines {
         log.push_str(&line.unwrap());
         log.push('\n');

@@ -51,7 +51,7 @@ pub use decisions::{Anchor, Reattached};
 pub use query::Format;
 pub use reanalysis::{Reanalysed, Run, Stored};
 pub use sitrep_fuse::Params as FuseParams;
-pub use watch::{NewAlert, SeenItem, SourceState};
+pub use watch::{ALERT_ATTEMPTS, NewAlert, SeenItem, SourceState};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -354,13 +354,7 @@ impl Store {
 
     fn put_now(&mut self, docs: &[NewDocument<'_>]) -> Result<Vec<Put>> {
         let tx = self.conn.transaction()?;
-        let mut out = Vec::with_capacity(docs.len());
-        for d in docs {
-            out.push(put::put_one(&tx, d)?);
-        }
-        if out.contains(&Put::Added) {
-            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '1')", [])?;
-        }
+        let out = put::put_all(&tx, docs)?;
         tx.commit()?;
         Ok(out)
     }

@@ -37,6 +37,19 @@ pub(crate) struct RecordView {
     pub contradictions: Vec<Value>,
 }
 
+/// Puts documents inside the caller's transaction; marks fusion as due when anything
+/// was added.
+pub(crate) fn put_all(tx: &rusqlite::Transaction<'_>, docs: &[NewDocument<'_>]) -> Result<Vec<Put>> {
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        out.push(put_one(tx, d)?);
+    }
+    if out.contains(&Put::Added) {
+        tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '1')", [])?;
+    }
+    Ok(out)
+}
+
 pub(crate) fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Result<Put> {
     let doc = d.doc;
     let mut st = tx.prepare_cached(

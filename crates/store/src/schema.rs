@@ -216,7 +216,8 @@ CREATE TABLE alerts (
     message TEXT NOT NULL,
     payload TEXT NOT NULL,
     delivered INTEGER,
-    delivery_error TEXT
+    delivery_error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX alerts_rule_event ON alerts(rule, event, id);
 "#,

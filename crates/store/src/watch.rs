@@ -67,6 +67,9 @@ fn source_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SourceState> {
     })
 }
 
+/// Attempts to send an alert before it is left unsent (shown as such, with its error).
+pub const ALERT_ATTEMPTS: i64 = 10;
+
 const SOURCE_COLUMNS: &str =
     "url, name, etag, last_modified, body_hash, last_polled, next_due, failures, last_status, last_error, polls, items";
 
@@ -107,13 +110,7 @@ impl Store {
     ) -> Result<Vec<Put>> {
         timed(|| {
             let tx = self.conn.transaction()?;
-            let mut out = Vec::with_capacity(docs.len());
-            for d in docs {
-                out.push(put::put_one(&tx, d)?);
-            }
-            if out.contains(&Put::Added) {
-                tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '1')", [])?;
-            }
+            let out = put::put_all(&tx, docs)?;
             for i in items {
                 tx.prepare_cached(
                     "INSERT OR REPLACE INTO watch_items(url, source, seen, outcome) VALUES (?1, ?2, ?3, ?4)",
@@ -191,23 +188,28 @@ impl Store {
         })
     }
 
-    /// Marks an alert sent (`error` None) or its sending failed (kept for a retry).
+    /// Marks an attempt to send an alert: sent (`error` None), or failed (kept for a
+    /// retry, up to [`ALERT_ATTEMPTS`] attempts in all).
     pub fn mark_alert(&mut self, id: i64, now: i64, error: Option<&str>) -> Result<()> {
         timed(|| {
             self.conn.execute(
-                "UPDATE alerts SET delivered = CASE WHEN ?3 IS NULL THEN ?2 ELSE NULL END, delivery_error = ?3 WHERE id = ?1",
+                "UPDATE alerts SET delivered = CASE WHEN ?3 IS NULL THEN ?2 ELSE NULL END, delivery_error = ?3,
+                    attempts = attempts + 1 WHERE id = ?1",
                 params![id, now, error],
             )?;
             Ok(())
         })
     }
 
-    /// Alerts recorded but not sent (a crash or a failed sink): `(id, rule, payload)`.
+    /// Alerts recorded but not sent (a crash, or a sink that failed fewer than
+    /// [`ALERT_ATTEMPTS`] times): `(id, rule, payload)`.
     pub fn undelivered_alerts(&self) -> Result<Vec<(i64, String, String)>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, rule, payload FROM alerts WHERE delivered IS NULL AND kind != 'baseline' ORDER BY id",
+            "SELECT id, rule, payload FROM alerts WHERE delivered IS NULL AND kind != 'baseline' AND attempts < ?1 ORDER BY id",
         )?;
-        Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?)
+        Ok(st
+            .query_map([ALERT_ATTEMPTS], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?)
     }
 
     /// The rules in force, the latest alerts (newest first), how the watched sources
@@ -221,7 +223,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut st = self.conn.prepare_cached(
-            "SELECT a.id, a.rule, a.event, a.fired_at, a.kind, a.message, a.delivered, a.delivery_error, e.headline
+            "SELECT a.id, a.rule, a.event, a.fired_at, a.kind, a.message, a.delivered, a.delivery_error, e.headline, a.attempts
              FROM alerts a LEFT JOIN events e ON e.id = a.event WHERE a.kind != 'baseline' ORDER BY a.id DESC LIMIT ?1",
         )?;
         let fired = st
@@ -230,7 +232,7 @@ impl Store {
                     "id": r.get::<_, i64>(0)?, "rule": r.get::<_, String>(1)?, "event": r.get::<_, String>(2)?,
                     "fired_at": r.get::<_, i64>(3)?, "kind": r.get::<_, String>(4)?, "message": r.get::<_, String>(5)?,
                     "delivered": r.get::<_, Option<i64>>(6)?, "delivery_error": r.get::<_, Option<String>>(7)?,
-                    "headline": r.get::<_, Option<String>>(8)?,
+                    "headline": r.get::<_, Option<String>>(8)?, "attempts": r.get::<_, i64>(9)?,
                 }))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -44,6 +44,16 @@ impl Collect {
     }
 }
 
+/// A watcher over the database at `db` with the test's analysis.
+fn watcher<'a>(
+    config: Config,
+    db: &std::path::Path,
+    clock: &'a dyn sitrep_watch::Clock,
+    report: &'a Collect,
+) -> Watcher<'a> {
+    Watcher::new(config, Store::open(db).unwrap(), clock, report, &analyse, "test".into()).unwrap()
+}
+
 fn page(title: &str, text: &str) -> String {
     let paras: String = text.split("\n\n").map(|p| format!("<p>{p}</p>")).collect();
     format!(
@@ -71,7 +81,7 @@ const STRIKE: &str = "Dockworkers in the port of Mombasa went on strike on Monda
 
 fn sources(server: &TestServer, extra: &str) -> Config {
     let text = format!(
-        "[settings]\nhost_delay = \"0s\"\nfuse_every = \"0s\"\ntimeout = \"2s\"\nmax_body = \"1MiB\"\n{extra}\n[[source]]\nurl = \"{}\"\nname = \"Test wire\"\ninterval = \"10m\"\n",
+        "[settings]\nhost_delay = \"0s\"\nfuse_every = \"0s\"\ntimeout = \"2s\"\nmax_body = \"1MiB\"\n{extra}\n[[source]]\nurl = \"{}\"\nname = \"Test wire\"\ninterval = \"10m\"\nscale = \"national\"\n",
         server.url("/feed.xml")
     );
     Config::parse(&text).unwrap()
@@ -121,8 +131,7 @@ fn new_articles_are_stored_once_and_unchanged_feeds_cost_one_request() {
     let clock = SimClock::new(START);
     let report = Collect::default();
     let stop = AtomicBool::new(false);
-    let mut w = Watcher::new(sources(&server, ""), Store::open(&db).unwrap(), &clock, &report, &analyse, "test".into())
-        .unwrap();
+    let mut w = watcher(sources(&server, ""), &db, &clock, &report);
     assert_eq!(w.round(&stop).unwrap(), 1);
     assert_eq!((w.stats.stored, w.stats.duplicates), (2, 0));
     assert_eq!((server.hits("/a"), server.hits("/b")), (1, 1));
@@ -169,15 +178,7 @@ fn a_server_without_validators_is_recognised_by_its_body() {
     let clock = SimClock::new(START);
     let report = Collect::default();
     let stop = AtomicBool::new(false);
-    let mut w = Watcher::new(
-        sources(&server, ""),
-        Store::open(&dir.path().join("w.db")).unwrap(),
-        &clock,
-        &report,
-        &analyse,
-        "test".into(),
-    )
-    .unwrap();
+    let mut w = watcher(sources(&server, ""), &dir.path().join("w.db"), &clock, &report);
     for _ in 0..3 {
         w.round(&stop).unwrap();
         clock.advance(11 * 60_000);
@@ -233,15 +234,7 @@ fn failures_back_off_and_retry_after_is_honoured() {
     let dir = tempfile::tempdir().unwrap();
     let report = Collect::default();
     let stop = AtomicBool::new(false);
-    let mut w = Watcher::new(
-        Config::parse(&text).unwrap(),
-        Store::open(&dir.path().join("w.db")).unwrap(),
-        &*clock,
-        &report,
-        &analyse,
-        "test".into(),
-    )
-    .unwrap();
+    let mut w = watcher(Config::parse(&text).unwrap(), &dir.path().join("w.db"), &*clock, &report);
     w.run(&stop, Some(START + 5 * 3_600_000)).unwrap();
     let f = feed.lock().unwrap().clone();
     assert_eq!(gaps(&f)[..4], [1200, 2400, 4800, 600], "{f:?}");
@@ -282,15 +275,7 @@ fn bad_answers_are_logged_and_polling_goes_on() {
     let clock = SimClock::new(START);
     let report = Collect::default();
     let stop = AtomicBool::new(false);
-    let mut w = Watcher::new(
-        Config::parse(&text).unwrap(),
-        Store::open(&dir.path().join("w.db")).unwrap(),
-        &clock,
-        &report,
-        &analyse,
-        "test".into(),
-    )
-    .unwrap();
+    let mut w = watcher(Config::parse(&text).unwrap(), &dir.path().join("w.db"), &clock, &report);
     assert_eq!(w.round(&stop).unwrap(), 7);
     assert_eq!(w.stats.stored, 3, "the good feed, the redirected one, and the feed text of the failed page");
     let failed: Vec<String> =
@@ -334,15 +319,7 @@ fn robots_txt_is_obeyed() {
     let clock = SimClock::new(START);
     let report = Collect::default();
     let stop = AtomicBool::new(false);
-    let mut w = Watcher::new(
-        sources(&server, ""),
-        Store::open(&dir.path().join("w.db")).unwrap(),
-        &clock,
-        &report,
-        &analyse,
-        "test".into(),
-    )
-    .unwrap();
+    let mut w = watcher(sources(&server, ""), &dir.path().join("w.db"), &clock, &report);
     w.round(&stop).unwrap();
     clock.advance(11 * 60_000);
     w.round(&stop).unwrap();
@@ -353,7 +330,7 @@ fn robots_txt_is_obeyed() {
 
 fn alert_rules(server: &TestServer) -> String {
     format!(
-        "[[alert]]\nname = \"deadly\"\nmin_fatalities = 5\nwebhook = \"{}\"\nstdout = true\n[[alert]]\nname = \"senegal\"\ncountry = \"SEN\"\ntype = \"PROTEST\"\nstdout = true\n",
+        "[[alert]]\nname = \"deadly\"\nmin_fatalities = 5\nwebhook = \"{}\"\nstdout = true\n[[alert]]\nname = \"senegal\"\ncountry = \"SEN\"\ntype = \"PROTEST\"\nstdout = true\n[[alert]]\nname = \"sure\"\nmin_fatalities = 5\nmin_confidence = 0.99\nstdout = true\n",
         server.url("/hook")
     )
 }
@@ -387,8 +364,7 @@ fn alerts_fire_once_per_event_and_again_on_a_revised_toll() {
     let report = Collect::default();
     let stop = AtomicBool::new(false);
     let config = sources(&server, &alert_rules(&server));
-    let mut w =
-        Watcher::new(config.clone(), Store::open(&db).unwrap(), &clock, &report, &analyse, "test".into()).unwrap();
+    let mut w = watcher(config.clone(), &db, &clock, &report);
     w.round(&stop).unwrap();
     {
         let got = hooks.lock().unwrap();
@@ -398,6 +374,7 @@ fn alerts_fire_once_per_event_and_again_on_a_revised_toll() {
         assert_eq!(got[0]["event"]["fatalities"]["best"], 12);
         assert!(got[0]["message"].as_str().unwrap().contains("12 killed per Malian army"), "{}", got[0]["message"]);
         assert!(got[0]["documents"][0]["url"].as_str().unwrap().ends_with("/a"));
+        assert_eq!(got[0]["documents"][0]["scale"], "national");
     }
     // Nothing new: nothing fires.
     clock.advance(11 * 60_000);
@@ -405,8 +382,7 @@ fn alerts_fire_once_per_event_and_again_on_a_revised_toll() {
     assert_eq!(hooks.lock().unwrap().len(), 1);
     // A restart fires nothing again either.
     drop(w);
-    let mut w =
-        Watcher::new(config.clone(), Store::open(&db).unwrap(), &clock, &report, &analyse, "test".into()).unwrap();
+    let mut w = watcher(config.clone(), &db, &clock, &report);
     clock.advance(11 * 60_000);
     w.round(&stop).unwrap();
     assert_eq!(hooks.lock().unwrap().len(), 1);
@@ -419,10 +395,12 @@ fn alerts_fire_once_per_event_and_again_on_a_revised_toll() {
     assert_eq!(got[1]["kind"], "revised");
     assert_eq!(got[1]["event_id"], got[0]["event_id"]);
     assert_eq!(got[1]["message"], "toll revised 12 → 19 per Malian army");
-    assert_eq!(report.alerts.lock().unwrap().len(), 2, "the stdout sink too");
+    // The stdout sink too; the rule asking for a confidence of 0.99 never fired (the
+    // reports' events have 0.7).
+    assert_eq!(report.alerts.lock().unwrap().len(), 2);
     let listed = w.store().alerts(10).unwrap();
     assert_eq!(listed["total"], 2);
-    assert_eq!(listed["rules"].as_array().unwrap().len(), 2);
+    assert_eq!(listed["rules"].as_array().unwrap().len(), 3);
     assert!(listed["alerts"].as_array().unwrap().iter().all(|a| a["delivered"].is_i64()));
 }
 
@@ -433,28 +411,36 @@ fn an_alert_whose_webhook_fails_is_sent_again_later() {
         .route("/feed.xml", |_| Reply::ok("application/rss+xml", rss(&[("Gao attack", "/a", "Gunmen attacked Gao.")])));
     serve_pages(&server, &[("/a", "Gao attack", GAO_12)]);
     server.route("/hook", |req| if req.n == 1 { Reply::status(503) } else { Reply::status(200) });
+    // A receiver that never takes one: ten attempts, then the alert stays unsent.
+    server.route("/dead", |_| Reply::status(500));
     let dir = tempfile::tempdir().unwrap();
     let clock = SimClock::new(START);
     let report = Collect::default();
     let stop = AtomicBool::new(false);
-    let rule = format!("[[alert]]\nname = \"deadly\"\nmin_fatalities = 5\nwebhook = \"{}\"\n", server.url("/hook"));
-    let mut w = Watcher::new(
-        sources(&server, &rule),
-        Store::open(&dir.path().join("w.db")).unwrap(),
-        &clock,
-        &report,
-        &analyse,
-        "test".into(),
-    )
-    .unwrap();
+    let rule = format!(
+        "[[alert]]\nname = \"deadly\"\nmin_fatalities = 5\nwebhook = \"{}\"\n[[alert]]\nname = \"dead\"\nmin_fatalities = 5\nwebhook = \"{}\"\n",
+        server.url("/hook"),
+        server.url("/dead")
+    );
+    let mut w = watcher(sources(&server, &rule), &dir.path().join("w.db"), &clock, &report);
     w.round(&stop).unwrap();
-    assert_eq!(w.store().undelivered_alerts().unwrap().len(), 1);
-    assert_eq!(report.logged("alert-failed").len(), 1);
+    assert_eq!(w.store().undelivered_alerts().unwrap().len(), 2);
+    assert_eq!(report.logged("alert-failed").len(), 2);
     clock.advance(60_000);
     w.round(&stop).unwrap();
     assert_eq!(server.hits("/hook"), 2);
+    assert_eq!(w.store().undelivered_alerts().unwrap().len(), 1);
+    assert_eq!(w.stats.alerts, 2, "two alerts, one sent twice");
+    for _ in 0..15 {
+        clock.advance(60_000);
+        w.round(&stop).unwrap();
+    }
+    assert_eq!(server.hits("/dead"), sitrep_store::ALERT_ATTEMPTS as usize);
     assert!(w.store().undelivered_alerts().unwrap().is_empty());
-    assert_eq!(w.stats.alerts, 1, "one alert, sent twice");
+    let listed = w.store().alerts(10).unwrap();
+    let dead = listed["alerts"].as_array().unwrap().iter().find(|a| a["rule"] == "dead").unwrap().clone();
+    assert_eq!((dead["delivered"].is_null(), dead["attempts"].as_i64()), (true, Some(10)));
+    assert!(dead["delivery_error"].as_str().unwrap().contains("500"));
 }
 
 #[test]
@@ -492,15 +478,7 @@ fn a_sitemap_index_is_followed_and_one_host_gets_one_request_per_delay() {
     let dir = tempfile::tempdir().unwrap();
     let report = Collect::default();
     let stop = AtomicBool::new(false);
-    let mut w = Watcher::new(
-        Config::parse(&text).unwrap(),
-        Store::open(&dir.path().join("w.db")).unwrap(),
-        &*clock,
-        &report,
-        &analyse,
-        "test".into(),
-    )
-    .unwrap();
+    let mut w = watcher(Config::parse(&text).unwrap(), &dir.path().join("w.db"), &*clock, &report);
     w.round(&stop).unwrap();
     let (tb, tc) = (b.lock().unwrap()[0], c.lock().unwrap()[0]);
     assert!(tc - tb >= 3000, "one request per 3 s to the host: {tb} {tc}");
@@ -536,15 +514,12 @@ fn a_new_rule_alerts_on_what_changes_from_now_on_unless_it_asks_for_a_backfill()
     let report = Collect::default();
     let stop = AtomicBool::new(false);
     // A first watcher without rules stores the attack.
-    let mut w = Watcher::new(sources(&server, ""), Store::open(&db).unwrap(), &clock, &report, &analyse, "test".into())
-        .unwrap();
+    let mut w = watcher(sources(&server, ""), &db, &clock, &report);
     w.round(&stop).unwrap();
     drop(w);
     // Two rules arrive: one takes the event as known, one asks for a backfill.
     let rules = "[[alert]]\nname = \"quiet\"\nmin_fatalities = 5\nstdout = true\n[[alert]]\nname = \"backfill\"\nmin_fatalities = 5\nstdout = true\nbackfill = true\n";
-    let mut w =
-        Watcher::new(sources(&server, rules), Store::open(&db).unwrap(), &clock, &report, &analyse, "test".into())
-            .unwrap();
+    let mut w = watcher(sources(&server, rules), &db, &clock, &report);
     clock.advance(11 * 60_000);
     w.round(&stop).unwrap();
     let kinds = |report: &Collect| -> Vec<(String, String)> {

@@ -52,7 +52,9 @@ impl Watcher<'_> {
                     },
                 };
                 let now = self.clock.now();
-                let body = alerts::payload(&rule, kind, &message, &ev, now).to_string();
+                let mut body = alerts::payload(&rule, kind, &message, &ev, now);
+                self.add_scales(&mut body);
+                let body = body.to_string();
                 let sig = sig.to_string();
                 let a =
                     NewAlert { rule: &rule.name, event: &id, kind, signature: &sig, message: &message, payload: &body };
@@ -62,6 +64,19 @@ impl Watcher<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Gives each reporting document of a payload the scale its source has in the
+    /// sources file (`international`, `national`, `local`...), where it has one.
+    fn add_scales(&self, payload: &mut Value) {
+        for d in payload["documents"].as_array_mut().into_iter().flatten() {
+            let name = d["source"].as_str().map(str::to_string);
+            let scale =
+                self.config.sources.iter().find(|s| s.name.is_some() && s.name == name).and_then(|s| s.scale.clone());
+            if let (Some(o), Some(sc)) = (d.as_object_mut(), scale) {
+                o.insert("scale".into(), Value::String(sc));
+            }
+        }
     }
 
     /// Sends an alert to its rule's sinks and records the outcome.
