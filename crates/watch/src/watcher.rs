@@ -65,10 +65,18 @@ pub struct Watcher<'a> {
     hosts: HashMap<String, i64>,
     robots: HashMap<String, (Robots, i64)>,
     last_fuse: i64,
+    /// Time between fusions: `fuse_every`, or ten times the last fusion's duration if
+    /// longer (fusion recomputes every event, so it takes longer as the store grows;
+    /// this keeps it under a tenth of the watcher's time).
+    fuse_gap: i64,
     last_forget: i64,
     /// Run the rules after the next round even without a fusion (a new backfill rule).
     alerts_due: bool,
     pub stats: Stats,
+}
+
+fn config_fuse_every(c: &Config) -> i64 {
+    c.settings.fuse_every.as_millis().min(i64::MAX as u128) as i64
 }
 
 fn origin(url: &str) -> String {
@@ -99,6 +107,7 @@ impl<'a> Watcher<'a> {
         let known = store.alert_rule_names()?;
         let rules: Vec<(String, Value)> = config.alerts.iter().map(|a| (a.name.clone(), a.to_json())).collect();
         let states = store.watch_sources()?.into_iter().map(|s| (s.url.clone(), s)).collect();
+        let fuse_gap = config_fuse_every(&config);
         let mut w = Watcher {
             fetcher: Fetcher::new(&config.settings),
             config,
@@ -111,6 +120,7 @@ impl<'a> Watcher<'a> {
             hosts: HashMap::new(),
             robots: HashMap::new(),
             last_fuse: i64::MIN / 2,
+            fuse_gap,
             last_forget: i64::MIN / 2,
             alerts_due: false,
             stats: Stats::default(),
@@ -140,7 +150,7 @@ impl<'a> Watcher<'a> {
         let due = self.config.sources.iter().map(|s| self.states.get(&s.url).map_or(0, |st| st.next_due)).min();
         let mut next = due.unwrap_or(i64::MAX);
         if self.store.fusion_due().unwrap_or(false) {
-            next = next.min(self.last_fuse + self.config.settings.fuse_every.as_millis() as i64);
+            next = next.min(self.last_fuse + self.fuse_gap);
         }
         next
     }
@@ -209,11 +219,12 @@ impl<'a> Watcher<'a> {
     fn after_polls(&mut self, force: bool) -> Result<(), Error> {
         self.retry_alerts()?;
         let now = self.clock.now();
-        let every = self.config.settings.fuse_every.as_millis() as i64;
-        if self.store.fusion_due()? && (force || now - self.last_fuse >= every) {
+        if self.store.fusion_due()? && (force || now - self.last_fuse >= self.fuse_gap) {
             let t = std::time::Instant::now();
             let r = self.store.fuse(&FuseParams::default())?;
-            self.stats.fuse_ms += t.elapsed().as_millis() as u64;
+            let took = t.elapsed().as_millis() as u64;
+            self.stats.fuse_ms += took;
+            self.fuse_gap = config_fuse_every(&self.config).max(took.saturating_mul(10).min(i64::MAX as u64) as i64);
             self.stats.fusions += 1;
             self.last_fuse = now;
             self.report.log("fused", json!({"mentions": r.mentions, "events": r.events}));
