@@ -39,6 +39,8 @@ pub struct Settings {
     pub robots: bool,
     /// New items fetched per poll of one source at most (the rest wait for the next poll).
     pub max_items_per_poll: usize,
+    /// Threads polling at once; one host's sources are always polled by one of them.
+    pub workers: usize,
 }
 
 impl Default for Settings {
@@ -54,6 +56,7 @@ impl Default for Settings {
             forget_after: Duration::from_secs(30 * 86400),
             robots: true,
             max_items_per_poll: 200,
+            workers: 8,
         }
     }
 }
@@ -139,6 +142,7 @@ struct RawSettings {
     forget_after: Option<String>,
     robots: Option<bool>,
     max_items_per_poll: Option<usize>,
+    workers: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -245,6 +249,7 @@ impl Config {
             forget_after: duration("forget_after", r.forget_after.as_ref(), d.forget_after)?,
             robots: r.robots.unwrap_or(true),
             max_items_per_poll: r.max_items_per_poll.unwrap_or(d.max_items_per_poll).max(1),
+            workers: r.workers.unwrap_or(d.workers).clamp(1, 256),
         };
         if settings.timeout.is_zero() {
             return Err(Error::Config("timeout must be more than 0".into()));

@@ -540,3 +540,38 @@ fn a_new_rule_alerts_on_what_changes_from_now_on_unless_it_asks_for_a_backfill()
     assert_eq!(fired, want, "{fired:?}");
     assert_eq!(w.store().alerts(10).unwrap()["total"], 3, "baselines are not listed");
 }
+
+#[test]
+fn hosts_are_polled_in_parallel_so_a_slow_one_does_not_hold_up_the_others() {
+    let server = TestServer::start();
+    let slow = |body: String| move |_: &server::Request| Reply {
+        delay: std::time::Duration::from_millis(1500),
+        ..Reply::ok("application/rss+xml", body.clone())
+    };
+    server.route("/one.xml", slow(rss(&[("Dakar march", "/b", "Students marched.")])));
+    server.route("/two.xml", slow(rss(&[("Mombasa strike", "/c", "Dockworkers struck.")])));
+    serve_pages(&server, &[("/b", "Dakar march", PROTEST), ("/c", "Mombasa strike", STRIKE)]);
+    // Two hosts: 127.0.0.1 and localhost.
+    let text = format!(
+        "[settings]\nhost_delay = \"0s\"\nfuse_every = \"0s\"\nrobots = false\ntimeout = \"5s\"\n[[source]]\nurl = \"{}\"\n[[source]]\nurl = \"{}\"\n",
+        server.url("/one.xml"),
+        server.url("/two.xml").replace("127.0.0.1", "localhost")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let clock = SimClock::new(START);
+    let report = Collect::default();
+    let stop = AtomicBool::new(false);
+    let mut w = watcher(Config::parse(&text).unwrap(), &dir.path().join("w.db"), &clock, &report);
+    let t = std::time::Instant::now();
+    assert_eq!(w.round(&stop).unwrap(), 2);
+    let took = t.elapsed();
+    assert_eq!(w.stats.stored, 2);
+    assert!(took < std::time::Duration::from_millis(2700), "two 1.5 s answers took {took:?}: not in parallel");
+    // With one worker they are polled one after the other.
+    let one = text.replace("[settings]\n", "[settings]\nworkers = 1\n");
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut w = watcher(Config::parse(&one).unwrap(), &dir2.path().join("w.db"), &clock, &report);
+    let t = std::time::Instant::now();
+    w.round(&stop).unwrap();
+    assert!(t.elapsed() >= std::time::Duration::from_millis(3000));
+}

@@ -16,7 +16,7 @@ impl Watcher<'_> {
             ids.extend(e["id"].as_str().map(String::from));
             Ok(())
         })?;
-        let now = self.clock.now();
+        let now = self.shared.clock.now();
         for id in &ids {
             let sig = alerts::signature(&self.store.event(id)?).to_string();
             let a =
@@ -25,14 +25,14 @@ impl Watcher<'_> {
             self.store.mark_alert(aid, now, None)?;
         }
         if !ids.is_empty() {
-            self.report.log("baseline", json!({"rule": rule.name, "events": ids.len()}));
+            self.shared.report.log("baseline", json!({"rule": rule.name, "events": ids.len()}));
         }
         Ok(())
     }
 
     /// Runs every rule over the fused events; records and sends what is new or revised.
     pub(super) fn fire_alerts(&mut self) -> Result<(), Error> {
-        for rule in self.config.alerts.clone() {
+        for rule in self.shared.config.alerts.clone() {
             let mut ids = Vec::new();
             self.store.each_event(&alerts::query(&rule), &mut |e| {
                 ids.extend(e["id"].as_str().map(String::from));
@@ -51,7 +51,7 @@ impl Watcher<'_> {
                         None => continue,
                     },
                 };
-                let now = self.clock.now();
+                let now = self.shared.clock.now();
                 let mut body = alerts::payload(&rule, kind, &message, &ev, now);
                 self.add_scales(&mut body);
                 let body = body.to_string();
@@ -71,8 +71,13 @@ impl Watcher<'_> {
     fn add_scales(&self, payload: &mut Value) {
         for d in payload["documents"].as_array_mut().into_iter().flatten() {
             let name = d["source"].as_str().map(str::to_string);
-            let scale =
-                self.config.sources.iter().find(|s| s.name.is_some() && s.name == name).and_then(|s| s.scale.clone());
+            let scale = self
+                .shared
+                .config
+                .sources
+                .iter()
+                .find(|s| s.name.is_some() && s.name == name)
+                .and_then(|s| s.scale.clone());
             if let (Some(o), Some(sc)) = (d.as_object_mut(), scale) {
                 o.insert("scale".into(), Value::String(sc));
             }
@@ -83,7 +88,7 @@ impl Watcher<'_> {
     fn deliver(&mut self, id: i64, rule: &AlertRule, body: &str) -> Result<(), Error> {
         let mut errors = Vec::new();
         if let Some(w) = &rule.sinks.webhook {
-            match self.fetcher.post_json(w, body) {
+            match self.shared.fetcher.post_json(w, body) {
                 Ok(s) if (200..300).contains(&s) => {}
                 Ok(s) => errors.push(format!("webhook answered HTTP {s}")),
                 Err(e) => errors.push(format!("webhook: {e}")),
@@ -95,23 +100,23 @@ impl Watcher<'_> {
             errors.push(e);
         }
         if rule.sinks.stdout {
-            self.report.alert(&serde_json::from_str(body).unwrap_or(Value::Null));
+            self.shared.report.alert(&serde_json::from_str(body).unwrap_or(Value::Null));
         }
         let error = (!errors.is_empty()).then(|| errors.join("; "));
         if let Some(e) = &error {
             self.stats.alerts_failed += 1;
-            self.report.log("alert-failed", json!({"rule": rule.name, "alert": id, "error": e}));
+            self.shared.report.log("alert-failed", json!({"rule": rule.name, "alert": id, "error": e}));
         }
-        self.store.mark_alert(id, self.clock.now(), error.as_deref())?;
+        self.store.mark_alert(id, self.shared.clock.now(), error.as_deref())?;
         Ok(())
     }
 
     /// Sends again the alerts recorded but not sent (a crash, a sink that failed).
     pub(super) fn retry_alerts(&mut self) -> Result<(), Error> {
         for (id, rule, body) in self.store.undelivered_alerts()? {
-            match self.config.alerts.iter().find(|r| r.name == rule).cloned() {
+            match self.shared.config.alerts.iter().find(|r| r.name == rule).cloned() {
                 Some(r) => self.deliver(id, &r, &body)?,
-                None => self.store.mark_alert(id, self.clock.now(), None)?,
+                None => self.store.mark_alert(id, self.shared.clock.now(), None)?,
             }
         }
         Ok(())
