@@ -544,9 +544,11 @@ fn a_new_rule_alerts_on_what_changes_from_now_on_unless_it_asks_for_a_backfill()
 #[test]
 fn hosts_are_polled_in_parallel_so_a_slow_one_does_not_hold_up_the_others() {
     let server = TestServer::start();
-    let slow = |body: String| move |_: &server::Request| Reply {
-        delay: std::time::Duration::from_millis(1500),
-        ..Reply::ok("application/rss+xml", body.clone())
+    let slow = |body: String| {
+        move |_: &server::Request| Reply {
+            delay: std::time::Duration::from_millis(1500),
+            ..Reply::ok("application/rss+xml", body.clone())
+        }
     };
     server.route("/one.xml", slow(rss(&[("Dakar march", "/b", "Students marched.")])));
     server.route("/two.xml", slow(rss(&[("Mombasa strike", "/c", "Dockworkers struck.")])));

@@ -16,7 +16,7 @@ use crate::discover::{self, Listed, Listing};
 use crate::fetch::{Answer, Fetcher, Validators, retry_after_ms};
 use crate::robots::Robots;
 use crate::sources::{Config, Source};
-use crate::{Clock, Error, Report};
+use crate::{Clock, Report};
 
 /// A document analysed by a worker.
 pub(super) struct Analysed {
@@ -103,9 +103,7 @@ impl<'w> Poller<'w> {
             if stop.load(Ordering::Relaxed) {
                 break;
             }
-            if let Err(e) = self.poll(src, stop) {
-                self.report.log("poll-error", json!({"source": src.url, "error": e.to_string()}));
-            }
+            self.poll(src, stop);
         }
         let _ = self.link.send(Msg::Done(Box::new(self.stats)));
     }
@@ -186,7 +184,7 @@ impl<'w> Poller<'w> {
     }
 
     /// Polls one source and commits what it found.
-    fn poll(&mut self, src: &Source, stop: &AtomicBool) -> Result<(), Error> {
+    fn poll(&mut self, src: &Source, stop: &AtomicBool) {
         let mut st = self
             .states
             .get(&src.url)
@@ -205,10 +203,9 @@ impl<'w> Poller<'w> {
         } else {
             let (etag, lm) = (st.etag.clone(), st.last_modified.clone());
             let answer = self.get(&src.url, Validators { etag: etag.as_deref(), last_modified: lm.as_deref() }, stop);
-            fetched = self.answered(src, &mut st, answer, stop)?;
+            fetched = self.answered(src, &mut st, answer, stop);
         }
         self.commit(&mut st, fetched, true);
-        Ok(())
     }
 
     /// Handles a source's answer: the items it lists, fetched (or the page itself).
@@ -218,7 +215,7 @@ impl<'w> Poller<'w> {
         st: &mut SourceState,
         answer: Result<Answer, String>,
         stop: &AtomicBool,
-    ) -> Result<Fetched, Error> {
+    ) -> Fetched {
         let now = self.clock.now();
         // The state as committed before this poll: partial commits keep its validators.
         let before = self.states.get(&src.url).cloned().unwrap_or_else(|| SourceState {
@@ -227,26 +224,26 @@ impl<'w> Poller<'w> {
             ..SourceState::default()
         });
         let a = match answer {
-            Err(e) => return Ok(self.failed(src, st, None, e, None)),
+            Err(e) => return self.failed(src, st, None, e, None),
             Ok(a) => a,
         };
         st.last_status = Some(a.status);
         match a.status {
-            304 => return Ok(self.unchanged(src, st)),
+            304 => return self.unchanged(src, st),
             429 | 503 => {
                 let wait = a.retry_after.as_deref().and_then(|r| retry_after_ms(r, now));
                 if let Some(w) = wait {
                     self.block_host(&src.url, now + w);
                 }
                 let why = format!("HTTP {} (Retry-After: {})", a.status, a.retry_after.as_deref().unwrap_or("none"));
-                return Ok(self.failed(src, st, Some(a.status), why, wait));
+                return self.failed(src, st, Some(a.status), why, wait);
             }
-            s if !(200..300).contains(&s) => return Ok(self.failed(src, st, Some(s), format!("HTTP {s}"), None)),
+            s if !(200..300).contains(&s) => return self.failed(src, st, Some(s), format!("HTTP {s}"), None),
             _ => {}
         }
         let hash = sitrep_ingest::content_hash(&String::from_utf8_lossy(&a.body));
         if st.body_hash.as_deref() == Some(hash.as_str()) {
-            return Ok(self.unchanged(src, st));
+            return self.unchanged(src, st);
         }
         let kind = discover::kind_of(src.kind, a.content_type.as_deref(), &a.body);
         let fetched = match discover::list(kind, &a.url, &a.body) {
@@ -255,12 +252,12 @@ impl<'w> Poller<'w> {
                 let docs = self.page_doc(&a.body, &src.url, None, src).map(|d| (d, src.url.clone()));
                 Fetched { docs: docs.into_iter().collect(), ..Fetched::default() }
             }
-            Listing::Items(items) => self.fetch_items(src, &before, items, stop)?,
+            Listing::Items(items) => self.fetch_items(src, &before, items, stop),
             Listing::Sitemaps(children) => {
                 let items = self.child_sitemaps(&children, stop);
-                self.fetch_items(src, &before, items, stop)?
+                self.fetch_items(src, &before, items, stop)
             }
-            Listing::Bad(why) => return Ok(self.failed(src, st, Some(a.status), format!("unreadable: {why}"), None)),
+            Listing::Bad(why) => return self.failed(src, st, Some(a.status), format!("unreadable: {why}"), None),
         };
         self.schedule(st, src, false, None);
         // Validators only once every listed item is handled: else the next poll must see
@@ -270,7 +267,7 @@ impl<'w> Poller<'w> {
             st.last_modified = a.last_modified;
             st.body_hash = Some(hash);
         }
-        Ok(fetched)
+        fetched
     }
 
     fn unchanged(&mut self, src: &Source, st: &mut SourceState) -> Fetched {
@@ -345,19 +342,13 @@ impl<'w> Poller<'w> {
     /// Fetches the pages of the items not seen before, committing every
     /// [`COMMIT_EVERY`] articles (with the state `before` this poll, so that a crash
     /// loses at most one batch and the next poll lists the rest again).
-    fn fetch_items(
-        &mut self,
-        src: &Source,
-        before: &SourceState,
-        items: Vec<Listed>,
-        stop: &AtomicBool,
-    ) -> Result<Fetched, Error> {
+    fn fetch_items(&mut self, src: &Source, before: &SourceState, items: Vec<Listed>, stop: &AtomicBool) -> Fetched {
         let urls: Vec<&str> = items.iter().map(|i| i.url.as_str()).collect();
         let seen = match self.seen(&urls) {
             Ok(s) => s,
             Err(e) => {
                 self.report.log("store-error", json!({"error": e}));
-                return Ok(Fetched { pending: items.len(), ..Fetched::default() });
+                return Fetched { pending: items.len(), ..Fetched::default() };
             }
         };
         let new: Vec<Listed> = items.into_iter().filter(|i| !seen.contains(&i.url)).collect();
@@ -414,7 +405,7 @@ impl<'w> Poller<'w> {
                 None => f.seen.push(seen(format!("failed: {problem}"))),
             }
         }
-        Ok(f)
+        f
     }
 
     /// Analyses a poll's documents (here, on the worker's thread) and sends them, with
