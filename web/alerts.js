@@ -51,6 +51,8 @@ function render(data, openEvent) {
   state.dataset.live = live ? '1' : '0';
   state.textContent = last === null ? 'watch has not run' : `${live ? 'live' : 'idle'} · last poll ${ago(last)}`
     + (num(data.watch.failing) ? ` · ${data.watch.failing} failing` : '');
+  state.title = arr(data.watch && data.watch.failing_sources)
+    .map((f) => `${str(f.name || f.url)}: ${str(f.last_error)} (${plural(num(f.failures) || 0, 'failure')} in a row)`).join('\n');
   const ruleList = $('alert-rules');
   ruleList.replaceChildren(...rules.map((r) => el('li', { class: 'alert-rule' },
     el('span', { class: 'alert-rule-name', text: r.name }), ' ', el('span', { class: 'muted', text: ruleText(r.rule) }))));

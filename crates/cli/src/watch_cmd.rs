@@ -44,6 +44,10 @@ pub struct WatchArgs {
     /// No status line and no informational log records (problems are still logged).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Print how each source of the file stands (last poll, status, failures, next poll,
+    /// items, last error) from the database, and exit.
+    #[arg(long)]
+    list: bool,
 }
 
 struct Printer {
@@ -144,6 +148,9 @@ pub fn watch(args: WatchArgs) -> Result<bool> {
         eprintln!("sitrep: {}: no [[source]] to follow", args.sources.display());
         std::process::exit(2);
     }
+    if args.list {
+        return list(&config, &args.db);
+    }
     let store = Store::open(&args.db).with_context(|| format!("cannot open the database {}", args.db.display()))?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
@@ -174,5 +181,32 @@ pub fn watch(args: WatchArgs) -> Result<bool> {
         json!({"polls": s.polls, "unchanged": s.unchanged, "failed_polls": s.failed_polls, "items": s.items,
                "stored": s.stored, "duplicates": s.duplicates, "alerts": s.alerts}),
     );
+    Ok(true)
+}
+
+/// `sitrep watch --list`: one line per source of the file, tab-separated.
+fn list(config: &Config, db: &std::path::Path) -> Result<bool> {
+    let store = Store::open_read_only(db).with_context(|| format!("cannot open the database {}", db.display()))?;
+    let states = store.watch_sources().context("cannot read the database")?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "source\tlast poll\tstatus\tfailures\tnext poll\titems\tlast error")?;
+    for src in &config.sources {
+        let Some(st) = states.iter().find(|s| s.url == src.url) else {
+            writeln!(out, "{}\tnever\t\t0\tnow\t0\t", src.url)?;
+            continue;
+        };
+        let when = |t: Option<i64>| t.map_or_else(|| "never".to_string(), sitrep_watch::iso_of);
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            src.url,
+            when(st.last_polled),
+            st.last_status.map_or_else(String::new, |s| s.to_string()),
+            st.failures,
+            when(Some(st.next_due)),
+            st.items,
+            st.last_error.as_deref().unwrap_or("")
+        )?;
+    }
     Ok(true)
 }

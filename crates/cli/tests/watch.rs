@@ -107,6 +107,12 @@ fn once_stores_fuses_and_alerts_on_stdout_then_fires_nothing_again() {
     assert!(!String::from_utf8_lossy(&again.stdout).contains("ALERT"), "fired once only");
     assert_eq!(server.requests("/feed.xml")[1].header("if-none-match"), Some("\"a\""));
     assert_eq!(server.hits("/gao"), 1);
+    // How the source stands.
+    let listed =
+        Command::new(BIN).args(["watch", "--list", "--sources"]).arg(&sources).arg("--db").arg(&db).output().unwrap();
+    let text = String::from_utf8_lossy(&listed.stdout);
+    let row: Vec<&str> = text.lines().nth(1).unwrap().split('\t').collect();
+    assert_eq!((row[0], row[2], row[3], row[5]), (server.url("/feed.xml").as_str(), "200", "0", "1"), "{text}");
 }
 
 #[test]

@@ -92,7 +92,7 @@ pub fn openapi() -> Value {
                 "responses": {"200": ok("{items: [{id, kind, a, b, a_anchor, b_anchor, made_by, made_at, state, reason}]}"), "400": errors()}}},
             "/api/alerts": {"get": {"summary": "The alert rules `sitrep watch` runs, the latest alerts fired (newest first), how the watched sources stand, and a version string that changes when the data do",
                 "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}}],
-                "responses": {"200": ok("{rules: [{name, rule, updated}], alerts: [{id, rule, event, fired_at, kind, message, delivered, delivery_error, attempts, headline}], total, watch: {sources, last_polled, failing}, version}"), "400": errors()}}},
+                "responses": {"200": ok("{rules: [{name, rule, updated}], alerts: [{id, rule, event, fired_at, kind, message, delivered, delivery_error, attempts, headline}], total, watch: {sources, last_polled, failing, failing_sources: [{url, name, failures, last_status, last_error, next_due}]}, version}"), "400": errors()}}},
             "/api/analyses": {"get": {"summary": "Archived analyses and what each re-analysis changed",
                 "responses": {"200": ok("{items: [{analysis, analysed_by, replaced_by, started, finished, documents, events, changes, decisions}]}")}}},
             "/api/analyses/{n}/events": {"get": {"summary": "The events as archived analysis n had them (before re-analysis n)",

@@ -243,6 +243,10 @@ impl Store {
             "sources": sources.len(),
             "last_polled": sources.iter().filter_map(|s| s.last_polled).max(),
             "failing": sources.iter().filter(|s| s.failures > 0).count(),
+            "failing_sources": sources.iter().filter(|s| s.failures > 0).take(20).map(|s| json!({
+                "url": s.url, "name": s.name, "failures": s.failures, "last_status": s.last_status,
+                "last_error": s.last_error, "next_due": s.next_due,
+            })).collect::<Vec<_>>(),
         });
         // What changes when anything is stored, fused or fired: a reader compares it to
         // know whether to reload.

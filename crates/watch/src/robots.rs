@@ -1,5 +1,6 @@
 //! robots.txt (RFC 9309): the group for our product token, else `*`; the longest
-//! matching rule decides, `Allow` winning a tie; `*` and a final `$` in paths. A
+//! matching rule decides, `Allow` winning a tie; `*` and a final `$` in paths; the
+//! group's `Crawl-delay` (not in the RFC, but widely used) is read too. A
 //! robots.txt that answers 4xx allows everything; one that cannot be fetched (5xx, no
 //! connection) disallows everything until it can be.
 
@@ -10,6 +11,7 @@ type Rule = (bool, String);
 struct Group {
     agents: Vec<String>,
     rules: Vec<Rule>,
+    crawl_delay: Option<f64>,
 }
 
 /// The rules that apply to us on one host.
@@ -17,6 +19,8 @@ struct Group {
 pub struct Robots {
     rules: Vec<Rule>,
     disallow_all: bool,
+    /// Seconds between requests the site asks for.
+    pub crawl_delay: Option<f64>,
 }
 
 impl Robots {
@@ -25,7 +29,7 @@ impl Robots {
     }
 
     pub fn disallow_all() -> Robots {
-        Robots { rules: Vec::new(), disallow_all: true }
+        Robots { rules: Vec::new(), disallow_all: true, crawl_delay: None }
     }
 
     /// Parses a robots.txt for the agent whose product token is `token` (the first word
@@ -49,6 +53,15 @@ impl Robots {
                         g.agents.push(value.to_ascii_lowercase());
                     }
                 }
+                "crawl-delay" => {
+                    open = false;
+                    if let (Some(g), Ok(d)) = (groups.last_mut(), value.parse::<f64>())
+                        && d.is_finite()
+                        && d >= 0.0
+                    {
+                        g.crawl_delay = Some(d);
+                    }
+                }
                 "allow" | "disallow" => {
                     open = false;
                     if let Some(g) = groups.last_mut()
@@ -67,7 +80,8 @@ impl Robots {
         } else {
             groups.iter().filter(star).collect()
         };
-        Robots { rules: chosen.into_iter().flat_map(|g| g.rules.clone()).collect(), disallow_all: false }
+        let crawl_delay = chosen.iter().filter_map(|g| g.crawl_delay).reduce(f64::max);
+        Robots { rules: chosen.into_iter().flat_map(|g| g.rules.clone()).collect(), disallow_all: false, crawl_delay }
     }
 
     /// Whether `path` (with its query) may be fetched.
@@ -143,6 +157,16 @@ mod tests {
         assert!(!r.allows("/x/1"));
         let other = Robots::parse(TXT, "badbot");
         assert!(!other.allows("/news"));
+    }
+
+    #[test]
+    fn crawl_delay_of_our_group() {
+        assert_eq!(
+            Robots::parse("User-agent: *\nCrawl-delay: 5\nDisallow: /x\n", "sitrep-watch").crawl_delay,
+            Some(5.0)
+        );
+        assert_eq!(Robots::parse("User-agent: other\nCrawl-delay: 9\n", "sitrep-watch").crawl_delay, None);
+        assert_eq!(Robots::parse("User-agent: *\nCrawl-delay: soon\n", "sitrep-watch").crawl_delay, None);
     }
 
     #[test]

@@ -298,7 +298,7 @@ fn robots_txt_is_obeyed() {
     server.route("/robots.txt", |_| {
         Reply::ok(
             "text/plain",
-            "User-agent: *\nDisallow: /private/\n\nUser-agent: sitrep-watch\nDisallow: /private/\nDisallow: /drafts/\n",
+            "User-agent: *\nDisallow: /private/\n\nUser-agent: sitrep-watch\nDisallow: /private/\nDisallow: /drafts/\nCrawl-delay: 4\n",
         )
     });
     server.route("/feed.xml", |_| {
@@ -311,21 +311,23 @@ fn robots_txt_is_obeyed() {
             ]),
         )
     });
-    serve_pages(
-        &server,
-        &[("/b", "Dakar march", PROTEST), ("/c", "Mombasa strike", STRIKE), ("/drafts/x", "Secret", PROTEST)],
-    );
+    serve_pages(&server, &[("/drafts/x", "Secret", PROTEST)]);
+    let clock = Arc::new(SimClock::new(START));
+    let b = timed_route(&server, &clock, "/b", |_| Reply::ok("text/html", page("Dakar march", PROTEST)));
+    let c = timed_route(&server, &clock, "/c", |_| Reply::ok("text/html", page("Mombasa strike", STRIKE)));
     let dir = tempfile::tempdir().unwrap();
-    let clock = SimClock::new(START);
     let report = Collect::default();
     let stop = AtomicBool::new(false);
-    let mut w = watcher(sources(&server, ""), &dir.path().join("w.db"), &clock, &report);
+    let mut w = watcher(sources(&server, ""), &dir.path().join("w.db"), &*clock, &report);
     w.round(&stop).unwrap();
     clock.advance(11 * 60_000);
     w.round(&stop).unwrap();
     assert_eq!(server.hits("/drafts/x"), 0);
     assert_eq!(server.hits("/robots.txt"), 1, "cached for the day");
     assert_eq!(w.stats.stored, 2);
+    // The site's Crawl-delay (4 s) beats the settings' host_delay (0 s).
+    let (tb, tc) = (b.lock().unwrap()[0], c.lock().unwrap()[0]);
+    assert!(tc - tb >= 4000, "{tb} {tc}");
 }
 
 fn alert_rules(server: &TestServer) -> String {

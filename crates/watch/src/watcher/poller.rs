@@ -115,7 +115,10 @@ impl<'w> Poller<'w> {
         if let Some(t) = wait {
             self.clock.sleep_until(t, stop);
         }
-        let next = self.clock.now() + self.config.settings.host_delay.as_millis() as i64;
+        // The site's Crawl-delay when it asks for more (at most a minute).
+        let asked = self.robots.lock().ok().and_then(|r| r.get(&host).and_then(|(r, _)| r.crawl_delay));
+        let delay = (self.config.settings.host_delay.as_secs_f64()).max(asked.unwrap_or(0.0).min(60.0));
+        let next = self.clock.now() + (delay * 1000.0) as i64;
         if let Ok(mut h) = self.hosts.lock() {
             let t = h.entry(host).or_insert(next);
             *t = (*t).max(next);
