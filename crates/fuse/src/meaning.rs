@@ -11,7 +11,8 @@
 //! - **Tolls.** Claims grouped by kind and victims (country, sector), then by claimant
 //!   and wording, counting articles ([`Toll`], [`TollClaim`] with its [`label`]); per
 //!   kind, low/best/high summed over the victim groups (best: the median of each
-//!   article's largest figure), and one summary line per claim.
+//!   article's largest figure, a claimant's figure in a later-published article
+//!   replacing its earlier ones: a revised toll), and one summary line per claim.
 //! - **Contradictions.** Claims about the same victims in two articles that cannot both
 //!   be true ([`CrossContradiction`]; a toll that grows between publication days is an
 //!   update), and the articles' own contradictions that involve a member
@@ -384,12 +385,7 @@ fn toll_claims(cs: &[Claim<'_>]) -> Vec<TollClaim> {
     type ClaimKey = (Option<String>, String, Option<u64>, Option<u64>, Option<u64>);
     let mut by: BTreeMap<ClaimKey, (BTreeSet<DocId>, &ClaimFacts, BTreeSet<String>)> = BTreeMap::new();
     for &Claim { m, c } in cs {
-        let who = match (&c.claimant, &c.claimant_country, &c.claimant_sector) {
-            (None, ..) => None,
-            (Some(_), Some(cc), s) => Some(format!("{cc} {}", s.as_deref().unwrap_or("")).trim().to_string()),
-            (Some(t), None, Some(s)) => Some(s.clone()).filter(|_| !t.is_empty()),
-            (Some(t), None, None) => Some(t.to_lowercase()),
-        };
+        let who = claimant_key(c);
         let e = by
             .entry((who, c.qualifier.clone(), c.count, c.low, c.high))
             .or_insert_with(|| (BTreeSet::new(), c, BTreeSet::new()));
@@ -411,8 +407,22 @@ fn toll_claims(cs: &[Claim<'_>]) -> Vec<TollClaim> {
         .collect()
 }
 
+/// Who makes a claim, the same across languages: its country and sector where known,
+/// else its sector, else its name in lower case; `None` for the article's own voice.
+fn claimant_key(c: &ClaimFacts) -> Option<String> {
+    match (&c.claimant, &c.claimant_country, &c.claimant_sector) {
+        (None, ..) => None,
+        (Some(_), Some(cc), s) => Some(format!("{cc} {}", s.as_deref().unwrap_or("")).trim().to_string()),
+        (Some(t), None, Some(s)) => Some(s.clone()).filter(|_| !t.is_empty()),
+        (Some(t), None, None) => Some(t.to_lowercase()),
+    }
+}
+
 /// Bounds of one victim group: lowest and highest stated, best = median of each
-/// article's largest figure. `None` when no claim gives a figure.
+/// article's largest figure. A claimant's figures in an article published later replace
+/// its earlier ones for the best figure (a revised toll: the army's 12 on Monday and 19
+/// on Tuesday give 19); low and high still span every figure stated, and the claims keep
+/// the history. `None` when no claim gives a figure.
 fn group_bounds(cs: &[Claim<'_>]) -> Option<Bounds> {
     let counted: Vec<&ClaimFacts> = cs.iter().map(|c| c.c).filter(|c| c.count.is_some()).collect();
     if counted.is_empty() {
@@ -421,8 +431,19 @@ fn group_bounds(cs: &[Claim<'_>]) -> Option<Bounds> {
     let n = |c: &ClaimFacts| c.count.unwrap_or(0);
     let low = counted.iter().map(|c| c.low.unwrap_or(n(c)).min(n(c))).min().unwrap_or(0);
     let high = counted.iter().map(|c| c.high.unwrap_or(0).max(n(c))).max().unwrap_or(0);
-    let mut per_doc: BTreeMap<DocId, u64> = BTreeMap::new();
+    let mut latest: BTreeMap<String, &str> = BTreeMap::new();
     for c in cs.iter().filter(|c| c.c.count.is_some()) {
+        if let (Some(k), Some(p)) = (claimant_key(c.c), c.m.published.as_deref()) {
+            let e = latest.entry(k).or_insert(p);
+            *e = (*e).max(p);
+        }
+    }
+    let superseded = |c: &Claim<'_>| {
+        let (k, p) = (claimant_key(c.c), c.m.published.as_deref());
+        k.zip(p).is_some_and(|(k, p)| latest.get(&k).is_some_and(|l| *l > p))
+    };
+    let mut per_doc: BTreeMap<DocId, u64> = BTreeMap::new();
+    for c in cs.iter().filter(|c| c.c.count.is_some() && !superseded(c)) {
         let e = per_doc.entry(c.m.doc).or_default();
         *e = (*e).max(n(c.c));
     }

@@ -111,6 +111,20 @@ fn a_growing_toll_of_one_claimant_is_an_update() {
 }
 
 #[test]
+fn a_claimant_revising_its_toll_moves_the_best_figure() {
+    let a = mention(1, "2031-05-02", vec![killed(12, "exact", Some("the army"))]);
+    let b = mention(2, "2031-05-03", vec![killed(19, "exact", Some("the army"))]);
+    let k = summarize(&[&a, &b], &BTreeMap::new()).killed.unwrap();
+    assert_eq!((k.low, k.best, k.high), (12, 19, 19));
+    // Both figures stay among the claims.
+    assert_eq!(summarize(&[&a, &b], &BTreeMap::new()).tolls[0].claims.len(), 2);
+    // Two claimants on the same day: no revision, the median of the articles (lower).
+    let c = mention(2, "2031-05-02", vec![killed(19, "exact", Some("a medic"))]);
+    let k = summarize(&[&a, &c], &BTreeMap::new()).killed.unwrap();
+    assert_eq!((k.low, k.best, k.high), (12, 12, 19));
+}
+
+#[test]
 fn document_contradictions_of_members_only() {
     let a = mention(1, "2031-05-02", vec![]);
     let own = |e: &str| DocContradiction {
