@@ -62,11 +62,13 @@ fn page(title: &str, text: &str) -> String {
     )
 }
 
-/// An RSS feed of `(title, link, description)`.
+/// An RSS feed of `(title, link, description)`, published on Monday 4 March 2024 (an
+/// item whose title says "toll" on the Tuesday).
 fn rss(items: &[(&str, &str, &str)]) -> String {
+    let day = |t: &str| if t.contains("toll") { "Tue, 05 Mar 2024" } else { "Mon, 04 Mar 2024" };
     let items: String = items
         .iter()
-        .map(|(t, l, d)| format!("<item><title>{t}</title><link>{l}</link><description>{d}</description><pubDate>Mon, 04 Mar 2024 07:00:00 GMT</pubDate></item>"))
+        .map(|(t, l, d)| format!("<item><title>{t}</title><link>{l}</link><description>{d}</description><pubDate>{} 07:00:00 GMT</pubDate></item>", day(t)))
         .collect();
     format!(
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test wire</title><language>en</language>{items}</channel></rss>"
@@ -397,6 +399,8 @@ fn alerts_fire_once_per_event_and_again_on_a_revised_toll() {
     assert_eq!(got[1]["kind"], "revised");
     assert_eq!(got[1]["event_id"], got[0]["event_id"]);
     assert_eq!(got[1]["message"], "toll revised 12 → 19 per Malian army");
+    // The army's later figure is the event's best one now; its first stays the low.
+    assert_eq!(got[1]["event"]["fatalities"], serde_json::json!({"low": 12, "best": 19, "high": 19}));
     // The stdout sink too; the rule asking for a confidence of 0.99 never fired (the
     // reports' events have 0.7).
     assert_eq!(report.alerts.lock().unwrap().len(), 2);
