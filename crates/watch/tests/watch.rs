@@ -223,15 +223,16 @@ fn failures_back_off_and_retry_after_is_honoured() {
         }
     });
     serve_pages(&server, &[("/b", "Dakar march", PROTEST)]);
-    // A second source, on another host (`localhost`: per-host waits are per host name),
-    // answers 429 with Retry-After: 7200 (two hours) once.
-    let busy = timed_route(&server, &clock, "/busy.xml", |n| {
+    // A second source, on another host (a second server: hosts are told apart by
+    // scheme, name and port), answers 429 with Retry-After: 7200 (two hours) once.
+    let other = TestServer::start();
+    let busy = timed_route(&other, &clock, "/busy.xml", |n| {
         if n == 1 { Reply::status(429).with("Retry-After", "7200") } else { Reply::status(304) }
     });
     let text = format!(
         "[settings]\nhost_delay = \"0s\"\nfuse_every = \"0s\"\nrobots = false\n[[source]]\nurl = \"{}\"\ninterval = \"10m\"\n[[source]]\nurl = \"{}\"\ninterval = \"10m\"\n",
         server.url("/feed.xml"),
-        server.url("/busy.xml").replace("127.0.0.1", "localhost")
+        other.url("/busy.xml")
     );
     let dir = tempfile::tempdir().unwrap();
     let report = Collect::default();
@@ -557,13 +558,15 @@ fn hosts_are_polled_in_parallel_so_a_slow_one_does_not_hold_up_the_others() {
         }
     };
     server.route("/one.xml", slow(rss(&[("Dakar march", "/b", "Students marched.")])));
-    server.route("/two.xml", slow(rss(&[("Mombasa strike", "/c", "Dockworkers struck.")])));
-    serve_pages(&server, &[("/b", "Dakar march", PROTEST), ("/c", "Mombasa strike", STRIKE)]);
-    // Two hosts: 127.0.0.1 and localhost.
+    // A second host: another server (another port).
+    let other = TestServer::start();
+    other.route("/two.xml", slow(rss(&[("Mombasa strike", "/c", "Dockworkers struck.")])));
+    serve_pages(&server, &[("/b", "Dakar march", PROTEST)]);
+    serve_pages(&other, &[("/c", "Mombasa strike", STRIKE)]);
     let text = format!(
         "[settings]\nhost_delay = \"0s\"\nfuse_every = \"0s\"\nrobots = false\ntimeout = \"5s\"\n[[source]]\nurl = \"{}\"\n[[source]]\nurl = \"{}\"\n",
         server.url("/one.xml"),
-        server.url("/two.xml").replace("127.0.0.1", "localhost")
+        other.url("/two.xml")
     );
     let dir = tempfile::tempdir().unwrap();
     let clock = SimClock::new(START);
