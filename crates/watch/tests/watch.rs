@@ -255,6 +255,7 @@ fn bad_answers_are_logged_and_polling_goes_on() {
     let server = TestServer::start();
     server.route("/good.xml", |_| Reply::ok("application/rss+xml", rss(&[("Dakar march", "/b", "Students marched.")])));
     server.route("/moved.xml", |_| Reply::status(301).with("Location", "/good2.xml"));
+    server.route("/loop.xml", |_| Reply::status(301).with("Location", "/loop.xml"));
     server.route("/good2.xml", |_| {
         Reply::ok("application/rss+xml", rss(&[("Mombasa strike", "/c", "Dockworkers struck.")]))
     });
@@ -271,7 +272,16 @@ fn bad_answers_are_logged_and_polling_goes_on() {
     server.route("/with-gone.xml", |_| Reply::ok("application/rss+xml", rss(&[("Gao attack", "/gone", "Gunmen killed 12 villagers in an attack on the town of Gao in northern Mali on Sunday, the Malian army said.")])));
     serve_pages(&server, &[("/b", "Dakar march", PROTEST), ("/c", "Mombasa strike", STRIKE)]);
     let mut text = "[settings]\nhost_delay = \"0s\"\ntimeout = \"1s\"\nmax_body = \"1MiB\"\n".to_string();
-    for p in ["/broken.xml", "/slow.xml", "/huge.xml", "/missing.xml", "/moved.xml", "/with-gone.xml", "/good.xml"] {
+    for p in [
+        "/broken.xml",
+        "/slow.xml",
+        "/huge.xml",
+        "/missing.xml",
+        "/loop.xml",
+        "/moved.xml",
+        "/with-gone.xml",
+        "/good.xml",
+    ] {
         text.push_str(&format!("[[source]]\nurl = \"{}\"\n", server.url(p)));
     }
     let dir = tempfile::tempdir().unwrap();
@@ -279,11 +289,11 @@ fn bad_answers_are_logged_and_polling_goes_on() {
     let report = Collect::default();
     let stop = AtomicBool::new(false);
     let mut w = watcher(Config::parse(&text).unwrap(), &dir.path().join("w.db"), &clock, &report);
-    assert_eq!(w.round(&stop).unwrap(), 7);
+    assert_eq!(w.round(&stop).unwrap(), 8);
     assert_eq!(w.stats.stored, 3, "the good feed, the redirected one, and the feed text of the failed page");
     let failed: Vec<String> =
         report.logged("poll-failed").iter().map(|f| f["source"].as_str().unwrap().to_string()).collect();
-    for p in ["/broken.xml", "/slow.xml", "/huge.xml", "/missing.xml"] {
+    for p in ["/broken.xml", "/slow.xml", "/huge.xml", "/missing.xml", "/loop.xml"] {
         assert!(failed.contains(&server.url(p)), "{p} failed: {failed:?}");
     }
     let err = |p: &str| w.store().watch_source(&server.url(p)).unwrap().unwrap().last_error.unwrap_or_default();
@@ -585,4 +595,39 @@ fn hosts_are_polled_in_parallel_so_a_slow_one_does_not_hold_up_the_others() {
     let t = std::time::Instant::now();
     w.round(&stop).unwrap();
     assert!(t.elapsed() >= std::time::Duration::from_millis(3000));
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = libflate::gzip::Encoder::new(Vec::new()).unwrap();
+    e.write_all(bytes).unwrap();
+    e.finish().into_result().unwrap()
+}
+
+#[test]
+fn gzip_answers_are_read_and_a_gzip_bomb_meets_the_body_cap() {
+    let server = TestServer::start();
+    let feed = gzip(rss(&[("Dakar march", "/b", "Students marched.")]).as_bytes());
+    server.route("/feed.xml", move |req| {
+        assert!(req.header("accept-encoding").is_some_and(|a| a.contains("gzip")));
+        Reply::ok("application/rss+xml", feed.clone()).with("Content-Encoding", "gzip")
+    });
+    serve_pages(&server, &[("/b", "Dakar march", PROTEST)]);
+    // 64 MiB of spaces in about 64 KiB: the cap (1 MiB) applies to what it inflates to.
+    let bomb = gzip(&vec![b' '; 64 << 20]);
+    assert!(bomb.len() < 1 << 20);
+    let other = TestServer::start();
+    other.route("/bomb.xml", move |_| Reply::ok("application/rss+xml", bomb.clone()).with("Content-Encoding", "gzip"));
+    let extra = format!("[[source]]\nurl = \"{}\"\n", other.url("/bomb.xml"));
+    let dir = tempfile::tempdir().unwrap();
+    let clock = SimClock::new(START);
+    let report = Collect::default();
+    let stop = AtomicBool::new(false);
+    let mut config = sources(&server, "");
+    config.sources.extend(Config::parse(&extra).unwrap().sources);
+    let mut w = watcher(config, &dir.path().join("w.db"), &clock, &report);
+    w.round(&stop).unwrap();
+    assert_eq!(w.stats.stored, 1, "the gzip feed was read");
+    let st = w.store().watch_source(&other.url("/bomb.xml")).unwrap().unwrap();
+    assert!(st.last_error.as_deref().unwrap_or("").contains("cap"), "{:?}", st.last_error);
 }
