@@ -40,6 +40,7 @@ function ruleText(rule) {
   return `${parts.length ? parts.join(' · ') : 'every current event'} → ${to.join(', ') || 'nowhere'}`;
 }
 
+/** Renders the panel; returns whether watch is polling now. */
 function render(data, openEvent) {
   const wrap = $('alerts-wrap');
   const rules = arr(data.rules);
@@ -72,6 +73,7 @@ function render(data, openEvent) {
   }));
   if (alerts.length === 0) list.append(el('li', { class: 'muted', text: 'No alert has fired yet.' }));
   $('alerts-count').textContent = num(data.total) ? `(${data.total})` : '';
+  return live;
 }
 
 /** Polls /api/alerts; calls onChange() when the data changed since the last poll. */
@@ -81,9 +83,7 @@ export function startAlerts(onChange, openEvent) {
     let live = false;
     try {
       const data = await api('/api/alerts', new URLSearchParams({ limit: '20' }));
-      render(data, openEvent);
-      const last = num(data.watch && data.watch.last_polled);
-      live = last !== null && Date.now() - last < LIVE_WINDOW_MS;
+      live = render(data, openEvent);
       if (version !== null && data.version !== version) onChange();
       version = data.version;
     } catch (_) {

@@ -431,19 +431,22 @@ fn group_bounds(cs: &[Claim<'_>]) -> Option<Bounds> {
     let n = |c: &ClaimFacts| c.count.unwrap_or(0);
     let low = counted.iter().map(|c| c.low.unwrap_or(n(c)).min(n(c))).min().unwrap_or(0);
     let high = counted.iter().map(|c| c.high.unwrap_or(0).max(n(c))).max().unwrap_or(0);
-    let mut latest: BTreeMap<String, &str> = BTreeMap::new();
-    for c in cs.iter().filter(|c| c.c.count.is_some()) {
-        if let (Some(k), Some(p)) = (claimant_key(c.c), c.m.published.as_deref()) {
-            let e = latest.entry(k).or_insert(p);
-            *e = (*e).max(p);
-        }
+    // Each counted claim with its claimant and publication day, and each claimant's
+    // latest day.
+    let dated: Vec<(&Claim<'_>, Option<(String, &str)>)> = cs
+        .iter()
+        .filter(|c| c.c.count.is_some())
+        .map(|c| (c, claimant_key(c.c).zip(c.m.published.as_deref())))
+        .collect();
+    let mut latest: BTreeMap<&str, &str> = BTreeMap::new();
+    for (k, p) in dated.iter().filter_map(|(_, kp)| kp.as_ref()) {
+        let e = latest.entry(k.as_str()).or_insert(p);
+        *e = (*e).max(p);
     }
-    let superseded = |c: &Claim<'_>| {
-        let (k, p) = (claimant_key(c.c), c.m.published.as_deref());
-        k.zip(p).is_some_and(|(k, p)| latest.get(&k).is_some_and(|l| *l > p))
-    };
+    let superseded =
+        |kp: &Option<(String, &str)>| kp.as_ref().is_some_and(|(k, p)| latest.get(k.as_str()).is_some_and(|l| l > p));
     let mut per_doc: BTreeMap<DocId, u64> = BTreeMap::new();
-    for c in cs.iter().filter(|c| c.c.count.is_some() && !superseded(c)) {
+    for (c, _) in dated.iter().filter(|(_, kp)| !superseded(kp)) {
         let e = per_doc.entry(c.m.doc).or_default();
         *e = (*e).max(n(c.c));
     }

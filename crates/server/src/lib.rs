@@ -504,12 +504,9 @@ async fn one_event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> C
 
 async fn list_documents(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> ApiResult {
     let pairs = params::pairs(q.as_deref(), &["limit", "offset"])?;
-    let limit = params::number(&pairs, "limit")?.unwrap_or(50);
+    let limit = params::limit(&pairs, 50)?;
     let offset = params::number(&pairs, "offset")?.unwrap_or(0);
-    if limit == 0 || limit > 1000 {
-        return Err(ApiError::bad("limit must be between 1 and 1000"));
-    }
-    st.read(move |s| s.documents(limit as usize, offset as usize)).await
+    st.read(move |s| s.documents(limit, offset as usize)).await
 }
 
 async fn one_document(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult {
@@ -630,13 +627,7 @@ async fn archived_event(State(st): State<Arc<AppState>>, Path((n, id)): Path<(i6
 /// fired (default 50), how the watched sources stand, and a version of the data.
 async fn list_alerts(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> ApiResult {
     let pairs = params::pairs(q.as_deref(), &["limit"])?;
-    let limit = match pairs.iter().find(|(k, _)| k == "limit") {
-        None => 50,
-        Some((_, v)) => match v.parse::<usize>() {
-            Ok(n) if (1..=1000).contains(&n) => n,
-            _ => return Err(ApiError::bad(format!("limit {v:?}: a whole number from 1 to 1000"))),
-        },
-    };
+    let limit = params::limit(&pairs, 50)?;
     st.read(move |s| s.alerts(limit)).await
 }
 

@@ -50,6 +50,15 @@ pub fn number(pairs: &[(String, String)], key: &str) -> Result<Option<u64>, ApiE
         .transpose()
 }
 
+/// `limit`: a page size from 1 to 1000 (`default` when not given).
+pub fn limit(pairs: &[(String, String)], default: usize) -> Result<usize, ApiError> {
+    match number(pairs, "limit")? {
+        None => Ok(default),
+        Some(l) if (1..=1000).contains(&l) => Ok(l as usize),
+        Some(_) => Err(ApiError::bad("limit must be between 1 and 1000")),
+    }
+}
+
 /// `YYYY-MM-DD`, a real day.
 pub fn is_day(v: &str) -> bool {
     sitrep_dates::Ymd::parse_day(v).is_some()
@@ -116,12 +125,7 @@ pub fn event_query(raw: Option<&str>, extra: &[&str]) -> Result<EventQuery, ApiE
         }
         q.near = Some((parts[0], parts[1], parts[2]));
     }
-    if let Some(l) = number(&p, "limit")? {
-        if l == 0 || l > 1000 {
-            return Err(ApiError::bad("limit must be between 1 and 1000"));
-        }
-        q.limit = l as usize;
-    }
+    q.limit = limit(&p, q.limit)?;
     q.offset = number(&p, "offset")?.unwrap_or(0).min(1 << 40) as usize;
     Ok(q)
 }

@@ -9,13 +9,19 @@ use crate::sources::AlertRule;
 use crate::{Error, alerts};
 
 impl Watcher<'_> {
-    /// Records the events a rule matches now as known to it, without sending anything.
-    pub(super) fn baseline(&mut self, rule: &AlertRule) -> Result<(), Error> {
+    /// The ids of the events a rule's filters match.
+    fn matching(&self, rule: &AlertRule) -> Result<Vec<String>, Error> {
         let mut ids = Vec::new();
         self.store.each_event(&alerts::query(rule), &mut |e| {
             ids.extend(e["id"].as_str().map(String::from));
             Ok(())
         })?;
+        Ok(ids)
+    }
+
+    /// Records the events a rule matches now as known to it, without sending anything.
+    pub(super) fn baseline(&mut self, rule: &AlertRule) -> Result<(), Error> {
+        let ids = self.matching(rule)?;
         let now = self.shared.clock.now();
         for id in &ids {
             let sig = alerts::signature(&self.store.event(id)?).to_string();
@@ -33,12 +39,7 @@ impl Watcher<'_> {
     /// Runs every rule over the fused events; records and sends what is new or revised.
     pub(super) fn fire_alerts(&mut self) -> Result<(), Error> {
         for rule in self.shared.config.alerts.clone() {
-            let mut ids = Vec::new();
-            self.store.each_event(&alerts::query(&rule), &mut |e| {
-                ids.extend(e["id"].as_str().map(String::from));
-                Ok(())
-            })?;
-            for id in ids {
+            for id in self.matching(&rule)? {
                 let ev = self.store.event(&id)?;
                 if rule.min_confidence.is_some_and(|min| alerts::confidence(&ev) < min) {
                     continue;

@@ -188,11 +188,13 @@ impl<'w> Poller<'w> {
 
     /// Polls one source and commits what it found.
     fn poll(&mut self, src: &Source, stop: &AtomicBool) {
-        let mut st = self
-            .states
-            .get(&src.url)
-            .cloned()
-            .unwrap_or_else(|| SourceState { url: src.url.clone(), ..SourceState::default() });
+        // The state as committed before this poll: partial commits keep its validators.
+        let before = self.states.get(&src.url).cloned().unwrap_or_else(|| SourceState {
+            url: src.url.clone(),
+            name: src.name.clone(),
+            ..SourceState::default()
+        });
+        let mut st = before.clone();
         st.name = src.name.clone();
         st.polls += 1;
         st.last_polled = Some(self.clock.now());
@@ -206,7 +208,7 @@ impl<'w> Poller<'w> {
         } else {
             let (etag, lm) = (st.etag.clone(), st.last_modified.clone());
             let answer = self.get(&src.url, Validators { etag: etag.as_deref(), last_modified: lm.as_deref() }, stop);
-            fetched = self.answered(src, &mut st, answer, stop);
+            fetched = self.answered(src, &before, &mut st, answer, stop);
         }
         self.commit(&mut st, fetched, true);
     }
@@ -215,17 +217,12 @@ impl<'w> Poller<'w> {
     fn answered(
         &mut self,
         src: &Source,
+        before: &SourceState,
         st: &mut SourceState,
         answer: Result<Answer, String>,
         stop: &AtomicBool,
     ) -> Fetched {
         let now = self.clock.now();
-        // The state as committed before this poll: partial commits keep its validators.
-        let before = self.states.get(&src.url).cloned().unwrap_or_else(|| SourceState {
-            url: src.url.clone(),
-            name: src.name.clone(),
-            ..SourceState::default()
-        });
         let a = match answer {
             Err(e) => return self.failed(src, st, None, e, None),
             Ok(a) => a,
@@ -255,10 +252,10 @@ impl<'w> Poller<'w> {
                 let docs = self.page_doc(&a.body, &src.url, None, src).map(|d| (d, src.url.clone()));
                 Fetched { docs: docs.into_iter().collect(), ..Fetched::default() }
             }
-            Listing::Items(items) => self.fetch_items(src, &before, items, stop),
+            Listing::Items(items) => self.fetch_items(src, before, items, stop),
             Listing::Sitemaps(children) => {
                 let items = self.child_sitemaps(&children, stop);
-                self.fetch_items(src, &before, items, stop)
+                self.fetch_items(src, before, items, stop)
             }
             Listing::Bad(why) => return self.failed(src, st, Some(a.status), format!("unreadable: {why}"), None),
         };
@@ -363,9 +360,9 @@ impl<'w> Poller<'w> {
                 f.pending += new.len().min(cap) - k;
                 break;
             }
-            let seen = |outcome: String| SeenItem { url: item.url.clone(), source: src.url.clone(), outcome };
+            let mark = |outcome: String| SeenItem { url: item.url.clone(), source: src.url.clone(), outcome };
             if !self.allowed(&item.url, stop) {
-                f.seen.push(seen("robots".into()));
+                f.seen.push(mark("robots".into()));
                 continue;
             }
             let answer = self.get(&item.url, Validators::default(), stop);
@@ -374,7 +371,7 @@ impl<'w> Poller<'w> {
                     match self.page_doc(&a.body, &item.url, item.feed_doc.as_ref(), src) {
                         Some(doc) => {
                             f.docs.push((doc, item.url.clone()));
-                            f.seen.push(seen("stored".into()));
+                            f.seen.push(mark("stored".into()));
                             if f.docs.len() >= COMMIT_EVERY {
                                 let seen = std::mem::take(&mut f.seen);
                                 f.committed += seen.len();
@@ -403,9 +400,9 @@ impl<'w> Poller<'w> {
                 Some(mut doc) => {
                     self.fill(&mut doc, &item.url, None, src);
                     f.docs.push((doc, item.url.clone()));
-                    f.seen.push(seen(format!("feed-text (page: {problem})")));
+                    f.seen.push(mark(format!("feed-text (page: {problem})")));
                 }
-                None => f.seen.push(seen(format!("failed: {problem}"))),
+                None => f.seen.push(mark(format!("failed: {problem}"))),
             }
         }
         f
