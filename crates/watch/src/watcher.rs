@@ -2,7 +2,7 @@
 //! by host (`poller.rs`: fetch, list, fetch new items, analyse), their commits on this
 //! thread (which alone holds the store), then fusion and alerts (`firing.rs`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 
@@ -230,6 +230,10 @@ impl<'a> Watcher<'a> {
         let Watcher { shared, store, analysed_by, states, stats, .. } = self;
         let shared: &Shared<'_> = shared;
         let mut first_error = None;
+        // Sources whose commit failed this round: their later batches are not committed
+        // either (the final one would keep validators over items never stored), so the
+        // next poll lists them all again.
+        let mut failed: HashSet<String> = HashSet::new();
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::channel::<Msg>();
             for bucket in buckets.into_iter().filter(|b| !b.is_empty()) {
@@ -245,9 +249,11 @@ impl<'a> Watcher<'a> {
                         let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
                         let _ = reply.send(store.seen_items(&refs).map_err(|e| e.to_string()));
                     }
+                    Msg::Commit(c) if failed.contains(&c.state.url) => {}
                     Msg::Commit(c) => {
                         if let Err(e) = apply(store, shared, analysed_by, stats, &c) {
                             shared.report.log("store-error", json!({"source": c.state.url, "error": e.to_string()}));
+                            failed.insert(c.state.url.clone());
                             first_error.get_or_insert(e);
                         } else if c.last {
                             states.insert(c.state.url.clone(), c.state);
