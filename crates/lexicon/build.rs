@@ -299,6 +299,10 @@ fn write_fst(keys: BTreeMap<String, Vec<u32>>, out: &Path, name: &str) {
     }
     let fst_bytes = builder.into_inner().expect("fst build");
     std::fs::write(out.join(format!("{name}.fst")), fst_bytes).unwrap();
+    // The stems of the stem wildcards (`bombard*`): the walk tries `*` only at the
+    // nodes they lead to.
+    let stems: String = keys.keys().filter_map(|k| k.strip_suffix('*')).map(|s| format!("{s}\n")).collect();
+    std::fs::write(out.join(format!("{name}.stems")), stems).unwrap();
     std::fs::write(out.join(format!("{name}.post")), post).unwrap();
 }
 
@@ -312,9 +316,6 @@ fn compile(path: &Path, out: &Path, name: &str, lemmas: Option<&Lemmas>) {
         }
     };
     let keys = table_keys(&content, lemmas);
-    // Whether some form is a stem wildcard (`bombard*`): the walk only then tries `*`.
-    let wildcard = keys.keys().any(|k| k.ends_with('*'));
-    std::fs::write(out.join(format!("{name}.wild")), [u8::from(wildcard)]).unwrap();
     write_fst(keys, out, name);
     std::fs::write(out.join(format!("{name}.tsv")), content).unwrap();
 }

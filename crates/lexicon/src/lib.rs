@@ -40,14 +40,20 @@ pub struct Table {
 /// Tables outside the combined automaton.
 const NOT_INDEXED: u8 = u8::MAX;
 
+/// Size of the filter of wildcard stem nodes (8 KiB of bits per automaton that has
+/// stems).
+const WILDCARD_BITS: usize = 1 << 16;
+
 /// An fst walked over folded text from token starts.
 struct Automaton {
     fst: &'static Fst<&'static [u8]>,
     /// The fst state after each possible first byte (most walks end within two bytes,
     /// so this saves decoding the root on every token).
     first: Box<[State; 256]>,
-    /// Some key ends in `*` (stem wildcard): only then are wildcard steps tried.
-    wildcard: bool,
+    /// The nodes that stem wildcards (`bombard*`) lead to, as bits of a filter over
+    /// node addresses: `*` is tried only where the bit is set (`None`: no key ends in
+    /// `*`). Before, `*` was tried after every byte inside a word, a third of the walk.
+    wildcard: Option<Box<[u64]>>,
     /// The state after each two-byte prefix (combined automata only: they are walked
     /// from every token). Stems of one byte (`a*`) are not supported with it.
     second: Option<Box<[State]>>,
@@ -61,7 +67,8 @@ struct Final {
 }
 
 impl Automaton {
-    fn new(name: &str, bytes: &'static [u8], wildcard: bool) -> Automaton {
+    /// `stems`: the folded stems of the keys that end in `*`, one per line.
+    fn new(name: &str, bytes: &'static [u8], stems: &str) -> Automaton {
         let fst = Fst::new(bytes).unwrap_or_else(|e| panic!("data pack {name}: corrupt fst: {e}"));
         // Tables live for the whole process (they sit in statics): leaking one small
         // header per automaton lets the cached nodes borrow it for 'static.
@@ -71,7 +78,28 @@ impl Automaton {
         for t in root.transitions() {
             first[t.inp as usize] = Some((fst.node(t.addr), t.out));
         }
+        let mut wildcard: Option<Box<[u64]>> = None;
+        for stem in stems.split_terminator('\n') {
+            let mut node = root;
+            for b in stem.bytes() {
+                match node.find_input(b) {
+                    Some(ti) => node = fst.node(node.transition_addr(ti)),
+                    None => panic!("data pack {name}: stem {stem:?} is not in its fst"),
+                }
+            }
+            let bits = wildcard.get_or_insert_with(|| vec![0u64; WILDCARD_BITS / 64].into_boxed_slice());
+            let bit = node.addr() % WILDCARD_BITS;
+            bits[bit / 64] |= 1 << (bit % 64);
+        }
         Automaton { fst, first, wildcard, second: None }
+    }
+
+    /// Whether a stem wildcard may continue from `node` (exact when false).
+    fn may_have_stem(&self, node: &fst::raw::Node<'_>) -> bool {
+        self.wildcard.as_ref().is_some_and(|bits| {
+            let bit = node.addr() % WILDCARD_BITS;
+            bits[bit / 64] & (1 << (bit % 64)) != 0
+        })
     }
 
     /// Adds the two-byte prefix cache.
@@ -131,8 +159,8 @@ impl Automaton {
                 on_final(Final { end: k + 1, value });
             }
             // Stem wildcard: "bombard*" inside (or at the end of) a word token.
-            if self.wildcard
-                && k < limit
+            if k < limit
+                && self.may_have_stem(&node)
                 && toks[k].kind != TokenKind::Punct
                 && (toks[k].start as usize) < pos
                 && pos <= toks[k].end as usize
@@ -175,10 +203,9 @@ impl Table {
         fst: &'static [u8],
         post: &'static [u8],
         content: &'static str,
-        wildcard: &'static [u8],
+        stems: &'static str,
     ) -> Table {
-        let wildcard = wildcard == [1];
-        Table { name, id, auto: Automaton::new(name, fst, wildcard), post, content, rows: OnceLock::new() }
+        Table { name, id, auto: Automaton::new(name, fst, stems), post, content, rows: OnceLock::new() }
     }
 
     fn parsed(&self) -> &(Vec<&'static str>, Vec<Vec<&'static str>>) {
@@ -326,7 +353,7 @@ macro_rules! table {
             include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".fst")),
             include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".post")),
             include_str!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".tsv")),
-            include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".wild")),
+            include_str!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".stems")),
         )
     };
 }
@@ -656,26 +683,6 @@ macro_rules! lang_pack {
         let qualifiers = table!($code, "qualifiers", 9);
         let speech = table!($code, "speech", 10);
         let triggers = table!($code, "triggers", 11);
-        let g = global();
-        let wildcard = [
-            &abbreviations,
-            &actors,
-            &casualty,
-            &cues,
-            &dates,
-            &demonyms,
-            &grammar,
-            &nouns,
-            &numbers,
-            &qualifiers,
-            &speech,
-            &triggers,
-            &g.organizations,
-            &g.people,
-            &g.place_names,
-        ]
-        .iter()
-        .any(|t| t.auto.wildcard);
         LangPack {
             code: $code,
             abbreviations,
@@ -699,7 +706,7 @@ macro_rules! lang_pack {
             combined: Automaton::new(
                 concat!($code, "_combined"),
                 include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.fst")),
-                wildcard,
+                include_str!(concat!(env!("OUT_DIR"), "/", $code, "_combined.stems")),
             )
             .with_second_level(),
             combined_post: include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.post")),
