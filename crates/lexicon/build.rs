@@ -317,5 +317,6 @@ fn compile(path: &Path, out: &Path, name: &str, lemmas: Option<&Lemmas>) {
     };
     let keys = table_keys(&content, lemmas);
     write_fst(keys, out, name);
+    std::fs::write(out.join(format!("{name}.rows")), tsv::row_starts(&content)).unwrap();
     std::fs::write(out.join(format!("{name}.tsv")), content).unwrap();
 }

@@ -34,7 +34,12 @@ pub struct Table {
     auto: Automaton,
     post: &'static [u8],
     content: &'static str,
-    rows: OnceLock<(Vec<&'static str>, Vec<Vec<&'static str>>)>,
+    /// Where each data row starts in `content` (little-endian u32, from the build).
+    starts: &'static [u8],
+    header: OnceLock<Vec<&'static str>>,
+    /// Each row's fields, split on first use: a table is never parsed whole at start-up
+    /// (the gazetteer's 7 MB took most of a short run's time).
+    cells: OnceLock<Box<[OnceLock<Box<[&'static str]>>]>>,
 }
 
 /// Tables outside the combined automaton.
@@ -204,27 +209,51 @@ impl Table {
         post: &'static [u8],
         content: &'static str,
         stems: &'static str,
+        starts: &'static [u8],
     ) -> Table {
-        Table { name, id, auto: Automaton::new(name, fst, stems), post, content, rows: OnceLock::new() }
-    }
-
-    fn parsed(&self) -> &(Vec<&'static str>, Vec<Vec<&'static str>>) {
-        self.rows.get_or_init(|| tsv::parse(self.content))
+        Table {
+            name,
+            id,
+            auto: Automaton::new(name, fst, stems),
+            post,
+            content,
+            starts,
+            header: OnceLock::new(),
+            cells: OnceLock::new(),
+        }
     }
 
     /// Column names.
     pub fn header(&self) -> &[&'static str] {
-        &self.parsed().0
+        self.header.get_or_init(|| tsv::header(self.content))
+    }
+
+    /// Number of data rows.
+    pub fn row_count(&self) -> usize {
+        self.starts.len() / 4
     }
 
     /// All data rows, in file order.
-    pub fn rows(&self) -> &[Vec<&'static str>] {
-        &self.parsed().1
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = &[&'static str]> + '_ {
+        (0..self.row_count()).map(|i| self.row(i))
     }
 
-    /// One row's fields.
+    /// One row's fields (an empty row past the end).
     pub fn row(&self, i: usize) -> &[&'static str] {
-        &self.parsed().1[i]
+        let cells = self.cells.get_or_init(|| (0..self.row_count()).map(|_| OnceLock::new()).collect());
+        let Some(cell) = cells.get(i) else { return &[] };
+        cell.get_or_init(|| {
+            let b = &self.starts[i * 4..i * 4 + 4];
+            tsv::line_at(self.content, u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize).into_boxed_slice()
+        })
+    }
+
+    /// The first field of row `i` (its form or id), without splitting the row.
+    pub fn first_field(&self, i: usize) -> &'static str {
+        let Some(b) = self.starts.get(i * 4..i * 4 + 4) else { return "" };
+        let rest = &self.content[u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize..];
+        let end = rest.find(['\t', '\n', '\r']).unwrap_or(rest.len());
+        &rest[..end]
     }
 
     /// Index of a column by name.
@@ -354,6 +383,7 @@ macro_rules! table {
             include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".post")),
             include_str!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".tsv")),
             include_str!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".stems")),
+            include_bytes!(concat!(env!("OUT_DIR"), "/", $dir, "_", $file, ".rows")),
         )
     };
 }
@@ -477,7 +507,7 @@ impl LangPack {
         }
         let mut words = vec![0u64; text.tokens.len()];
         let tid = self.grammar.id as usize;
-        let bits = self.grammar_bits.get_or_init(|| self.grammar.rows().iter().map(|r| self.word_bits(r)).collect());
+        let bits = self.grammar_bits.get_or_init(|| self.grammar.rows().map(|r| self.word_bits(r)).collect());
         for m in &hits[tid] {
             if m.toks.len() == 1 {
                 words[m.toks.start] =
@@ -524,7 +554,7 @@ impl LangPack {
 
     /// A value of `settings.tsv`.
     pub fn setting(&self, key: Setting) -> Option<&'static str> {
-        self.settings.rows().iter().find(|r| r[0] == key.as_str()).and_then(|r| self.settings.get(r, "value"))
+        self.settings.rows().find(|r| r[0] == key.as_str()).and_then(|r| self.settings.get(r, "value"))
     }
 
     /// Whether the setting `key` has the value `value`.
@@ -547,7 +577,7 @@ impl LangPack {
     fn typed_suffixes(&self) -> &[(&'static str, Suffix)] {
         self.suffix_rows.get_or_init(|| {
             let t = &self.suffixes;
-            t.rows().iter().filter_map(|r| Some((r[0], t.get(r, "class").and_then(Suffix::parse)?))).collect()
+            t.rows().filter_map(|r| Some((r[0], t.get(r, "class").and_then(Suffix::parse)?))).collect()
         })
     }
 
@@ -747,8 +777,6 @@ pub struct Global {
     pub people: Table,
     pub place_names: Table,
     pub places: Table,
-    /// Place id → row of `places`, built on first use.
-    place_ids: OnceLock<std::collections::HashMap<&'static str, u32>>,
 }
 
 static GLOBAL: LazyLock<Global> = LazyLock::new(|| Global {
@@ -756,7 +784,6 @@ static GLOBAL: LazyLock<Global> = LazyLock::new(|| Global {
     people: table!("actors", "people", LANG_TABLES as u8 + 1),
     place_names: table!("gazetteer", "names", LANG_TABLES as u8 + 2),
     places: table!("gazetteer", "places", NOT_INDEXED),
-    place_ids: OnceLock::new(),
 });
 
 /// The language-independent tables.
@@ -767,9 +794,17 @@ pub fn global() -> &'static Global {
 impl Global {
     /// A gazetteer place row by its id (`places.tsv` is sorted by id).
     pub fn place(&self, id: &str) -> Option<&[&'static str]> {
-        let rows = self.places.rows();
-        let ids = self.place_ids.get_or_init(|| rows.iter().enumerate().map(|(i, r)| (r[0], i as u32)).collect());
-        ids.get(id).map(|&i| rows[i as usize].as_slice())
+        let t = &self.places;
+        let (mut lo, mut hi) = (0, t.row_count());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match t.first_field(mid).cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(t.row(mid)),
+            }
+        }
+        None
     }
 }
 

@@ -22,7 +22,7 @@ fn every_row_round_trips() {
         if t.name == "gazetteer_places" {
             continue; // keyed by id, matched through names
         }
-        for (i, row) in t.rows().iter().enumerate() {
+        for (i, row) in t.rows().enumerate() {
             let key = sitrep_text::fold_key(row[0]);
             assert!(!key.is_empty(), "{}: row {i} has an empty form", t.name);
             assert!(t.lookup(&key).contains(&i), "{}: row {i} ({:?}) is not found by its form", t.name, row[0]);
@@ -34,9 +34,9 @@ fn every_row_round_trips() {
 fn rows_have_the_header_width_and_are_sorted() {
     for t in all_tables() {
         let width = t.header().len();
-        let rows = t.rows();
+        let rows: Vec<&[&str]> = t.rows().collect();
         for (i, row) in rows.iter().enumerate() {
-            for cell in row {
+            for cell in *row {
                 assert_eq!(*cell, cell.trim(), "{}: row {i} has a padded cell {cell:?}", t.name);
             }
             assert_eq!(row.len(), width, "{}: row {i} {:?} has {} columns, header has {width}", t.name, row, row.len());
@@ -69,7 +69,7 @@ fn every_pack_has_every_word_class() {
     for code in LANGS {
         let p = lang_pack(code).unwrap();
         for w in Word::ALL {
-            let has = p.grammar.rows().iter().any(|r| Word::parse(r[1]) == Some(*w));
+            let has = p.grammar.rows().any(|r| Word::parse(r[1]) == Some(*w));
             assert!(
                 has || p.lacks(*w),
                 "{code}: grammar.tsv has no `{w}` form (declare it in settings `none` if the language has none)"
@@ -78,7 +78,7 @@ fn every_pack_has_every_word_class() {
         }
         for s in Suffix::ALL {
             let declared_none = p.declares_none(s.as_str());
-            let has = p.suffixes.rows().iter().any(|r| Suffix::parse(r[1]) == Some(*s));
+            let has = p.suffixes.rows().any(|r| Suffix::parse(r[1]) == Some(*s));
             assert!(has || declared_none, "{code}: suffixes.tsv has no `{s}` (or declare it in settings `none`)");
         }
         for r in p.grammar.rows() {
@@ -182,5 +182,21 @@ fn index_agrees(lang: &str, sample: &str) {
             );
             assert_eq!(ix.longest_at(t, i, i + 1), t.longest_at(&text, i, i + 1), "{} at {i} (short limit)", t.name);
         }
+    }
+}
+
+/// Rows split one by one from the build's row offsets are the rows the build numbered
+/// (the fst's postings point at them by number).
+#[test]
+fn lazy_rows_are_the_parsed_rows() {
+    for t in all_tables() {
+        let (header, rows) = tsv::parse(t.content);
+        assert_eq!(t.header(), header.as_slice(), "{}", t.name);
+        assert_eq!(t.row_count(), rows.len(), "{}", t.name);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(t.row(i), r.as_slice(), "{}: row {i}", t.name);
+            assert_eq!(t.first_field(i), r[0], "{}: row {i}", t.name);
+        }
+        assert!(t.row(rows.len()).is_empty());
     }
 }
