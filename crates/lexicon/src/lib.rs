@@ -14,11 +14,14 @@
 mod packs;
 mod tsv;
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::sync::LazyLock;
 use std::sync::OnceLock;
 
 use fst::raw::{Fst, Output};
+use rustc_hash::FxHasher;
 use sitrep_core::{DateWord, Setting, Suffix, Text, TokenKind, Word};
 
 pub use packs::{GLOBAL_FILES, INDEXED_GLOBAL, LANG_FILES, PLAIN_FILES};
@@ -777,6 +780,9 @@ pub struct Global {
     pub people: Table,
     pub place_names: Table,
     pub places: Table,
+    /// Place id → row of `places`, built on first use from the ids alone (a binary
+    /// search over the rows cost more: places are looked up per name candidate).
+    place_ids: OnceLock<HashMap<&'static str, u32, BuildHasherDefault<FxHasher>>>,
 }
 
 static GLOBAL: LazyLock<Global> = LazyLock::new(|| Global {
@@ -784,6 +790,7 @@ static GLOBAL: LazyLock<Global> = LazyLock::new(|| Global {
     people: table!("actors", "people", LANG_TABLES as u8 + 1),
     place_names: table!("gazetteer", "names", LANG_TABLES as u8 + 2),
     places: table!("gazetteer", "places", NOT_INDEXED),
+    place_ids: OnceLock::new(),
 });
 
 /// The language-independent tables.
@@ -792,19 +799,11 @@ pub fn global() -> &'static Global {
 }
 
 impl Global {
-    /// A gazetteer place row by its id (`places.tsv` is sorted by id).
+    /// A gazetteer place row by its id.
     pub fn place(&self, id: &str) -> Option<&[&'static str]> {
         let t = &self.places;
-        let (mut lo, mut hi) = (0, t.row_count());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match t.first_field(mid).cmp(id) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(t.row(mid)),
-            }
-        }
-        None
+        let ids = self.place_ids.get_or_init(|| (0..t.row_count()).map(|i| (t.first_field(i), i as u32)).collect());
+        ids.get(id).map(|&i| t.row(i as usize))
     }
 }
 
