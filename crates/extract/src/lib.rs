@@ -319,15 +319,11 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     let mut places = places;
     // A group located somewhere ("demonstrators in Baghdad") keeps its place.
     let locative = |k: usize| k > 0 && ix.is(k - 1, Word::Locative);
+    let inside = Inside::new(actors.iter().filter(|a| a.sector.is_some()).map(|a| a.toks.clone()));
     places.retain(|p| {
         p.place.as_ref().is_some_and(|r| r.precision == "country")
             || locative(p.toks.start)
-            || !actors.iter().any(|a| {
-                a.sector.is_some()
-                    && a.toks.start <= p.toks.start
-                    && p.toks.end <= a.toks.end
-                    && a.toks.len() > p.toks.len()
-            })
+            || !inside.strictly(p.toks.clone())
     });
     let claims = claims::find_claims(&ix, pack, &actors);
     let cues = cues::Cues::find(&ix, pack);
@@ -375,6 +371,39 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     analysis.dates = dates;
     analysis.actors = actors;
     analysis
+}
+
+/// Token ranges, answering "does one of them strictly contain this range?" in
+/// logarithmic time (a check of every place against every actor was quadratic in a
+/// large document).
+struct Inside {
+    /// Starts, sorted.
+    starts: Vec<usize>,
+    /// `reach[i]`: the largest end among the first `i + 1` ranges by start.
+    reach: Vec<usize>,
+}
+
+impl Inside {
+    fn new(ranges: impl Iterator<Item = TokRange>) -> Inside {
+        let mut v: Vec<TokRange> = ranges.collect();
+        v.sort_by_key(|r| (r.start, r.end));
+        let mut reach = Vec::with_capacity(v.len());
+        let mut best = 0;
+        for r in &v {
+            best = best.max(r.end);
+            reach.push(best);
+        }
+        Inside { starts: v.iter().map(|r| r.start).collect(), reach }
+    }
+
+    /// Whether some range covers `r` and is longer: it starts at or before `r` and ends
+    /// after it, or starts before it and ends with it.
+    fn strictly(&self, r: TokRange) -> bool {
+        let reach = |n: usize| if n == 0 { 0 } else { self.reach[n - 1] };
+        let at_or_before = self.starts.partition_point(|&s| s <= r.start);
+        let before = self.starts.partition_point(|&s| s < r.start);
+        reach(at_or_before) > r.end || reach(before) >= r.end.max(1)
+    }
 }
 
 /// The items (sorted by start token) that start inside `range`.

@@ -24,7 +24,12 @@ pub fn find(cx: &Ctx<'_, '_>) -> Vec<Quote> {
                         // The claim covering the quote, else one in the sentence where it ends.
                         let speaker = claim_at(&cx.claims, a + 1)
                             .or_else(|| {
-                                cx.claims.iter().find(|c| {
+                                // Claims are in text order: only those whose cue is in
+                                // this sentence are looked at (linear in the text).
+                                let from = if si == 0 { 0 } else { text.sentences[si - 1].toks.end };
+                                let a = cx.claims.partition_point(|c| c.cue.start < from);
+                                let b = cx.claims.partition_point(|c| c.cue.start < s.toks.end);
+                                cx.claims[a..b.max(a)].iter().find(|c| {
                                     c.kind == CueKind::Say && c.speaker.is_some() && text.sentence_of(c.cue.start) == si
                                 })
                             })
