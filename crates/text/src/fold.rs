@@ -6,8 +6,27 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
     let mut out = String::with_capacity(text.len() + 8);
     let mut map: Vec<u32> = Vec::with_capacity(text.len() + 9);
     let mut pending_space: Option<(u32, bool)> = None; // (origin, has newline)
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII letters, digits and punctuation (most of most texts): one byte in, one
+        // byte out, without decoding a char.
+        let b = bytes[i];
+        if b > b' ' && b < 0x7F {
+            if let Some((o, nl)) = pending_space.take()
+                && !out.is_empty()
+            {
+                out.push(if nl { '\n' } else { ' ' });
+                map.push(o);
+            }
+            out.push(b.to_ascii_lowercase() as char);
+            map.push(i as u32);
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
         let origin = i as u32;
+        i += c.len_utf8();
         if c.is_whitespace() {
             let nl = matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}');
             pending_space = Some(match pending_space {

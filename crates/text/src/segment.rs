@@ -8,7 +8,8 @@ use crate::fold::fold;
 pub fn prepare<'a>(original: &'a str, is_abbrev: &dyn Fn(&str) -> bool) -> Text<'a> {
     let (folded, map) = fold(original);
     let tokens = tokenize(original, &folded, &map);
-    let accented = original.chars().any(|c| matches!(c, 'à'..='ÿ' | 'À'..='Þ'));
+    // 'À'..='Þ' and 'à'..='ÿ' are 0xC3 0x80..=0x9E and 0xC3 0xA0..=0xBF in UTF-8.
+    let accented = original.as_bytes().windows(2).any(|w| w[0] == 0xC3 && matches!(w[1], 0x80..=0x9E | 0xA0..=0xBF));
     let mut text = Text { original, folded, map, tokens, sentences: Vec::new(), accented };
     text.sentences = split_sentences(&text, is_abbrev);
     text
