@@ -517,7 +517,13 @@ impl LangPack {
                     self.grammar.postings(m.post).fold(0, |acc, r| acc | bits.get(r).copied().unwrap_or(0));
             }
         }
-        Index { text, hits, words }
+        let mut at = vec![[NO_HIT; INDEXED_TABLES]; text.tokens.len()];
+        for (tid, hs) in hits.iter().enumerate() {
+            for (k, m) in hs.iter().enumerate() {
+                at[m.toks.start][tid] = k as u32;
+            }
+        }
+        Index { text, hits, at, words }
     }
 }
 
@@ -600,6 +606,9 @@ impl LangPack {
 /// not "tote" in "verkehrstote").
 const MIN_HEAD: usize = 5;
 
+/// No match at this token (see [`Index`]).
+const NO_HIT: u32 = u32::MAX;
+
 /// Number of files of a language pack (`LANG_FILES`).
 const LANG_TABLES: usize = 12;
 
@@ -624,6 +633,9 @@ pub struct Index<'t> {
     text: &'t Text<'t>,
     /// Per table id: the longest match at each token start where one exists, in order.
     hits: Vec<Vec<Match>>,
+    /// Per token, per table id: the position in `hits` of the match starting there
+    /// (`NO_HIT`: none). A binary search per question grew with the document.
+    at: Vec<[u32; INDEXED_TABLES]>,
     /// Per token: the grammar word classes the token alone is a form of (bit `Word as
     /// u8`).
     words: Vec<u64>,
@@ -656,8 +668,8 @@ impl<'t> Index<'t> {
     /// As [`Table::longest_at`].
     pub fn longest_at(&self, table: &Table, i: usize, limit: usize) -> Option<Match> {
         let Some(hits) = self.hits(table) else { return table.longest_at(self.text, i, limit) };
-        let k = hits.binary_search_by_key(&i, |m| m.toks.start).ok()?;
-        let m = &hits[k];
+        let k = *self.at.get(i)?.get(table.id as usize)?;
+        let m = hits.get(k as usize)?;
         if m.toks.end <= limit { Some(m.clone()) } else { table.longest_at(self.text, i, limit) }
     }
 
