@@ -27,6 +27,22 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
         let c = text[i..].chars().next().unwrap_or(' ');
         let origin = i as u32;
         i += c.len_utf8();
+        // Other characters below U+0800 (Latin, Greek, Cyrillic, Hebrew, Arabic) fold
+        // from a table that `push_folded` itself made (decomposing and lower-casing
+        // each one was a third of the preparation of a Russian or Arabic text).
+        if let Some(&(len, bytes)) = FOLDED.get(c as usize)
+            && len != SLOW
+        {
+            if let Some((o, nl)) = pending_space.take()
+                && !out.is_empty()
+            {
+                out.push(if nl { '\n' } else { ' ' });
+                map.push(o);
+            }
+            out.push_str(std::str::from_utf8(&bytes[..len as usize]).unwrap_or_default());
+            map.extend(std::iter::repeat_n(origin, len as usize));
+            continue;
+        }
         if c.is_whitespace() {
             let nl = matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}');
             pending_space = Some(match pending_space {
@@ -49,6 +65,30 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
     map.push(text.len() as u32);
     (out, map)
 }
+
+/// A table entry that says: fold this character the general way (whitespace, dropped,
+/// or longer than an entry).
+const SLOW: u8 = u8::MAX;
+
+/// What `push_folded` makes of each character below U+0800, as UTF-8 bytes.
+static FOLDED: std::sync::LazyLock<Vec<(u8, [u8; 7])>> = std::sync::LazyLock::new(|| {
+    (0u32..0x800)
+        .map(|u| {
+            let Some(c) = char::from_u32(u) else { return (SLOW, [0; 7]) };
+            if c.is_whitespace() || is_dropped(c) {
+                return (SLOW, [0; 7]);
+            }
+            let (mut s, mut m) = (String::new(), Vec::new());
+            push_folded(c, 0, &mut s, &mut m);
+            if s.len() > 7 {
+                return (SLOW, [0; 7]);
+            }
+            let mut b = [0u8; 7];
+            b[..s.len()].copy_from_slice(s.as_bytes());
+            (s.len() as u8, b)
+        })
+        .collect()
+});
 
 /// Folds a dictionary key exactly as [`fold`] folds text.
 pub fn fold_key(key: &str) -> String {
@@ -152,6 +192,37 @@ mod tests {
         check("x\n\n  y", "x\ny");
         check("  lead", "lead");
         check("Kyïv – Donetsk", "kyiv - donetsk");
+    }
+
+    /// The tables' fast paths fold every character below U+0800 as the general path
+    /// does, alone and between others.
+    #[test]
+    fn fast_paths_fold_as_the_general_path() {
+        for u in 0u32..0x800 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let input = format!("a{c}b {c}");
+            let (mut expected, mut map) = (String::new(), Vec::new());
+            let mut pending: Option<(u32, bool)> = None;
+            for (i, ch) in input.char_indices() {
+                if ch.is_whitespace() {
+                    let nl = matches!(ch, '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}');
+                    pending = Some(pending.map_or((i as u32, nl), |(o, n)| (o, n || nl)));
+                    continue;
+                }
+                if is_dropped(ch) {
+                    continue;
+                }
+                if let Some((o, nl)) = pending.take()
+                    && !expected.is_empty()
+                {
+                    expected.push(if nl { '\n' } else { ' ' });
+                    map.push(o);
+                }
+                push_folded(ch, i as u32, &mut expected, &mut map);
+            }
+            map.push(input.len() as u32);
+            assert_eq!(fold(&input), (expected, map), "U+{u:04X}");
+        }
     }
 
     #[test]
