@@ -62,9 +62,11 @@ struct Automaton {
     /// node addresses: `*` is tried only where the bit is set (`None`: no key ends in
     /// `*`). Before, `*` was tried after every byte inside a word, a third of the walk.
     wildcard: Option<Box<[u64]>>,
-    /// The state after each two-byte prefix (combined automata only: they are walked
-    /// from every token). Stems of one byte (`a*`) are not supported with it.
-    second: Option<Box<[State]>>,
+    /// The state after each two-byte prefix, a row of 256 per first byte that starts
+    /// some key (combined automata only: they are walked from every token). Stems of
+    /// one byte (`a*`) are not supported with it. (A full 65,536-entry table was 4.7 MB
+    /// per language, filled at start-up.)
+    second: Option<Box<[Option<Box<[State; 256]>>]>>,
 }
 
 /// A final state reached by a walk: the match ends at token `end` (exclusive); `value`
@@ -112,12 +114,14 @@ impl Automaton {
 
     /// Adds the two-byte prefix cache.
     fn with_second_level(mut self) -> Automaton {
-        let mut second: Vec<State> = vec![None; 1 << 16];
+        let mut second: Vec<Option<Box<[State; 256]>>> = vec![None; 256];
         for (b0, slot) in self.first.iter().enumerate() {
             let Some((node, out)) = slot else { continue };
+            let mut row: Box<[State; 256]> = Box::new([None; 256]);
             for t in node.transitions() {
-                second[(b0 << 8) | t.inp as usize] = Some((self.fst.node(t.addr), out.cat(t.out)));
+                row[t.inp as usize] = Some((self.fst.node(t.addr), out.cat(t.out)));
             }
+            second[b0] = Some(row);
         }
         self.second = Some(second.into_boxed_slice());
         self
@@ -147,7 +151,7 @@ impl Automaton {
         if let Some(second) = &self.second
             && pos < first.end as usize
         {
-            match second[((f[pos - 1] as usize) << 8) | f[pos] as usize] {
+            match second[f[pos - 1] as usize].as_ref().and_then(|row| row[f[pos] as usize]) {
                 Some((n, o)) => {
                     node = n;
                     out = o;
