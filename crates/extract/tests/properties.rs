@@ -40,6 +40,7 @@ fn check(text: &str, lang: Option<&str>) {
         assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end), "span {s:?} not on char boundaries");
     }
     let out = sitrep_output::to_string(&doc, &a);
+    assert_eq!(out, sitrep_output::to_string_serde(&doc, &a), "the direct JSON writer differs from serde_json");
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     // Code-point offsets point at the reported text.
     let chars: Vec<char> = text.chars().collect();
@@ -48,6 +49,24 @@ fn check(text: &str, lang: Option<&str>) {
         assert_eq!(chars[s..e].iter().collect::<String>(), p["span"]["text"].as_str().unwrap());
     }
     assert_eq!(out, sitrep_output::to_string(&doc, &sitrep_extract::analyze(&doc, &config)), "not deterministic");
+}
+
+/// The direct JSON writer gives serde_json's bytes on every example article (events,
+/// casualties, places with coordinates, quotes, contradictions) and on one with control
+/// characters, quotes and backslashes in its evidence.
+#[test]
+fn direct_json_is_serde_json_on_the_examples() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+    let mut n = 0;
+    for dir in std::fs::read_dir(root).unwrap().flatten() {
+        for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            let text = std::fs::read_to_string(f.path()).unwrap();
+            check(&text, None);
+            n += 1;
+        }
+    }
+    assert!(n >= 10);
+    check("Le 13 septembre, \"49 soldats\" ont été tués\u{1}\t\\ à Erevan.\u{7f}\u{1f}", Some("fr"));
 }
 
 /// Words that exercise the lexicons, mixed with arbitrary characters.

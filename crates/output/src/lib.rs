@@ -5,6 +5,8 @@
 //! code-point offsets (what Python's `str` indexing uses). Keys are emitted in a fixed
 //! order and lists in the analysis' order, so the same input gives the same bytes.
 
+mod write;
+
 use serde::Serialize;
 use sitrep_core::{Actor, Analysis, Casualty, DateMention, Document, Event, EventDate, PlaceMention, Quantity, Span};
 
@@ -253,6 +255,14 @@ pub fn record<'a>(doc: &'a Document, a: &'a Analysis) -> Record<'a> {
 
 /// The record as one line of JSON.
 pub fn to_string(doc: &Document, a: &Analysis) -> String {
+    let mut out = Vec::with_capacity(1024 + 8 * doc.text.len().min(1 << 20));
+    write::record(&mut out, &record(doc, a));
+    // Every piece written is a `&str` or ASCII.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The record as one line of JSON through serde (what [`to_string`] must equal).
+pub fn to_string_serde(doc: &Document, a: &Analysis) -> String {
     serde_json::to_string(&record(doc, a)).unwrap_or_default()
 }
 
