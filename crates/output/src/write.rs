@@ -111,7 +111,17 @@ fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    // Eight bytes at a time while none needs an escape (most text).
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        if needs_escape(u64::from_le_bytes(w)) {
+            break;
+        }
+        i += 8;
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(i) {
         let esc: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -135,6 +145,16 @@ fn string(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[from..]);
     out.push(b'"');
+}
+
+/// Whether one of eight bytes is a control character, `"` or `\` (exact: the classic
+/// "has a byte less than n" and "has a zero byte" tests).
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    (below_space | zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64))) != 0
 }
 
 /// A float as serde_json writes it (shortest round-trip form; `null` when not finite).
@@ -302,4 +322,32 @@ pub(crate) fn record(out: &mut Vec<u8>, r: &Record<'_>) {
         w.list("contradictions", &r.contradictions, contradiction);
         w.list("diagnostics", &r.diagnostics, diagnostic);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eight_byte_escape_test_is_exact() {
+        let naive = |w: [u8; 8]| w.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                for fill in [b'a', 0x80, 0xFF, 0x20, 0x21] {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    assert_eq!(needs_escape(u64::from_le_bytes(w)), naive(w), "{w:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn strings_escape_as_serde_json() {
+        for s in ["", "plain", "a\"b\\c", "tab\there\nnl\r\u{1}\u{1f}\u{7f}é“x”", "exactly8", "0123456789abcdef\u{8}"] {
+            let mut out = Vec::new();
+            string(&mut out, s);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());
+        }
+    }
 }
