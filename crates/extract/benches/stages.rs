@@ -18,7 +18,8 @@ fn corpus() -> Vec<(Document, &'static LangPack)> {
     for dir in langs {
         let lang = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let Some(pack) = sitrep_lexicon::lang_pack(&lang) else { continue };
-        let mut files: Vec<_> = std::fs::read_dir(&dir).expect("a language folder").flatten().map(|e| e.path()).collect();
+        let mut files: Vec<_> =
+            std::fs::read_dir(&dir).expect("a language folder").flatten().map(|e| e.path()).collect();
         files.sort();
         for f in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "txt")) {
             let text = std::fs::read_to_string(&f).expect("an example article");

@@ -344,7 +344,8 @@ mod tests {
 
     #[test]
     fn strings_escape_as_serde_json() {
-        for s in ["", "plain", "a\"b\\c", "tab\there\nnl\r\u{1}\u{1f}\u{7f}é“x”", "exactly8", "0123456789abcdef\u{8}"] {
+        for s in ["", "plain", "a\"b\\c", "tab\there\nnl\r\u{1}\u{1f}\u{7f}é“x”", "exactly8", "0123456789abcdef\u{8}"]
+        {
             let mut out = Vec::new();
             string(&mut out, s);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());

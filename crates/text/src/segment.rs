@@ -65,9 +65,7 @@ fn tokenize(original: &str, folded: &str, map: &[u32]) -> Vec<Token> {
             while let Some(&(j, d)) = iter.peek() {
                 // (digits glued to a letter of a caseless script are their own token:
                 // Arabic "و146" is "and 146")
-                if !alphanumeric(d)
-                    || (d.is_ascii_digit() && caseless(prev))
-                    || (prev.is_ascii_digit() && caseless(d))
+                if !alphanumeric(d) || (d.is_ascii_digit() && caseless(prev)) || (prev.is_ascii_digit() && caseless(d))
                 {
                     break;
                 }
