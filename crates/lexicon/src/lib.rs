@@ -29,6 +29,12 @@ pub use packs::{GLOBAL_FILES, INDEXED_GLOBAL, LANG_FILES, PLAIN_FILES};
 /// A cached automaton state: the node reached and the output so far.
 type State = Option<(fst::raw::Node<'static>, Output)>;
 
+/// The states after a first byte's 256 possible second bytes.
+type Row = Box<[State; 256]>;
+
+/// One row's fields, split on first use.
+type Cells = OnceLock<Box<[&'static str]>>;
+
 /// A compiled data-pack file.
 pub struct Table {
     pub name: &'static str,
@@ -42,7 +48,7 @@ pub struct Table {
     header: OnceLock<Vec<&'static str>>,
     /// Each row's fields, split on first use: a table is never parsed whole at start-up
     /// (the gazetteer's 7 MB took most of a short run's time).
-    cells: OnceLock<Box<[OnceLock<Box<[&'static str]>>]>>,
+    cells: OnceLock<Box<[Cells]>>,
 }
 
 /// Tables outside the combined automaton.
@@ -66,7 +72,7 @@ struct Automaton {
     /// some key (combined automata only: they are walked from every token). Stems of
     /// one byte (`a*`) are not supported with it. (A full 65,536-entry table was 4.7 MB
     /// per language, filled at start-up.)
-    second: Option<Box<[Option<Box<[State; 256]>>]>>,
+    second: Option<Box<[Option<Row>]>>,
 }
 
 /// A final state reached by a walk: the match ends at token `end` (exclusive); `value`
@@ -114,10 +120,10 @@ impl Automaton {
 
     /// Adds the two-byte prefix cache.
     fn with_second_level(mut self) -> Automaton {
-        let mut second: Vec<Option<Box<[State; 256]>>> = vec![None; 256];
+        let mut second: Vec<Option<Row>> = vec![None; 256];
         for (b0, slot) in self.first.iter().enumerate() {
             let Some((node, out)) = slot else { continue };
-            let mut row: Box<[State; 256]> = Box::new([None; 256]);
+            let mut row: Row = Box::new([None; 256]);
             for t in node.transitions() {
                 row[t.inp as usize] = Some((self.fst.node(t.addr), out.cat(t.out)));
             }

@@ -42,7 +42,7 @@ static CLASSES: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
         .map(|u| match char::from_u32(u) {
             Some(c) => {
                 let caseless = c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase();
-                u8::from(c.is_alphanumeric()) * ALNUM | u8::from(caseless) * CASELESS
+                (u8::from(c.is_alphanumeric()) * ALNUM) | (u8::from(caseless) * CASELESS)
             }
             None => 0,
         })
