@@ -3,7 +3,7 @@
 
 /// Splits a data-pack file into its header and its data rows (comments and blank lines
 /// skipped). Row `i` of the result is row `i` everywhere.
-#[allow(dead_code)] // the runtime parses rows one by one (`row_starts`)
+#[allow(dead_code)] // the build and the tests; the runtime splits rows one by one (`line_at`)
 pub fn parse(content: &str) -> (Vec<&str>, Vec<Vec<&str>>) {
     let header = header(content);
     let rows = data_lines(content).map(|(_, l)| l.split('\t').collect()).collect();
@@ -24,7 +24,7 @@ pub fn data_lines(content: &str) -> impl Iterator<Item = (usize, &str)> {
         .map(move |raw| {
             let start = at;
             at += raw.len();
-            (start, raw.strip_suffix('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).unwrap_or(raw))
+            (start, without_eol(raw))
         })
         .skip(1)
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
@@ -41,6 +41,14 @@ pub fn row_starts(content: &str) -> Vec<u8> {
 #[allow(dead_code)] // used by the runtime
 pub fn line_at(content: &str, start: usize) -> Vec<&str> {
     let rest = &content[start..];
-    let line = rest.split('\n').next().unwrap_or(rest);
-    line.strip_suffix('\r').unwrap_or(line).split('\t').collect()
+    let line = rest.split_inclusive('\n').next().unwrap_or(rest);
+    without_eol(line).split('\t').collect()
+}
+
+/// A line without its `\n` or `\r\n` (as `str::lines` reads it).
+fn without_eol(line: &str) -> &str {
+    match line.strip_suffix('\n') {
+        Some(l) => l.strip_suffix('\r').unwrap_or(l),
+        None => line,
+    }
 }

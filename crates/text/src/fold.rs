@@ -13,12 +13,7 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
         // byte out, without decoding a char.
         let b = bytes[i];
         if b > b' ' && b < 0x7F {
-            if let Some((o, nl)) = pending_space.take()
-                && !out.is_empty()
-            {
-                out.push(if nl { '\n' } else { ' ' });
-                map.push(o);
-            }
+            flush_space(&mut pending_space, &mut out, &mut map);
             out.push(b.to_ascii_lowercase() as char);
             map.push(i as u32);
             i += 1;
@@ -33,12 +28,7 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
         if let Some(&(len, bytes)) = FOLDED.get(c as usize)
             && len != SLOW
         {
-            if let Some((o, nl)) = pending_space.take()
-                && !out.is_empty()
-            {
-                out.push(if nl { '\n' } else { ' ' });
-                map.push(o);
-            }
+            flush_space(&mut pending_space, &mut out, &mut map);
             out.push_str(std::str::from_utf8(&bytes[..len as usize]).unwrap_or_default());
             map.extend(std::iter::repeat_n(origin, len as usize));
             continue;
@@ -54,16 +44,22 @@ pub fn fold(text: &str) -> (String, Vec<u32>) {
         if is_dropped(c) {
             continue;
         }
-        if let Some((o, nl)) = pending_space.take()
-            && !out.is_empty()
-        {
-            out.push(if nl { '\n' } else { ' ' });
-            map.push(o);
-        }
+        flush_space(&mut pending_space, &mut out, &mut map);
         push_folded(c, origin, &mut out, &mut map);
     }
     map.push(text.len() as u32);
     (out, map)
+}
+
+/// Writes the whitespace run pending before a kept character as one space or newline
+/// (none at the start of the text).
+fn flush_space(pending: &mut Option<(u32, bool)>, out: &mut String, map: &mut Vec<u32>) {
+    if let Some((o, nl)) = pending.take()
+        && !out.is_empty()
+    {
+        out.push(if nl { '\n' } else { ' ' });
+        map.push(o);
+    }
 }
 
 /// A table entry that says: fold this character the general way (whitespace, dropped,

@@ -19,8 +19,13 @@ pub fn prepare<'a>(original: &'a str, is_abbrev: &dyn Fn(&str) -> bool) -> Text<
 fn caseless(c: char) -> bool {
     match CLASSES.get(c as usize) {
         Some(&k) => k & CASELESS != 0,
-        None => c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase(),
+        None => caseless_letter(c),
     }
+}
+
+/// The rule behind [`caseless`]: alphabetic, neither upper- nor lower-case.
+fn caseless_letter(c: char) -> bool {
+    c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase()
 }
 
 /// `char::is_alphanumeric`, from a table below U+0800 (Latin, Greek, Cyrillic, Hebrew,
@@ -40,10 +45,7 @@ const CASELESS: u8 = 2;
 static CLASSES: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
     (0u32..0x800)
         .map(|u| match char::from_u32(u) {
-            Some(c) => {
-                let caseless = c.is_alphabetic() && !c.is_uppercase() && !c.is_lowercase();
-                (u8::from(c.is_alphanumeric()) * ALNUM) | (u8::from(caseless) * CASELESS)
-            }
+            Some(c) => (u8::from(c.is_alphanumeric()) * ALNUM) | (u8::from(caseless_letter(c)) * CASELESS),
             None => 0,
         })
         .collect()
