@@ -104,7 +104,7 @@ fn tempfile_dir(db: &Path) -> Result<PathBuf> {
 /// Re-analyses the database at `db`; `None` when there was nothing to do.
 fn run(args: &ReanalyzeArgs, db: &Path) -> Result<Option<Value>> {
     let mut store = Store::open(db).with_context(|| format!("cannot open the database {}", db.display()))?;
-    let config = sitrep_extract::Config { lang: None, min_confidence: args.min_confidence };
+    let config = sitrep_extract::Config { lang: None, min_confidence: args.min_confidence, ..Default::default() };
     let extractor = config.identity();
     let params = FuseParams::default();
     let Some(run) = store.begin_reanalysis(&extractor, &params).context("cannot start the re-analysis")? else {

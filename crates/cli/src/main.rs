@@ -112,6 +112,13 @@ struct ExtractArgs {
     /// Keep only events of at least this confidence (0 to 1; default 0 keeps all).
     #[arg(long, value_name = "X", default_value_t = 0.0, value_parser = store_cmds::parse_confidence)]
     min_confidence: f32,
+    /// Rules only: skip the learned event-or-not and typing decision.
+    #[arg(long)]
+    no_gate: bool,
+    /// Drop the event nouns the learned gate reads as repeats of an earlier event ("the
+    /// fighting" told again) when they carry no toll of their own.
+    #[arg(long, conflicts_with = "no_gate")]
+    drop_repeats: bool,
 }
 
 /// mimalloc instead of the system allocator: analysis allocates many small vectors and
@@ -176,7 +183,12 @@ fn extract(args: ExtractArgs) -> Result<bool> {
         )
         .into());
     }
-    let config = sitrep_extract::Config { lang: args.lang.clone(), min_confidence: args.min_confidence };
+    let config = sitrep_extract::Config {
+        lang: args.lang.clone(),
+        min_confidence: args.min_confidence,
+        no_gate: args.no_gate,
+        drop_repeats: args.drop_repeats,
+    };
     let mut out: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,

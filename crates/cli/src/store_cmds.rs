@@ -112,7 +112,8 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
         anyhow::bail!("nothing to read: {} not found (the database was not created or changed)", shown.join(", "));
     }
     let mut store = Store::open(&args.db).with_context(|| format!("cannot open the database {}", args.db.display()))?;
-    let config = sitrep_extract::Config { lang: args.lang.clone(), min_confidence: args.min_confidence };
+    let config =
+        sitrep_extract::Config { lang: args.lang.clone(), min_confidence: args.min_confidence, ..Default::default() };
     let extractor = config.identity();
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let mut walker = Walker::new(&args.paths);

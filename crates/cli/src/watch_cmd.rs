@@ -158,7 +158,7 @@ pub fn watch(args: WatchArgs) -> Result<bool> {
         signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&stop)).context("cannot handle signals")?;
         signal_hook::flag::register(sig, Arc::clone(&stop)).context("cannot handle signals")?;
     }
-    let extract = sitrep_extract::Config { lang: None, min_confidence: args.min_confidence };
+    let extract = sitrep_extract::Config { lang: None, min_confidence: args.min_confidence, ..Default::default() };
     let analysed_by = extract.identity();
     let analyse_fn = move |d: &mut Document| analyse(d, &extract);
     let printer = Printer {

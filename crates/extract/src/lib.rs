@@ -21,6 +21,7 @@ pub mod claims;
 pub mod contradictions;
 pub mod cues;
 pub mod events;
+pub mod gate;
 pub mod participants;
 mod passes;
 pub mod quantities;
@@ -61,6 +62,11 @@ pub struct Config {
     pub lang: Option<String>,
     /// Keep only events whose confidence is at least this (0 keeps every event).
     pub min_confidence: f32,
+    /// Rules only: skip the learned event-or-not and typing decision (`gate`).
+    pub no_gate: bool,
+    /// Let the gate drop repeated event nouns it calls "not an event" (off by default:
+    /// fusion pairs articles through those mentions; see `gate`).
+    pub drop_repeats: bool,
 }
 
 impl Config {
@@ -72,6 +78,12 @@ impl Config {
         let mut s = format!("sitrep {} data {}", env!("CARGO_PKG_VERSION"), sitrep_lexicon::DATA_FINGERPRINT);
         if self.min_confidence > 0.0 {
             s.push_str(&format!(" min-confidence={}", self.min_confidence));
+        }
+        if self.no_gate {
+            s.push_str(" no-gate");
+        }
+        if self.drop_repeats {
+            s.push_str(" drop-repeats");
         }
         s
     }
@@ -357,10 +369,15 @@ fn analyze_one(doc: &Document, config: &Config) -> Analysis {
     let mut evs = events::merge_duplicates(evs);
     evs.sort_by_key(|e| (e.trigger.start, e.trigger.end));
     participants::enforce(&text, &mut evs);
+    // Quantities read the rules' events (a deployment's troops stay a quantity when the
+    // gate drops the deployment as background).
+    let mut quantities = quantities::find(&cx, &evs);
+    if !config.no_gate {
+        gate::apply(&doc.text, lang.unwrap_or_default(), config.drop_repeats, &mut evs);
+    }
     if config.min_confidence > 0.0 {
         evs.retain(|e| e.confidence >= config.min_confidence);
     }
-    let mut quantities = quantities::find(&cx, &evs);
     quantities.extend(displaced);
     analysis.contradictions = contradictions::find(&evs);
     analysis.quotes = quotes::find(&cx);
