@@ -460,7 +460,7 @@ def main():
         fh.write(f"# drop_at {best[0]}\n# retype_margin {best[1]}\n")
         fh.write("feature\t" + "\t".join(CLASSES) + "\n")
         fh.write("\n".join(rows) + "\n")
-    labels = collections.Counter(CLASSES[y] for _, y, _ in ex)
+    labels = collections.Counter(CLASSES[y] for _, y, w in ex if w > 0)
     with Out(outputs, os.path.join(ROOT, "data", "model", "README.md")) as fh:
         fh.write("# The event gate's model\n\n")
         fh.write("`events.tsv` holds the weights of the event gate (`crates/extract/src/gate.rs`), written by\n")
@@ -468,7 +468,7 @@ def main():
         fh.write("least %d training examples, L2 %g). Do not edit it by hand: change the features or the corpus and retrain.\n\n" % (MIN_COUNT, L2))
         fh.write("Training documents: `plover_plv_train` %d (en), our own corpus %d (`data/train/events/`: %s).\n" % (
             len(plv_docs), len(own), ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(d["lang"] for d in own).items()))))
-        fh.write("Training examples (rule events) by label: %s.\n\n" % ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
+        fh.write("Training examples (rule events with a weight above 0) by label: %s.\n\n" % ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
         fh.write("What the gate may do with them (`gate.rs`, mirrored by `decide` here): with `--drop-repeats`\n")
         fh.write("(`Config::drop_repeats`, off by default), drop an event it calls not an event (`_` at least\n")
         fh.write("`drop_at`) when its trigger is a noun without a toll of its own and it repeats an earlier kept\n")
