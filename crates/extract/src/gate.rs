@@ -20,9 +20,8 @@
 //!   it adds (place, date, sides) moves to that event: tolls and clauses are never lost.
 //!   Off by default because cross-article fusion pairs reports through such mentions
 //!   (fusion_dev pairwise F1 0.232 → 0.179 with it on; pages_dev events 0.389 → 0.406);
-//! - a type is changed only with a clear margin (`retype_margin`; off in the shipped
-//!   model, see `data/model/README.md`), and an event retyped loses its ACLED sub-type
-//!   unless it stays violent;
+//! - the type stays the rules' (retyping was measured and cost more than it gave, see
+//!   `data/model/README.md`): the type head decides "not an event" and the confidence;
 //! - the ACLED head sets the sub-type where it is at least `acled_at` sure (all 25
 //!   ACLED sub-types, or none for events ACLED does not code); the training script
 //!   ships it off (`acled_at` 2) until it beats the rules' sub-types clearly;
@@ -122,6 +121,7 @@ fn parse(src: &'static str) -> Head {
 /// `gate_features` example, so training and inference share this one function).
 pub fn features(text: &str, lang: &str, events: &[Event]) -> Vec<Vec<String>> {
     let mut out = Vec::with_capacity(events.len());
+    let sides: Vec<Sides> = events.iter().map(Sides::of).collect();
     for (k, e) in events.iter().enumerate() {
         let mut f: Vec<String> = Vec::with_capacity(32);
         let t = e.event_type.as_str();
@@ -162,7 +162,7 @@ pub fn features(text: &str, lang: &str, events: &[Event]) -> Vec<Vec<String>> {
         if e.date.value.is_some() && e.date.span.is_some() {
             f.push("date".into());
         }
-        if events[..k].iter().any(|o| repeats(e, o)) {
+        if sides[..k].iter().any(|o| sides[k].repeats(o)) {
             f.push("dup".into());
             f.push(format!("t:{t}|dup|pos:{noun}"));
         }
@@ -179,26 +179,50 @@ pub fn features(text: &str, lang: &str, events: &[Event]) -> Vec<Vec<String>> {
     out
 }
 
-/// Whether `e` may be a later mention of `o`: the same type and status, and no side or
-/// victims' country that tells them apart (the Armenian and the Azerbaijani dead of one
-/// day's fighting are two events).
-fn repeats(e: &Event, o: &Event) -> bool {
-    fn countries<'a>(xs: impl Iterator<Item = &'a sitrep_core::Actor>) -> Vec<&'static str> {
-        let mut v: Vec<&'static str> = xs.filter_map(|a| a.country).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+/// What tells two events apart, computed once per event: type and status, and the
+/// countries of the sides and of the victims (the Armenian and the Azerbaijani dead of
+/// one day's fighting are two events).
+struct Sides {
+    event_type: EventType,
+    status: sitrep_core::Status,
+    directed: bool,
+    all: Vec<&'static str>,
+    actors: Vec<&'static str>,
+    recipients: Vec<&'static str>,
+    victims: Vec<&'static str>,
+}
+
+impl Sides {
+    fn of(e: &Event) -> Sides {
+        fn countries<'a>(xs: impl Iterator<Item = &'a sitrep_core::Actor>) -> Vec<&'static str> {
+            let mut v: Vec<&'static str> = xs.filter_map(|a| a.country).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        Sides {
+            event_type: e.event_type,
+            status: e.status,
+            directed: !e.two_sided,
+            all: countries(e.actors.iter().chain(&e.recipients)),
+            actors: countries(e.actors.iter()),
+            recipients: countries(e.recipients.iter()),
+            victims: countries(e.casualties.iter().map(|c| &c.victims)),
+        }
     }
-    let apart = |a: &[&str], b: &[&str]| !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.contains(x));
-    let sides = |x: &Event| countries(x.actors.iter().chain(&x.recipients));
-    let victims = |x: &Event| countries(x.casualties.iter().map(|c| &c.victims));
-    let directed = !e.two_sided && !o.two_sided;
-    e.event_type == o.event_type
-        && e.status == o.status
-        && !apart(&sides(e), &sides(o))
-        && !(directed && apart(&countries(e.actors.iter()), &countries(o.actors.iter())))
-        && !(directed && apart(&countries(e.recipients.iter()), &countries(o.recipients.iter())))
-        && !apart(&victims(e), &victims(o))
+
+    /// Whether the event may be a later mention of `o`'s: the same type and status, and
+    /// no side or victims' country that tells them apart.
+    fn repeats(&self, o: &Sides) -> bool {
+        let apart = |a: &[&str], b: &[&str]| !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.contains(x));
+        let directed = self.directed && o.directed;
+        self.event_type == o.event_type
+            && self.status == o.status
+            && !apart(&self.all, &o.all)
+            && !(directed && apart(&self.actors, &o.actors))
+            && !(directed && apart(&self.recipients, &o.recipients))
+            && !apart(&self.victims, &o.victims)
+    }
 }
 
 fn roles(f: &mut Vec<String>, side: &str, actors: &[sitrep_core::Actor]) {
@@ -231,29 +255,35 @@ fn folded_words(s: &str) -> Vec<String> {
 }
 
 /// Applies the model to the rules' events (sorted by trigger): drops repeated event nouns
-/// when `drop_repeats` is set, retypes where it is sure, sets the ACLED sub-type where it is sure, and sets each kept
-/// event's confidence.
+/// when `drop_repeats` is set, sets the ACLED sub-type where it is sure, and sets each
+/// kept event's confidence.
 pub fn apply(text: &str, lang: &str, drop_repeats: bool, events: &mut Vec<Event>) {
     let (types, acled) = heads();
     if types.weights.is_empty() || events.is_empty() {
         return;
     }
-    let (drop_at, margin, acled_at) =
-        (types.setting("drop_at"), types.setting("retype_margin"), acled.setting("acled_at"));
+    let (drop_at, acled_at) = (types.setting("drop_at"), acled.setting("acled_at"));
     let none = types.none();
+    let class = |t: EventType| types.classes.iter().position(|c| *c == t.as_str());
     let feats = features(text, lang, events);
     let mut keep = vec![true; events.len()];
     for (k, f) in feats.iter().enumerate() {
         let p = types.probabilities(f);
-        let class = |t: EventType| types.classes.iter().position(|c| *c == t.as_str());
         // Only a noun without a toll of its own may go ("the fighting", "the attack" told
         // again), and only as a repeat of an earlier kept event: a verb is a clause of its
         // own, and a toll stays where it was read, as fusion's evidence (dropping verbs
         // and moving tolls cost the seed an event and gvdb_dev's clustering 0.11
         // pairwise F1).
-        let droppable = drop_repeats && events[k].facts.noun && events[k].casualties.is_empty();
-        let target = (0..k).rev().find(|&j| keep[j] && repeats(&events[k], &events[j]));
-        if let Some(j) = target.filter(|_| droppable && p.get(none).is_some_and(|&q| q >= drop_at)) {
+        let droppable = drop_repeats
+            && events[k].facts.noun
+            && events[k].casualties.is_empty()
+            && p.get(none).is_some_and(|&q| q >= drop_at);
+        // The events kept so far may have taken a repeat's sides: read them as they are now.
+        let target = || {
+            let this = Sides::of(&events[k]);
+            (0..k).rev().find(|&j| keep[j] && this.repeats(&Sides::of(&events[j])))
+        };
+        if let Some(j) = droppable.then(target).flatten() {
             // What the repeat adds stays, on the event it repeats: the place, the date or
             // the sides that event lacks (fusion pairs articles by them).
             let (before, after) = events.split_at_mut(k);
@@ -274,20 +304,6 @@ pub fn apply(text: &str, lang: &str, drop_repeats: bool, events: &mut Vec<Event>
             continue;
         }
         let e = &mut events[k];
-        let best = (0..p.len())
-            .filter(|&i| i != none)
-            .max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)))
-            .and_then(|i| Some((i, EventType::parse(types.classes[i])?)));
-        if let (Some((i, t)), Some(rule)) = (best, class(e.event_type))
-            && t != e.event_type
-            && p[i] - p[rule] >= margin
-        {
-            if !(t.is_violent() && e.event_type.is_violent()) {
-                e.acled = None;
-            }
-            e.event_type = t;
-            e.mode = None;
-        }
         if let Some(c) = class(e.event_type) {
             e.confidence = p[c].clamp(0.0, 1.0);
         }
@@ -327,9 +343,7 @@ mod tests {
         for c in &acled.classes[..acled.classes.len() - 1] {
             assert!(c.split_once('|').is_some(), "acled.tsv: {c} is not `type|sub-type`");
         }
-        for s in ["drop_at", "retype_margin"] {
-            assert!((0.0..=2.0).contains(&types.setting(s)), "{s}");
-        }
+        assert!((0.0..=2.0).contains(&types.setting("drop_at")), "drop_at");
     }
 
     #[test]

@@ -2,8 +2,7 @@
 //! `tools/train/events.py --check` (the rules' features from this build's
 //! `gate_features` example, the same corpora, seed and folds), which fails when the
 //! rules' features, the corpus or the script changed and the model was not retrained.
-//! Also: the gate, repeats dropped, only removes events, never a toll, and never retypes
-//! while the model file keeps retyping off.
+//! Also: the gate, repeats dropped, only removes events, never a toll, and never retypes.
 
 use std::path::PathBuf;
 use std::process::Command;
