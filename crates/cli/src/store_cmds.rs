@@ -36,6 +36,9 @@ pub struct IngestArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Re-fuse every stored mention, not only the new ones and those they can meet.
+    #[arg(long)]
+    full_fusion: bool,
 }
 
 /// The analysis the store keeps for a document: content hash and result record. Names a
@@ -199,7 +202,13 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
     dups += d;
     bar.finish_and_clear();
     let fuse_started = Instant::now();
-    let fused = if store.fusion_due()? { Some(store.fuse(&FuseParams::default())?) } else { None };
+    let fused = if args.full_fusion {
+        Some(store.fuse_all(&FuseParams::default())?)
+    } else if store.fusion_due()? {
+        Some(store.fuse(&FuseParams::default())?)
+    } else {
+        None
+    };
     let fuse_secs = fuse_started.elapsed().as_secs_f64();
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     let c = store.counts()?;
@@ -217,7 +226,10 @@ pub fn ingest(args: IngestArgs) -> Result<bool> {
             c.mentions,
             c.events,
             args.db.display(),
-            if fused.is_some() { format!(" (fused in {fuse_secs:.2} s)") } else { " (nothing new to fuse)".into() }
+            match fused {
+                Some(r) => format!(" ({} mentions fused in {fuse_secs:.2} s)", r.refused),
+                None => " (nothing new to fuse)".into(),
+            }
         );
         let outdated = store.outdated(&extractor)?;
         if outdated > 0 {

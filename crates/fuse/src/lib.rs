@@ -151,7 +151,12 @@ type Reasons = Vec<(&'static str, String)>;
 #[derive(Default)]
 struct Profile {
     span: Option<(i64, i64)>,
+    /// Single days its reports are dated (by the text or, failing that, by publication).
     days: BTreeSet<i64>,
+    /// Whether each of its reports dates its incident by its text on the day the article
+    /// came out ("today"): two such events a day apart are two incidents (daily attacks at
+    /// one place), not one dated differently by two outlets.
+    same_day_news: bool,
     docs: BTreeSet<usize>,
     geonameids: BTreeSet<u64>,
     points: Vec<(f64, f64)>,
@@ -180,6 +185,8 @@ impl Profile {
         if let Some((a, b)) = span {
             self.span = Some(self.span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
             if a == b {
+                let news = m.date.is_some() && m.published.as_deref().and_then(interval) == Some((a, b));
+                self.same_day_news = (self.days.is_empty() || self.same_day_news) && news;
                 self.days.insert(a);
             }
         }
@@ -209,6 +216,11 @@ impl Profile {
         if let Some((a, b)) = other.span {
             self.span = Some(self.span.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
         }
+        self.same_day_news = match (self.days.is_empty(), other.days.is_empty()) {
+            (true, _) => other.same_day_news,
+            (false, true) => self.same_day_news,
+            (false, false) => self.same_day_news && other.same_day_news,
+        };
         self.days.extend(other.days);
         self.docs.extend(other.docs);
         self.langs.extend(other.langs);
@@ -242,12 +254,28 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
             if gap > p.window_days {
                 return None;
             }
+            // No chaining: the single days of an event stay within the window of each
+            // other, whatever its newest member says.
+            if let (Some(lo), Some(hi)) = (
+                u.days.first().min(c.days.first()).copied(),
+                u.days.last().max(c.days.last()).copied(),
+            ) && !u.days.is_empty()
+                && !c.days.is_empty()
+                && hi - lo > p.window_days
+            {
+                return None;
+            }
             if u.days.iter().any(|d| c.days.contains(d)) {
                 s += 1.0;
                 why.push(("date", "same day".to_string()));
             } else if gap == 0 {
                 s += 0.4;
                 why.push(("date", "overlapping dates".to_string()));
+            } else if u.same_day_news && c.same_day_news && !same_doc {
+                // Each article reports an incident of its own day, a day apart: a repeated
+                // incident (daily attacks at one place) unless more than place and figures
+                // agree.
+                why.push(("date", format!("{gap} day apart, each on its day of publication")));
             } else {
                 s += 0.5;
                 why.push(("date", format!("{gap} day apart")));
@@ -285,8 +313,13 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
             s += 0.4;
             why.push(("place", "same region".to_string()));
         } else if u.countries.iter().any(|a| c.countries.contains(a)) {
-            s += 0.3;
-            why.push(("place", "same country".to_string()));
+            // Two located places far apart in one country are two places, not evidence.
+            if d.is_finite() {
+                why.push(("place", format!("same country, {d:.0} km apart")));
+            } else {
+                s += 0.3;
+                why.push(("place", "same country".to_string()));
+            }
         } else if u.countries.iter().any(|a| c.parties.contains(a)) || c.countries.iter().any(|a| u.parties.contains(a))
         {
             // Each side reports the fighting on its own territory.
@@ -399,8 +432,65 @@ impl UnionFind {
     }
 }
 
-/// Clusters mentions into events.
+/// Whether a name carried by `docs` articles, whose first days spread over `spread`
+/// days, is informative: few articles carry it, or the articles that do all fall within
+/// a few days (one story); a name spread over many days is an outlet or a city.
+pub fn rare_name(docs: usize, spread: i64) -> bool {
+    docs <= 3 || (docs <= 30 && spread <= 3)
+}
+
+/// The first day (days since 1970-01-01) a mention is dated by: its event date, or else
+/// its article's publication date.
+pub fn first_day(m: &MentionFeatures) -> Option<i64> {
+    span_of(m).map(|s| s.0)
+}
+
+/// The date interval a mention is compared by: its event date, or else its article's
+/// publication date.
+pub fn span_of(m: &MentionFeatures) -> Option<(i64, i64)> {
+    m.date.as_deref().or(m.published.as_deref()).and_then(interval)
+}
+
+/// Clusters mentions into events, the rarity of names counted over these mentions.
 pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Params) -> Vec<FusedEvent> {
+    let mut doc_ids: HashMap<&str, usize> = HashMap::new();
+    let docs: Vec<usize> = mentions
+        .iter()
+        .map(|m| {
+            let next = doc_ids.len();
+            *doc_ids.entry(m.doc.as_str()).or_insert(next)
+        })
+        .collect();
+    // Articles per name, and each article's first day.
+    let mut df: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+    let mut doc_days: HashMap<usize, i64> = HashMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        for n in &m.names {
+            df.entry(n.as_str()).or_default().insert(docs[i]);
+        }
+        if let Some(a) = first_day(m) {
+            let e = doc_days.entry(docs[i]).or_insert(a);
+            *e = (*e).min(a);
+        }
+    }
+    let rare = |n: &str| {
+        df.get(n).is_some_and(|d| {
+            let days: BTreeSet<i64> = d.iter().filter_map(|x| doc_days.get(x).copied()).collect();
+            let spread = days.last().copied().unwrap_or(0) - days.first().copied().unwrap_or(0);
+            rare_name(d.len(), spread)
+        })
+    };
+    fuse_with(mentions, decisions, params, &rare)
+}
+
+/// Clusters mentions into events, with the rarity of names given (`rare`): a store that
+/// fuses a part of its mentions counts names over all of them.
+pub fn fuse_with(
+    mentions: &[MentionFeatures],
+    decisions: &[Decision],
+    params: &Params,
+    rare: &dyn Fn(&str) -> bool,
+) -> Vec<FusedEvent> {
     let n = mentions.len();
     let by_key: HashMap<&str, usize> = mentions.iter().enumerate().map(|(i, m)| (m.key.as_str(), i)).collect();
     let mut doc_ids: HashMap<&str, usize> = HashMap::new();
@@ -411,33 +501,7 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
             *doc_ids.entry(m.doc.as_str()).or_insert(next)
         })
         .collect();
-    let spans: Vec<Option<(i64, i64)>> =
-        mentions.iter().map(|m| m.date.as_deref().or(m.published.as_deref()).and_then(interval)).collect();
-
-    // Names in many articles (outlets, cities, agencies) tell nothing apart.
-    let mut df: HashMap<&str, BTreeSet<usize>> = HashMap::new();
-    for (i, m) in mentions.iter().enumerate() {
-        for n in &m.names {
-            df.entry(n.as_str()).or_default().insert(docs[i]);
-        }
-    }
-    // A name is informative when few articles carry it, or when the articles that do all
-    // fall within a few days (one story); a name spread over many days is an outlet or a
-    // city.
-    let mut doc_days: HashMap<usize, i64> = HashMap::new();
-    for (i, sp) in spans.iter().enumerate() {
-        if let Some((a, _)) = sp {
-            let e = doc_days.entry(docs[i]).or_insert(*a);
-            *e = (*e).min(*a);
-        }
-    }
-    let rare = |n: &str| {
-        df.get(n).is_some_and(|d| {
-            let days: BTreeSet<i64> = d.iter().filter_map(|x| doc_days.get(x).copied()).collect();
-            let spread = days.last().copied().unwrap_or(0) - days.first().copied().unwrap_or(0);
-            d.len() <= 3 || (d.len() <= 30 && spread <= 3)
-        })
-    };
+    let spans: Vec<Option<(i64, i64)>> = mentions.iter().map(span_of).collect();
 
     // Decided groups first.
     let mut uf = UnionFind((0..n).collect());
@@ -482,7 +546,7 @@ pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Param
         let block = (first.event_type.clone(), status_class(first.status));
         let mut profile = Profile::default();
         for &i in &unit {
-            profile.add(&mentions[i], i, docs[i], spans[i], &rare);
+            profile.add(&mentions[i], i, docs[i], spans[i], rare);
         }
         let decided = unit.len() > 1;
         for &i in &unit[1..] {

@@ -229,3 +229,89 @@ fn the_same_exact_toll_is_evidence() {
         "a b | c | d",
     );
 }
+
+#[test]
+fn daily_attacks_at_one_place_stay_separate_events() {
+    // Seven attacks in Kabul on seven days, three killed each, one article a day, each
+    // dating its own attack: seven events, not one dated the first day.
+    let ms: Vec<MentionFeatures> = (0..7)
+        .map(|d| {
+            let day = format!("2022-09-{:02}", 5 + d);
+            let mut x = m(&format!("k{d} d{d} ASSAULT current {day} AFG 1138958 - 3"));
+            x.published = Some(day);
+            x
+        })
+        .collect();
+    assert_eq!(fuse(&ms, &[], &Params::default()).len(), 7);
+    // Two outlets dating one overnight clash a day apart (published the same day) are
+    // one event.
+    let mut a = m("a0 da ASSAULT current 2022-09-05 AFG 1138958 - 3");
+    let mut b = m("b0 db ASSAULT current 2022-09-06 AFG 1138958 - 3");
+    a.published = Some("2022-09-06".into());
+    b.published = Some("2022-09-06".into());
+    assert_eq!(fuse(&[a, b], &[], &Params::default()).len(), 1);
+}
+
+#[test]
+fn an_event_span_is_bounded_whatever_its_newest_member() {
+    // Articles dated only by publication, a day apart each: a report a day late joins
+    // yesterday's event, but the chain stops there (an event's days stay within the
+    // window of each other).
+    let ms: Vec<MentionFeatures> = (0..5)
+        .map(|d| {
+            let mut x = m(&format!("k{d} d{d} ASSAULT current - AFG 1138958 - 3"));
+            x.published = Some(format!("2022-09-{:02}", 5 + d));
+            x
+        })
+        .collect();
+    let events = fuse(&ms, &[], &Params::default());
+    for e in &events {
+        let days: Vec<i64> = e.members.iter().filter_map(|x| first_day(&ms[x.mention])).collect();
+        let (lo, hi) = (days.iter().min().unwrap(), days.iter().max().unwrap());
+        assert!(hi - lo <= 1, "an event spans {lo}..{hi}");
+    }
+    assert_eq!(events.len(), 3, "k0 k1 | k2 k3 | k4");
+}
+
+#[test]
+fn a_report_a_day_later_with_a_shared_name_still_joins() {
+    // Two articles dating the same attack a day apart (time zones, "last night"), with a
+    // rare name in common: one event.
+    check(
+        &[
+            "a0 da ASSAULT current 2022-09-05 AFG 1138958 - 3 jassely_lupoe",
+            "b0 db ASSAULT current 2022-09-06 AFG 1138958 - 3 jassely_lupoe",
+        ],
+        &[],
+        "a0 b0",
+    );
+}
+
+#[test]
+fn fuse_with_counts_names_as_told() {
+    // A name common in the whole store (not rare) is no evidence, even where the mentions
+    // fused carry it once each: same day and country alone stay apart.
+    let specs = [
+        "a0 da ASSAULT current 2022-09-05 AFG - - - jassely_lupoe",
+        "b0 db ASSAULT current 2022-09-05 AFG - - - jassely_lupoe",
+    ];
+    let ms: Vec<MentionFeatures> = specs.iter().map(|s| m(s)).collect();
+    assert_eq!(fuse(&ms, &[], &Params::default()).len(), 1);
+    assert_eq!(fuse_with(&ms, &[], &Params::default(), &|_| false).len(), 2);
+}
+
+#[test]
+fn two_far_places_in_one_country_are_two_events() {
+    // Kidal and Gao, the same day, 13 and 14 killed: the same country says nothing when
+    // both places are known and hundreds of kilometres apart.
+    let mut a = m("a0 da ASSAULT current 2023-03-17 MLI 2455290 - 13");
+    let mut b = m("b0 db ASSAULT current 2023-03-17 MLI 2457163 - 14");
+    a.lat_lon = Some((18.44, 1.41));
+    b.lat_lon = Some((16.27, -0.04));
+    assert_eq!(fuse(&[a.clone(), b.clone()], &[], &Params::default()).len(), 2);
+    // Without the second place, the country is weak evidence as before.
+    b.geonameid = None;
+    b.lat_lon = None;
+    let one = fuse(&[a, b], &[], &Params::default());
+    assert!(one.iter().flat_map(|e| &e.members).any(|x| x.reasons.iter().any(|r| r.1 == "same country")));
+}

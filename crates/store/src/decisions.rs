@@ -170,6 +170,11 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![kind, a, b, note, anchor(a)?, anchor(b)?, members, by, at],
             )?;
+            // Fusion takes up the two mentions again (with their events).
+            tx.execute(
+                "INSERT OR IGNORE INTO fusion_pending(mention) SELECT id FROM mentions WHERE key IN (?1, ?2)",
+                params![a, b],
+            )?;
         }
         tx.commit()?;
         self.fuse(&sitrep_fuse::Params::default())?;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sitrep_core::{Decision, MentionFeatures, Status};
@@ -82,18 +82,251 @@ struct DocContradictionFacts {
 /// Every mention: row ids, fusion features and typed summaries, in key order.
 struct Mentions {
     ids: Vec<i64>,
+    /// Stored `day_lo` (checked by a full fusion).
+    days: Vec<Option<i64>>,
     feats: Vec<MentionFeatures>,
     summaries: Vec<MentionSummary>,
 }
 
+/// Which mentions a fusion reads: all, or those in `temp.fuse_set`.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    All,
+    Set,
+}
+
+impl Scope {
+    /// The condition on mention ids (`col`) this scope adds to a query.
+    fn filter(self, col: &str) -> String {
+        match self {
+            Scope::All => "1".to_string(),
+            Scope::Set => format!("{col} IN (SELECT id FROM temp.fuse_set)"),
+        }
+    }
+}
+
+/// Full re-fusion: every event recomputed from every mention and decision; the day
+/// columns and name counts that incremental fusion reads are rebuilt on the way.
 pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<FusionReport> {
-    let claims = read_claims(tx)?;
-    let ms = read_mentions(tx, claims)?;
+    let claims = read_claims(tx, Scope::All)?;
+    let ms = read_mentions(tx, claims, Scope::All)?;
     let decisions = read_decisions(tx)?;
-    let doc_contras = read_doc_contradictions(tx)?;
+    let doc_contras = read_doc_contradictions(tx, Scope::All)?;
     let fused = sitrep_fuse::fuse(&ms.feats, &decisions, params);
     tx.execute("DELETE FROM event_members", [])?;
     tx.execute("DELETE FROM events", [])?;
+    let events = write_events(tx, &ms, &fused, &doc_contras)?;
+    rebuild_fusion_indexes(tx, &ms)?;
+    tx.execute("DELETE FROM fusion_pending", [])?;
+    tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_full', '0')", [])?;
+    Ok(FusionReport { mentions: ms.feats.len(), events, refused: ms.feats.len() })
+}
+
+/// Incremental fusion: the mentions not yet fused (`fusion_pending`), with every stored
+/// mention they could meet (same type, dates within the window, the same exact place for
+/// undated ones, the same article) and every member of those mentions' events and of
+/// their analysts' merges, are fused again; the events outside that set are untouched.
+/// Names are counted over the whole store (`name_stats`), as a full fusion counts them.
+pub fn refuse_pending(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<FusionReport> {
+    tx.execute_batch("CREATE TEMP TABLE IF NOT EXISTS fuse_set(id INTEGER PRIMARY KEY); DELETE FROM temp.fuse_set;")?;
+    let seeds = read_seeds(tx)?;
+    if seeds.is_empty() {
+        return Ok(FusionReport { mentions: count(tx, "mentions")?, events: count(tx, "events")?, refused: 0 });
+    }
+    gather(tx, &seeds, params)?;
+    let claims = read_claims(tx, Scope::Set)?;
+    let ms = read_mentions(tx, claims, Scope::Set)?;
+    let decisions = read_decisions(tx)?;
+    let doc_contras = read_doc_contradictions(tx, Scope::Set)?;
+    let rare = rare_names(tx, &ms.feats)?;
+    let fused = sitrep_fuse::fuse_with(&ms.feats, &decisions, params, &|n: &str| rare.contains(n));
+    tx.execute(
+        "DELETE FROM events WHERE id IN (SELECT DISTINCT event FROM event_members
+            WHERE mention IN (SELECT id FROM temp.fuse_set))",
+        [],
+    )?;
+    write_events(tx, &ms, &fused, &doc_contras)?;
+    tx.execute("DELETE FROM fusion_pending", [])?;
+    tx.execute("DELETE FROM temp.fuse_set", [])?;
+    Ok(FusionReport { mentions: count(tx, "mentions")?, events: count(tx, "events")?, refused: ms.feats.len() })
+}
+
+fn count(tx: &Transaction<'_>, table: &str) -> Result<usize> {
+    Ok(tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))? as usize)
+}
+
+/// A pending mention: what finds the mentions it can meet.
+struct Seed {
+    id: i64,
+    doc: i64,
+    event_type: String,
+    days: Option<(i64, i64)>,
+    geonameid: Option<i64>,
+}
+
+fn read_seeds(tx: &Transaction<'_>) -> Result<Vec<Seed>> {
+    let mut st = tx.prepare(
+        "SELECT m.id, m.doc, m.event_type, m.day_lo, m.day_hi, m.geonameid
+         FROM fusion_pending p JOIN mentions m ON m.id = p.mention ORDER BY m.id",
+    )?;
+    let rows = st.query_map([], |r| {
+        let lo: Option<i64> = r.get(3)?;
+        let hi: Option<i64> = r.get(4)?;
+        Ok(Seed { id: r.get(0)?, doc: r.get(1)?, event_type: r.get(2)?, days: lo.zip(hi), geonameid: r.get(5)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many mentions at one exact place an undated report is fused with (newest first):
+/// fusion compares at most `UNDATED_POOL` (64) events there.
+const PLACE_POOL: i64 = 256;
+
+/// Fills `temp.fuse_set` with the seeds, the mentions they can meet, and the closure of
+/// those under events and merge decisions.
+fn gather(tx: &Transaction<'_>, seeds: &[Seed], params: &sitrep_fuse::Params) -> Result<()> {
+    let w = params.window_days;
+    let mut add_one = tx.prepare("INSERT OR IGNORE INTO temp.fuse_set(id) VALUES (?1)")?;
+    let mut by_days = tx.prepare(
+        "INSERT OR IGNORE INTO temp.fuse_set(id) SELECT id FROM mentions
+         WHERE event_type = ?1 AND day_class = ?2 AND day_lo BETWEEN ?3 AND ?4 AND day_hi >= ?5",
+    )?;
+    let mut undated_at = tx.prepare(
+        "INSERT OR IGNORE INTO temp.fuse_set(id) SELECT id FROM mentions
+         WHERE geonameid = ?1 AND event_type = ?2 AND day_lo IS NULL ORDER BY id DESC LIMIT ?3",
+    )?;
+    let mut dated_at = tx.prepare(
+        "INSERT OR IGNORE INTO temp.fuse_set(id) SELECT id FROM mentions
+         WHERE geonameid = ?1 AND event_type = ?2 AND day_lo IS NOT NULL ORDER BY day_lo DESC LIMIT ?3",
+    )?;
+    let mut same_doc = tx.prepare("INSERT OR IGNORE INTO temp.fuse_set(id) SELECT id FROM mentions WHERE doc = ?1")?;
+    let mut docs_done = std::collections::BTreeSet::new();
+    let mut places_done = std::collections::BTreeSet::new();
+    let mut windows_done = std::collections::BTreeSet::new();
+    for s in seeds {
+        add_one.execute([s.id])?;
+        if docs_done.insert(s.doc) {
+            same_doc.execute([s.doc])?;
+        }
+        if let Some((lo, hi)) = s.days
+            && windows_done.insert((s.event_type.clone(), lo, hi))
+        {
+            for (class, span) in crate::put::CLASS_SPAN.iter().enumerate() {
+                let from = lo.saturating_sub(w).saturating_sub(*span);
+                by_days.execute(params![s.event_type, class as i64, from, hi + w, lo - w])?;
+            }
+        }
+        if let Some(g) = s.geonameid
+            && places_done.insert((g, s.event_type.clone(), s.days.is_none()))
+        {
+            undated_at.execute(params![g, s.event_type, PLACE_POOL])?;
+            if s.days.is_none() {
+                dated_at.execute(params![g, s.event_type, PLACE_POOL])?;
+            }
+        }
+    }
+    // Whole events, and both sides of every merge that touches the set, until nothing
+    // more comes in.
+    let mut merges: Vec<(String, String)> = Vec::new();
+    {
+        let mut st = tx.prepare("SELECT a, b FROM decisions WHERE kind = 'merge' AND state = 'active'")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for r in rows {
+            merges.push(r?);
+        }
+    }
+    let mut size = count(tx, "temp.fuse_set")?;
+    loop {
+        tx.execute(
+            "INSERT OR IGNORE INTO temp.fuse_set(id)
+             SELECT em2.mention FROM temp.fuse_set f JOIN event_members em ON em.mention = f.id
+             JOIN event_members em2 ON em2.event = em.event",
+            [],
+        )?;
+        let mut in_set =
+            tx.prepare_cached("SELECT 1 FROM mentions WHERE key = ?1 AND id IN (SELECT id FROM temp.fuse_set)")?;
+        let mut add_key =
+            tx.prepare_cached("INSERT OR IGNORE INTO temp.fuse_set(id) SELECT id FROM mentions WHERE key = ?1")?;
+        for (a, b) in &merges {
+            let (ia, ib) = (in_set.exists([a])?, in_set.exists([b])?);
+            if ia != ib {
+                add_key.execute([if ia { b } else { a }])?;
+            }
+        }
+        let now = count(tx, "temp.fuse_set")?;
+        if now == size {
+            return Ok(());
+        }
+        size = now;
+    }
+}
+
+/// The rare names (see `sitrep_fuse::rare_name`) among those of the mentions, counted
+/// over the whole store.
+fn rare_names(tx: &Transaction<'_>, feats: &[MentionFeatures]) -> Result<std::collections::HashSet<String>> {
+    let mut names: Vec<&str> = feats.iter().flat_map(|f| f.names.iter().map(String::as_str)).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut st = tx.prepare_cached("SELECT docs, first_day, last_day FROM name_stats WHERE name = ?1")?;
+    let mut out = std::collections::HashSet::new();
+    for n in names {
+        let row: Option<(i64, Option<i64>, Option<i64>)> =
+            st.query_row([n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
+        if let Some((docs, first, last)) = row {
+            let spread = last.unwrap_or(0) - first.unwrap_or(0);
+            if sitrep_fuse::rare_name(docs.max(0) as usize, spread) {
+                out.insert(n.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Rebuilds what incremental fusion reads from the mentions just read: each mention's
+/// day columns (a migrated store has none) and the name counts.
+fn rebuild_fusion_indexes(tx: &Transaction<'_>, ms: &Mentions) -> Result<()> {
+    let mut up = tx.prepare("UPDATE mentions SET day_lo = ?2, day_hi = ?3, day_class = ?4 WHERE id = ?1")?;
+    for (i, f) in ms.feats.iter().enumerate() {
+        let cols = crate::put::day_columns(f.date.as_deref(), f.published.as_deref());
+        if ms.days[i] != cols.0 {
+            up.execute(params![ms.ids[i], cols.0, cols.1, cols.2])?;
+        }
+    }
+    // Per article: its names and first day; then per name.
+    let mut docs: BTreeMap<&str, (&[String], Option<i64>)> = BTreeMap::new();
+    for f in &ms.feats {
+        let day = sitrep_fuse::first_day(f);
+        let e = docs.entry(f.doc.as_str()).or_insert((&f.names, day));
+        e.1 = match (e.1, day) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let mut stats: BTreeMap<&str, (i64, Option<i64>, Option<i64>)> = BTreeMap::new();
+    for (names, day) in docs.values() {
+        for n in names.iter() {
+            let e = stats.entry(n.as_str()).or_insert((0, None, None));
+            e.0 += 1;
+            if let Some(d) = day {
+                e.1 = Some(e.1.map_or(*d, |x| x.min(*d)));
+                e.2 = Some(e.2.map_or(*d, |x| x.max(*d)));
+            }
+        }
+    }
+    tx.execute("DELETE FROM name_stats", [])?;
+    let mut ins = tx.prepare("INSERT INTO name_stats(name, docs, first_day, last_day) VALUES (?1, ?2, ?3, ?4)")?;
+    for (n, (docs, first, last)) in stats {
+        ins.execute(params![n, docs, first, last])?;
+    }
+    Ok(())
+}
+
+/// Writes fused events and their members; returns how many events.
+fn write_events(
+    tx: &Transaction<'_>,
+    ms: &Mentions,
+    fused: &[sitrep_core::FusedEvent],
+    doc_contras: &BTreeMap<DocId, Vec<DocContradiction>>,
+) -> Result<usize> {
     let mut ins_event = tx.prepare(
         "INSERT INTO events(id, event_type, mode, acled_type, acled_sub_type, status, date, date_precision, country,
             admin1, place, lat, lon, precision, fatalities_low, fatalities_best, fatalities_high, injured_low,
@@ -104,13 +337,13 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
     )?;
     let mut ins_member =
         tx.prepare("INSERT INTO event_members(mention, event, score, reasons) VALUES (?1, ?2, ?3, ?4)")?;
-    for ev in &fused {
+    for ev in fused {
         let idx: Vec<usize> = ev.members.iter().map(|m| m.mention).collect();
         // Named after its first-stored mention, so the id stays when later reports join.
         let named = idx.iter().copied().min_by_key(|&i| ms.ids[i]).unwrap_or(idx[0]);
         let id = format!("E{}", ms.feats[named].key);
         let members: Vec<&MentionSummary> = idx.iter().map(|&i| &ms.summaries[i]).collect();
-        let s = sitrep_fuse::meaning::summarize(&members, &doc_contras);
+        let s = sitrep_fuse::meaning::summarize(&members, doc_contras);
         insert_event(&mut ins_event, &id, &s)?;
         for m in &ev.members {
             let reasons: serde_json::Map<String, Value> =
@@ -118,18 +351,19 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
             ins_member.execute(params![ms.ids[m.mention], id, m.score, Value::Object(reasons).to_string()])?;
         }
     }
-    Ok(FusionReport { mentions: ms.feats.len(), events: fused.len() })
+    Ok(fused.len())
 }
 
 /// Every mention's features and summary; its record is parsed here, once.
-fn read_mentions(tx: &Transaction<'_>, mut claims: BTreeMap<i64, Vec<ClaimFacts>>) -> Result<Mentions> {
-    let mut ms = Mentions { ids: Vec::new(), feats: Vec::new(), summaries: Vec::new() };
-    let mut st = tx.prepare(
+fn read_mentions(tx: &Transaction<'_>, mut claims: BTreeMap<i64, Vec<ClaimFacts>>, scope: Scope) -> Result<Mentions> {
+    let mut ms = Mentions { ids: Vec::new(), feats: Vec::new(), summaries: Vec::new(), days: Vec::new() };
+    let mut st = tx.prepare(&format!(
         "SELECT m.id, m.doc, d.content_hash, m.key, m.event_type, m.status, m.date, d.published, m.country,
                 m.admin1, m.geonameid, m.lat, m.lon, m.parties, m.killed_low, m.killed_high, d.ext_id, d.lang,
-                m.date_precision, m.place, m.precision, m.record, d.names
-         FROM mentions m JOIN documents d ON d.id = m.doc ORDER BY m.key",
-    )?;
+                m.date_precision, m.place, m.precision, m.record, d.names, m.day_lo
+         FROM mentions m JOIN documents d ON d.id = m.doc WHERE {} ORDER BY m.key",
+        scope.filter("m.id")
+    ))?;
     let mut q = st.query([])?;
     while let Some(r) = q.next()? {
         let id: i64 = r.get(0)?;
@@ -186,6 +420,7 @@ fn read_mentions(tx: &Transaction<'_>, mut claims: BTreeMap<i64, Vec<ClaimFacts>
             claims: claims.remove(&id).unwrap_or_default(),
         });
         ms.ids.push(id);
+        ms.days.push(r.get(23)?);
         ms.feats.push(f);
     }
     Ok(ms)
@@ -203,13 +438,14 @@ fn read_decisions(tx: &Transaction<'_>) -> Result<Vec<Decision>> {
 }
 
 /// Every mention's casualty claims (by mention row id), in claim order.
-fn read_claims(tx: &Transaction<'_>) -> Result<BTreeMap<i64, Vec<ClaimFacts>>> {
+fn read_claims(tx: &Transaction<'_>, scope: Scope) -> Result<BTreeMap<i64, Vec<ClaimFacts>>> {
     let mut claims: BTreeMap<i64, Vec<ClaimFacts>> = BTreeMap::new();
-    let mut st = tx.prepare(
+    let mut st = tx.prepare(&format!(
         "SELECT mention, kind, count, qualifier, low, high, victims_text, victims_country, victims_sector, claimant,
                 claimant_country, claimant_sector
-         FROM claims ORDER BY mention, idx",
-    )?;
+         FROM claims WHERE {} ORDER BY mention, idx",
+        scope.filter("mention")
+    ))?;
     let mut q = st.query([])?;
     while let Some(r) = q.next()? {
         let u = |i: usize| -> rusqlite::Result<Option<u64>> { Ok(r.get::<_, Option<i64>>(i)?.map(|x| x as u64)) };
@@ -230,9 +466,14 @@ fn read_claims(tx: &Transaction<'_>) -> Result<BTreeMap<i64, Vec<ClaimFacts>>> {
 }
 
 /// Each document's own contradictions (unreadable lists are skipped).
-fn read_doc_contradictions(tx: &Transaction<'_>) -> Result<BTreeMap<DocId, Vec<DocContradiction>>> {
+fn read_doc_contradictions(tx: &Transaction<'_>, scope: Scope) -> Result<BTreeMap<DocId, Vec<DocContradiction>>> {
     let mut out = BTreeMap::new();
-    let mut st = tx.prepare("SELECT id, contradictions FROM documents WHERE contradictions IS NOT NULL")?;
+    let docs = match scope {
+        Scope::All => "1".to_string(),
+        Scope::Set => "id IN (SELECT doc FROM mentions WHERE id IN (SELECT id FROM temp.fuse_set))".to_string(),
+    };
+    let mut st =
+        tx.prepare(&format!("SELECT id, contradictions FROM documents WHERE contradictions IS NOT NULL AND {docs}"))?;
     let mut q = st.query([])?;
     while let Some(r) = q.next()? {
         let v: String = r.get(1)?;

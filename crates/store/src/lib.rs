@@ -159,8 +159,12 @@ pub type MentionEvent = (String, String, String, String, Option<u64>);
 /// What a fusion run did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FusionReport {
+    /// Mentions and events in the store after fusion.
     pub mentions: usize,
     pub events: usize,
+    /// Mentions fused again (all of them in a full fusion; the new ones and those they
+    /// could meet in an incremental one).
+    pub refused: usize,
 }
 
 /// Counts for progress and tests.
@@ -392,11 +396,27 @@ impl Store {
         Ok(v.as_deref() == Some("1"))
     }
 
-    /// Recomputes every fused event from the mentions and decisions.
+    /// Fuses what is due: the mentions added since the last fusion with those they could
+    /// meet (incremental), or every mention when the store asks for it (a migrated store,
+    /// a finished re-analysis) or when most mentions are new.
     pub fn fuse(&mut self, params: &sitrep_fuse::Params) -> Result<FusionReport> {
+        self.fuse_with(params, false)
+    }
+
+    /// Recomputes every fused event from every mention and decision.
+    pub fn fuse_all(&mut self, params: &sitrep_fuse::Params) -> Result<FusionReport> {
+        self.fuse_with(params, true)
+    }
+
+    fn fuse_with(&mut self, params: &sitrep_fuse::Params, all: bool) -> Result<FusionReport> {
         timed(|| {
             let tx = self.conn.transaction()?;
-            let report = fusion::refuse(&tx, params)?;
+            let flag: Option<String> =
+                tx.query_row("SELECT value FROM meta WHERE key = 'fusion_full'", [], |r| r.get(0)).optional()?;
+            let pending: i64 = tx.query_row("SELECT count(*) FROM fusion_pending", [], |r| r.get(0))?;
+            let total: i64 = tx.query_row("SELECT count(*) FROM mentions", [], |r| r.get(0))?;
+            let full = all || flag.as_deref() == Some("1") || pending * 2 >= total;
+            let report = if full { fusion::refuse(&tx, params)? } else { fusion::refuse_pending(&tx, params)? };
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '0')", [])?;
             // A counter of fusions, so that readers (the dashboard) see that events changed.
             tx.execute(

@@ -90,8 +90,52 @@ pub(crate) fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Re
     tx.prepare_cached("INSERT INTO documents_fts(rowid, title, text) VALUES (?1, ?2, ?3)")?
         .execute(params![doc_row, doc.title, doc.text])?;
     insert_mentions(tx, doc_row, d.content_hash, &view.events)?;
+    if !view.events.is_empty() {
+        count_names(tx, doc_row)?;
+    }
     Ok(Put::Added)
 }
+
+/// Counts a new document's names in `name_stats` (what fusion's rare-name test reads):
+/// one more article each, and the article's first day (its mentions' earliest).
+pub(crate) fn count_names(tx: &rusqlite::Transaction<'_>, doc_row: i64) -> Result<()> {
+    let (names, day): (String, Option<i64>) = tx
+        .prepare_cached(
+            "SELECT d.names, (SELECT min(day_lo) FROM mentions WHERE doc = d.id) FROM documents d WHERE d.id = ?1",
+        )?
+        .query_row([doc_row], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut up = tx.prepare_cached(
+        "INSERT INTO name_stats(name, docs, first_day, last_day) VALUES (?1, 1, ?2, ?2)
+         ON CONFLICT(name) DO UPDATE SET docs = docs + 1,
+            first_day = coalesce(min(first_day, excluded.first_day), first_day, excluded.first_day),
+            last_day = coalesce(max(last_day, excluded.last_day), last_day, excluded.last_day)",
+    )?;
+    for n in names.split('\t').filter(|n| !n.is_empty()) {
+        up.execute(params![n, day])?;
+    }
+    Ok(())
+}
+
+/// The day numbers a mention is fused by and their length class (0: one day, 1: a week,
+/// 2: a month, 3: a year, 4: longer); `None` when undated.
+pub(crate) fn day_columns(date: Option<&str>, published: Option<&str>) -> (Option<i64>, Option<i64>, Option<i64>) {
+    match date.or(published).and_then(sitrep_fuse::interval) {
+        Some((a, b)) => {
+            let class = match b - a {
+                0 => 0,
+                1..=6 => 1,
+                7..=30 => 2,
+                31..=365 => 3,
+                _ => 4,
+            };
+            (Some(a), Some(b), Some(class))
+        }
+        None => (None, None, None),
+    }
+}
+
+/// The longest interval (days minus one) of each length class of [`day_columns`].
+pub(crate) const CLASS_SPAN: [i64; 5] = [0, 6, 30, 365, i64::MAX / 4];
 
 /// A record's contradictions as the document row keeps them (none: NULL).
 pub(crate) fn contradictions_json(view: &RecordView) -> Option<String> {
@@ -121,6 +165,8 @@ pub(crate) fn insert_mentions(
 ) -> Result<()> {
     let empty = Vec::new();
     let keys = mention_keys(content_hash, events);
+    let published: Option<String> =
+        tx.prepare_cached("SELECT published FROM documents WHERE id = ?1")?.query_row([doc_row], |r| r.get(0))?;
     for ((i, e), key) in events.iter().enumerate().zip(keys) {
         let loc = e.get("location").filter(|l| !l.is_null());
         let date = e.get("date");
@@ -144,10 +190,15 @@ pub(crate) fn insert_mentions(
                 Some((low.min(count), high.max(count)))
             })
             .max_by_key(|x| x.1);
+        // A time of day ("2022-09-13TMO") does not split events: the day is kept.
+        let value = date.and_then(|x| s(x, "value")).map(|v| {
+            if v.len() > 10 && v.as_bytes()[10] == b'T' && v.is_char_boundary(10) { v[..10].to_string() } else { v }
+        });
+        let (day_lo, day_hi, day_class) = day_columns(value.as_deref(), published.as_deref());
         tx.prepare_cached(
             "INSERT INTO mentions(doc, idx, key, event_type, status, date, date_precision, country, admin1, place,
-                geonameid, lat, lon, precision, parties, killed_low, killed_high, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                geonameid, lat, lon, precision, parties, killed_low, killed_high, record, day_lo, day_hi, day_class)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
         )?
         .execute(params![
             doc_row,
@@ -155,12 +206,7 @@ pub(crate) fn insert_mentions(
             key,
             s(e, "event_type").unwrap_or_default(),
             s(e, "status").unwrap_or_else(|| "current".into()),
-            // A time of day ("2022-09-13TMO") does not split events: the day is kept.
-            date.and_then(|x| s(x, "value")).map(|v| if v.len() > 10 && v.as_bytes()[10] == b'T' {
-                v[..10].to_string()
-            } else {
-                v
-            }),
+            value,
             date.and_then(|x| s(x, "precision")),
             loc.and_then(|l| s(l, "country")),
             loc.and_then(|l| s(l, "admin1")),
@@ -173,8 +219,12 @@ pub(crate) fn insert_mentions(
             killed.map(|k| i64::try_from(k.0).unwrap_or(i64::MAX)),
             killed.map(|k| i64::try_from(k.1).unwrap_or(i64::MAX)),
             serde_json::to_string(e)?,
+            day_lo,
+            day_hi,
+            day_class,
         ])?;
         let mention_row = tx.last_insert_rowid();
+        tx.prepare_cached("INSERT INTO fusion_pending(mention) VALUES (?1)")?.execute([mention_row])?;
         let cas = e.get("casualties").and_then(Value::as_array).unwrap_or(&empty);
         for (j, c) in cas.iter().enumerate() {
             let v = c.get("victims");

@@ -163,6 +163,8 @@ impl Store {
                 put::insert_mentions(&tx, d.row, &hash, &view.events)?;
             }
             tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_due', '1')", [])?;
+            // Names and dates changed under stored events: the next fusion is a full one.
+            tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_full', '1')", [])?;
             tx.commit()?;
             Ok(())
         })

@@ -221,4 +221,28 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_rule_event ON alerts(rule, event, id);
 "#,
+    // v5: incremental fusion. Each mention's date interval as day numbers (from its date,
+    // or else its article's publication date) and the interval's length class, indexed by
+    // type, so that a new report finds the mentions it can meet without reading the
+    // store; the mentions not yet fused; and each proper name's article count and first
+    // and last day (what makes a name rare), kept as documents are put. The next fusion
+    // of a migrated store is a full one, which fills them.
+    r#"
+ALTER TABLE mentions ADD COLUMN day_lo INTEGER;
+ALTER TABLE mentions ADD COLUMN day_hi INTEGER;
+ALTER TABLE mentions ADD COLUMN day_class INTEGER;
+ALTER TABLE mentions_archive ADD COLUMN day_lo INTEGER;
+ALTER TABLE mentions_archive ADD COLUMN day_hi INTEGER;
+ALTER TABLE mentions_archive ADD COLUMN day_class INTEGER;
+CREATE INDEX mentions_days ON mentions(event_type, day_class, day_lo);
+CREATE INDEX mentions_place ON mentions(geonameid, event_type, day_lo);
+CREATE TABLE fusion_pending (mention INTEGER PRIMARY KEY);
+CREATE TABLE name_stats (
+    name TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL,
+    first_day INTEGER,
+    last_day INTEGER
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_full', '1');
+"#,
 ];
