@@ -9,6 +9,7 @@
 
 mod decision_cmds;
 mod eval;
+mod export_cmd;
 mod fusion_eval;
 mod input;
 mod store_cmds;
@@ -50,6 +51,10 @@ enum Command {
         after_help = "Examples:\n  sitrep query --db sitrep.db --country ARM --from 2022-09-01 --format csv\n  sitrep query --db sitrep.db --near 40.2,45.5,100 --min-fatalities 10 --format geojson\n  sitrep query --db sitrep.db --event EXXXX   (one event in full)\n\nExit codes:\n  0  done\n  1  the database could not be read, or a bad filter\n  2  usage error"
     )]
     Query(store_cmds::QueryArgs),
+    /// Write the dataset (events, mentions with claims and evidence, documents) as Parquet
+    /// files partitioned by month, for DuckDB, pandas and Spark.
+    #[command(after_help = export_cmd::EXPORT_HELP)]
+    Export(export_cmd::ExportArgs),
     /// Serve the HTTP API (/api/) and the dashboard (/) over a database.
     #[command(
         after_help = "Examples:\n  sitrep serve --db sitrep.db --addr 127.0.0.1:8080\n  SITREP_TOKEN=secret sitrep serve   (enables POST /api/documents, split and merge)\n  sitrep serve --addr 0.0.0.0:8080 --allowed-host sitrep.example.org   (serve that Host name too)\n\nLimits (flags above): idle connections close after 20 s, stalled writes after 20 s,\nat most 64 connections per client IP and 4096 in all, a 64 MiB response cache;\nrequests whose Host is not localhost, a loopback or bound IP, or an --allowed-host get 421.\n\nExit codes:\n  0  stopped with Ctrl-C\n  1  could not open the database or the address\n  2  usage error"
@@ -140,6 +145,7 @@ fn main() -> std::process::ExitCode {
         Command::Split(args) => decision_cmds::split(args),
         Command::Merge(args) => decision_cmds::merge(args),
         Command::Decisions(args) => decision_cmds::decisions(args),
+        Command::Export(args) => export_cmd::export(args),
     };
     match result {
         Ok(true) => std::process::ExitCode::SUCCESS,

@@ -56,7 +56,17 @@ fn ingest(db: &Path, file: &Path, extra: &[&str]) -> String {
 /// "yesterday", and a dated follow-up).
 fn own_reports() -> Vec<serde_json::Value> {
     let places = [
-        "Kidal", "Gao", "Mopti", "Tombouctou", "Bamako", "Ménaka", "Ségou", "Kayes", "Sikasso", "Koulikoro", "Djenné",
+        "Kidal",
+        "Gao",
+        "Mopti",
+        "Tombouctou",
+        "Bamako",
+        "Ménaka",
+        "Ségou",
+        "Kayes",
+        "Sikasso",
+        "Koulikoro",
+        "Djenné",
         "Bandiagara",
     ];
     let mut out = Vec::new();
@@ -67,9 +77,22 @@ fn own_reports() -> Vec<serde_json::Value> {
         let date = format!("2023-03-{d:02}");
         let next = format!("2023-03-{:02}", d + 1);
         let texts = [
-            (date.clone(), format!("Gunmen attacked an army post near {place} today, killing {killed} soldiers, the army said.")),
-            (next.clone(), format!("At least {killed} soldiers were killed yesterday when gunmen attacked an army post near {place}, officials said.")),
-            (next, format!("The attack on {d} March near {place} killed {killed} soldiers, a local official said on report {j}.")),
+            (
+                date.clone(),
+                format!("Gunmen attacked an army post near {place} today, killing {killed} soldiers, the army said."),
+            ),
+            (
+                next.clone(),
+                format!(
+                    "At least {killed} soldiers were killed yesterday when gunmen attacked an army post near {place}, officials said."
+                ),
+            ),
+            (
+                next,
+                format!(
+                    "The attack on {d} March near {place} killed {killed} soldiers, a local official said on report {j}."
+                ),
+            ),
         ];
         for (k, (published, text)) in texts.into_iter().enumerate() {
             out.push(serde_json::json!({"id": format!("own-{j}-{k}"), "published": published, "text": text}));

@@ -256,10 +256,9 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
             }
             // No chaining: the single days of an event stay within the window of each
             // other, whatever its newest member says.
-            if let (Some(lo), Some(hi)) = (
-                u.days.first().min(c.days.first()).copied(),
-                u.days.last().max(c.days.last()).copied(),
-            ) && !u.days.is_empty()
+            if let (Some(lo), Some(hi)) =
+                (u.days.first().min(c.days.first()).copied(), u.days.last().max(c.days.last()).copied())
+                && !u.days.is_empty()
                 && !c.days.is_empty()
                 && hi - lo > p.window_days
             {

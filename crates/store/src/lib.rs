@@ -38,6 +38,7 @@ mod fusion;
 mod put;
 mod query;
 mod reanalysis;
+mod rows;
 mod schema;
 mod watch;
 
@@ -50,6 +51,7 @@ use sitrep_core::EventQuery;
 pub use decisions::{Anchor, Reattached};
 pub use query::Format;
 pub use reanalysis::{Reanalysed, Run, Stored};
+pub use rows::{ClaimRow, DocumentRow, EventRow, MentionRow, NO_MONTH, PartyRow};
 pub use sitrep_fuse::Params as FuseParams;
 pub use watch::{ALERT_ATTEMPTS, NewAlert, SeenItem, SourceState};
 

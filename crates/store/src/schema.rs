@@ -237,6 +237,7 @@ ALTER TABLE mentions_archive ADD COLUMN day_class INTEGER;
 CREATE INDEX mentions_days ON mentions(event_type, day_class, day_lo);
 CREATE INDEX mentions_place ON mentions(geonameid, event_type, day_lo);
 CREATE TABLE fusion_pending (mention INTEGER PRIMARY KEY);
+CREATE INDEX documents_published ON documents(published, id);
 CREATE TABLE name_stats (
     name TEXT PRIMARY KEY,
     docs INTEGER NOT NULL,
