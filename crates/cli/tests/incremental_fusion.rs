@@ -113,6 +113,7 @@ fn batch_by_batch_fusion_matches_full_fusion() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("inc.db");
     let mut last = String::new();
+    // Batches of 30 articles: most fuse through the anchored path (a few seeds per day).
     for (i, chunk) in docs.chunks(30).enumerate() {
         let file = dir.path().join(format!("b{i}.jsonl"));
         let mut f = std::fs::File::create(&file).unwrap();
@@ -122,6 +123,39 @@ fn batch_by_batch_fusion_matches_full_fusion() {
         last = ingest(&db, &file, &[]);
     }
     let incremental = together(&db);
+    // Our own incidents: each one's three reports in one event, and few events holding
+    // two incidents (only neighbouring towns on one day: Mopti, Djenné and Bandiagara lie
+    // within 100 km of each other).
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let mut st = c
+        .prepare(
+            "SELECT d.ext_id, em.event FROM mentions m JOIN documents d ON d.id = m.doc
+             JOIN event_members em ON em.mention = m.id WHERE d.ext_id LIKE 'own-%' AND m.event_type = 'ASSAULT'",
+        )
+        .unwrap();
+    let mut events_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap() {
+        let (d, e) = r.unwrap();
+        events_of.entry(d).or_default().insert(e);
+    }
+    let mut incidents_of: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut whole = 0;
+    for j in 0..144 {
+        let sets: Vec<BTreeSet<String>> =
+            (0..3).map(|k| events_of.get(&format!("own-{j}-{k}")).cloned().unwrap_or_default()).collect();
+        if sets[0].iter().any(|e| sets[1].contains(e) && sets[2].contains(e)) {
+            whole += 1;
+        }
+        for e in sets.iter().flatten() {
+            incidents_of.entry(e.clone()).or_default().insert(j);
+        }
+    }
+    let mixed = incidents_of.values().filter(|v| v.len() > 1).count();
+    eprintln!("own incidents: {whole} of 144 whole, {mixed} events holding two or more");
+    assert!(whole >= 140, "only {whole} of 144 incidents in one event");
+    assert!(mixed <= 24, "{mixed} events hold two incidents or more");
+    drop(st);
+    drop(c);
     // The last batch re-fused only part of the store.
     let refused = |msg: &str| -> usize {
         let at = msg.find(" mentions fused").expect(msg);

@@ -162,20 +162,46 @@ struct Seed {
     event_type: String,
     days: Option<(i64, i64)>,
     geonameid: Option<i64>,
+    admin1: Option<String>,
+    /// Its country and its parties' countries, comma-framed (`,ARM,AZE,`; empty: none).
+    codes: String,
+}
+
+impl Seed {
+    /// Whether it has a place, a region, a country or a party to be found by.
+    fn anchored(&self) -> bool {
+        self.geonameid.is_some() || self.admin1.is_some() || !self.codes.is_empty()
+    }
 }
 
 fn read_seeds(tx: &Transaction<'_>) -> Result<Vec<Seed>> {
     let mut st = tx.prepare(
-        "SELECT m.id, m.doc, m.event_type, m.day_lo, m.day_hi, m.geonameid
-         FROM fusion_pending p JOIN mentions m ON m.id = p.mention ORDER BY m.id",
+        "SELECT m.id, m.doc, m.event_type, m.day_lo, m.day_hi, m.geonameid, m.admin1, m.country, m.parties
+         FROM fusion_pending p CROSS JOIN mentions m ON m.id = p.mention ORDER BY m.id",
     )?;
     let rows = st.query_map([], |r| {
         let lo: Option<i64> = r.get(3)?;
         let hi: Option<i64> = r.get(4)?;
-        Ok(Seed { id: r.get(0)?, doc: r.get(1)?, event_type: r.get(2)?, days: lo.zip(hi), geonameid: r.get(5)? })
+        let country: Option<String> = r.get(7)?;
+        let parties: String = r.get(8)?;
+        let mut codes: Vec<&str> = parties.split(',').filter(|p| !p.is_empty()).chain(country.as_deref()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        Ok(Seed {
+            id: r.get(0)?,
+            doc: r.get(1)?,
+            event_type: r.get(2)?,
+            days: lo.zip(hi),
+            geonameid: r.get(5)?,
+            admin1: r.get(6)?,
+            codes: if codes.is_empty() { String::new() } else { format!(",{},", codes.join(",")) },
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Seeds of one type and window past which the whole window is read at once.
+const CROWDED: usize = 32;
 
 /// How many mentions at one exact place an undated report is fused with (newest first):
 /// fusion compares at most `UNDATED_POOL` (64) events there.
@@ -186,9 +212,15 @@ const PLACE_POOL: i64 = 256;
 fn gather(tx: &Transaction<'_>, seeds: &[Seed], params: &sitrep_fuse::Params) -> Result<()> {
     let w = params.window_days;
     let mut add_one = tx.prepare("INSERT OR IGNORE INTO temp.fuse_set(id) VALUES (?1)")?;
+    // Within the window, the mentions that share an anchor with the seed (fusion compares
+    // nothing else: `sitrep_fuse`'s candidates share a place, a region, a country or party,
+    // a rare name or an article), and those with no place or country at all (found by
+    // names); an unanchored seed takes the whole window.
     let mut by_days = tx.prepare(
         "INSERT OR IGNORE INTO temp.fuse_set(id) SELECT id FROM mentions
-         WHERE event_type = ?1 AND day_class = ?2 AND day_lo BETWEEN ?3 AND ?4 AND day_hi >= ?5",
+         WHERE event_type = ?1 AND day_class = ?2 AND day_lo BETWEEN ?3 AND ?4 AND day_hi >= ?5
+           AND (?9 = 0 OR geonameid = ?6 OR admin1 = ?7 OR instr(?8, ',' || country || ',') > 0
+                OR codes_overlap(parties, ?8) OR (country IS NULL AND geonameid IS NULL AND parties = ''))",
     )?;
     let mut undated_at = tx.prepare(
         "INSERT OR IGNORE INTO temp.fuse_set(id) SELECT id FROM mentions
@@ -202,17 +234,41 @@ fn gather(tx: &Transaction<'_>, seeds: &[Seed], params: &sitrep_fuse::Params) ->
     let mut docs_done = std::collections::BTreeSet::new();
     let mut places_done = std::collections::BTreeSet::new();
     let mut windows_done = std::collections::BTreeSet::new();
+    // Seeds of one type and window: past a few, their anchors cover the window anyway,
+    // and one query for the whole window is cheaper than one per seed.
+    let mut per_window: std::collections::HashMap<(&str, i64, i64), usize> = std::collections::HashMap::new();
+    for s in seeds {
+        if let Some((lo, hi)) = s.days {
+            *per_window.entry((s.event_type.as_str(), lo, hi)).or_default() += 1;
+        }
+    }
     for s in seeds {
         add_one.execute([s.id])?;
         if docs_done.insert(s.doc) {
             same_doc.execute([s.doc])?;
         }
+        let crowded = |lo, hi| per_window.get(&(s.event_type.as_str(), lo, hi)).copied().unwrap_or(0) > CROWDED;
+        let anchored = |lo, hi| s.anchored() && !crowded(lo, hi);
         if let Some((lo, hi)) = s.days
-            && windows_done.insert((s.event_type.clone(), lo, hi))
+            && windows_done.insert(if anchored(lo, hi) {
+                (s.event_type.clone(), lo, hi, s.geonameid, s.admin1.clone(), s.codes.clone())
+            } else {
+                (s.event_type.clone(), lo, hi, None, None, String::new())
+            })
         {
             for (class, span) in crate::put::CLASS_SPAN.iter().enumerate() {
                 let from = lo.saturating_sub(w).saturating_sub(*span);
-                by_days.execute(params![s.event_type, class as i64, from, hi + w, lo - w])?;
+                by_days.execute(params![
+                    s.event_type,
+                    class as i64,
+                    from,
+                    hi + w,
+                    lo - w,
+                    s.geonameid,
+                    s.admin1,
+                    s.codes,
+                    anchored(lo, hi)
+                ])?;
             }
         }
         if let Some(g) = s.geonameid
@@ -238,8 +294,8 @@ fn gather(tx: &Transaction<'_>, seeds: &[Seed], params: &sitrep_fuse::Params) ->
     loop {
         tx.execute(
             "INSERT OR IGNORE INTO temp.fuse_set(id)
-             SELECT em2.mention FROM temp.fuse_set f JOIN event_members em ON em.mention = f.id
-             JOIN event_members em2 ON em2.event = em.event",
+             SELECT em2.mention FROM temp.fuse_set f CROSS JOIN event_members em ON em.mention = f.id
+             CROSS JOIN event_members em2 ON em2.event = em.event",
             [],
         )?;
         let mut in_set =

@@ -37,7 +37,19 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("dist_km", 4, FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_UTF8, |c| {
         let (a, b, x, y): (Option<f64>, Option<f64>, f64, f64) = (c.get(0)?, c.get(1)?, c.get(2)?, c.get(3)?);
         Ok(a.zip(b).map(|p| sitrep_fuse::distance_km(p, (x, y))))
-    })
+    })?;
+    // codes_overlap('ARM,AZE', ',AZE,RUS,'): whether a comma list shares a code with a
+    // comma-framed list (incremental fusion's test for shared parties).
+    conn.create_scalar_function(
+        "codes_overlap",
+        2,
+        FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_UTF8,
+        |c| {
+            let (list, framed): (Option<String>, Option<String>) = (c.get(0)?, c.get(1)?);
+            let (Some(list), Some(framed)) = (list, framed) else { return Ok(false) };
+            Ok(list.split(',').any(|x| !x.is_empty() && framed.contains(&format!(",{x},"))))
+        },
+    )
 }
 
 /// A full-text query from user words: each word quoted (so FTS5 syntax in the input is
