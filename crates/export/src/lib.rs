@@ -28,7 +28,7 @@ use arrow_schema::{DataType, Field, Fields};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use sitrep_store::{ClaimRow, DocumentRow, EventRow, MentionRow, PartyRow, Store};
+use sitrep_store::{AtRow, ClaimRow, DocumentRow, EventRow, MentionRow, PartyRow, Store};
 
 /// What can go wrong while exporting.
 #[derive(Debug, thiserror::Error)]
@@ -301,15 +301,10 @@ fn claim_into(s: &mut StructBuilder, c: &ClaimRow) -> Result<()> {
     Ok(())
 }
 
-fn event_batch(rows: &[EventRow]) -> Result<RecordBatch> {
+/// The date and place columns that events and mentions share.
+fn at_columns(rows: &[&AtRow]) -> Vec<(&'static str, ArrayRef)> {
     let [first, last] = days(rows, |r| r.date.as_deref());
-    let cols: Vec<(&str, ArrayRef)> = vec![
-        ("id", strs(rows, |r| Some(&r.id))),
-        ("event_type", strs(rows, |r| Some(&r.event_type))),
-        ("mode", strs(rows, |r| r.mode.as_deref())),
-        ("acled_event_type", strs(rows, |r| r.acled_type.as_deref())),
-        ("acled_sub_event_type", strs(rows, |r| r.acled_sub_type.as_deref())),
-        ("status", strs(rows, |r| Some(&r.status))),
+    vec![
         ("date", strs(rows, |r| r.date.as_deref())),
         ("date_precision", strs(rows, |r| r.date_precision.as_deref())),
         ("date_first", first),
@@ -320,6 +315,20 @@ fn event_batch(rows: &[EventRow]) -> Result<RecordBatch> {
         ("lat", floats(rows, |r| r.lat)),
         ("lon", floats(rows, |r| r.lon)),
         ("geo_precision", strs(rows, |r| r.geo_precision.as_deref())),
+    ]
+}
+
+fn event_batch(rows: &[EventRow]) -> Result<RecordBatch> {
+    let mut cols: Vec<(&str, ArrayRef)> = vec![
+        ("id", strs(rows, |r| Some(&r.id))),
+        ("event_type", strs(rows, |r| Some(&r.event_type))),
+        ("mode", strs(rows, |r| r.mode.as_deref())),
+        ("acled_event_type", strs(rows, |r| r.acled_type.as_deref())),
+        ("acled_sub_event_type", strs(rows, |r| r.acled_sub_type.as_deref())),
+        ("status", strs(rows, |r| Some(&r.status))),
+    ];
+    cols.extend(at_columns(&rows.iter().map(|r| &r.at).collect::<Vec<_>>()));
+    cols.extend([
         ("fatalities_low", ints(rows, |r| r.fatalities[0])),
         ("fatalities_best", ints(rows, |r| r.fatalities[1])),
         ("fatalities_high", ints(rows, |r| r.fatalities[2])),
@@ -337,30 +346,22 @@ fn event_batch(rows: &[EventRow]) -> Result<RecordBatch> {
             Arc::new(BooleanArray::from(rows.iter().map(|r| r.has_contradictions).collect::<Vec<_>>())),
         ),
         ("detail_json", strs(rows, |r| Some(&r.detail))),
-    ];
+    ]);
     Ok(RecordBatch::try_from_iter(cols)?)
 }
 
 fn mention_batch(rows: &[MentionRow]) -> Result<RecordBatch> {
-    let [first, last] = days(rows, |r| r.date.as_deref());
-    let cols: Vec<(&str, ArrayRef)> = vec![
+    let mut cols: Vec<(&str, ArrayRef)> = vec![
         ("key", strs(rows, |r| Some(&r.key))),
         ("event_id", strs(rows, |r| r.event.as_deref())),
         ("document_id", strs(rows, |r| Some(&r.document))),
         ("content_hash", strs(rows, |r| Some(&r.content_hash))),
         ("event_type", strs(rows, |r| Some(&r.event_type))),
         ("status", strs(rows, |r| Some(&r.status))),
-        ("date", strs(rows, |r| r.date.as_deref())),
-        ("date_precision", strs(rows, |r| r.date_precision.as_deref())),
-        ("date_first", first),
-        ("date_last", last),
-        ("country", strs(rows, |r| r.country.as_deref())),
-        ("admin1", strs(rows, |r| r.admin1.as_deref())),
-        ("place", strs(rows, |r| r.place.as_deref())),
+    ];
+    cols.extend(at_columns(&rows.iter().map(|r| &r.at).collect::<Vec<_>>()));
+    cols.extend([
         ("geonameid", ints(rows, |r| r.geonameid)),
-        ("lat", floats(rows, |r| r.lat)),
-        ("lon", floats(rows, |r| r.lon)),
-        ("geo_precision", strs(rows, |r| r.geo_precision.as_deref())),
         ("confidence", floats(rows, |r| r.confidence)),
         ("trigger", strs(rows, |r| r.trigger.as_deref())),
         ("trigger_start", ints(rows, |r| r.trigger_start)),
@@ -371,7 +372,7 @@ fn mention_batch(rows: &[MentionRow]) -> Result<RecordBatch> {
         ("fusion_score", floats(rows, |r| r.fusion_score)),
         ("fusion_reasons_json", strs(rows, |r| r.fusion_reasons.as_deref())),
         ("claims", claim_list(rows)?),
-    ];
+    ]);
     Ok(RecordBatch::try_from_iter(cols)?)
 }
 

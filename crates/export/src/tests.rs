@@ -27,19 +27,14 @@ fn store_with_examples() -> Store {
         }
     }
     let config = sitrep_extract::Config::default();
-    let prepared: Vec<(String, String)> = docs
-        .iter()
-        .map(|d| {
-            (sitrep_ingest::content_hash(&d.text), sitrep_output::to_string(d, &sitrep_extract::analyze(d, &config)))
-        })
-        .collect();
-    let new: Vec<NewDocument<'_>> = docs
-        .iter()
-        .zip(&prepared)
-        .map(|(d, (h, r))| NewDocument { doc: d, origin: "test", content_hash: h, record: r, analysed_by: "test" })
-        .collect();
     let mut store = Store::in_memory().unwrap();
-    store.put(&new).unwrap();
+    // One article a transaction, as a feed brings them.
+    for d in &docs {
+        let (hash, record) =
+            (sitrep_ingest::content_hash(&d.text), sitrep_output::to_string(d, &sitrep_extract::analyze(d, &config)));
+        let one = NewDocument { doc: d, origin: "test", content_hash: &hash, record: &record, analysed_by: "test" };
+        store.put(&[one]).unwrap();
+    }
     store.fuse(&sitrep_store::FuseParams::default()).unwrap();
     store
 }

@@ -450,16 +450,21 @@ pub fn span_of(m: &MentionFeatures) -> Option<(i64, i64)> {
     m.date.as_deref().or(m.published.as_deref()).and_then(interval)
 }
 
-/// Clusters mentions into events, the rarity of names counted over these mentions.
-pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Params) -> Vec<FusedEvent> {
-    let mut doc_ids: HashMap<&str, usize> = HashMap::new();
-    let docs: Vec<usize> = mentions
+/// Each mention's article as a number (in order of first appearance).
+fn doc_numbers(mentions: &[MentionFeatures]) -> Vec<usize> {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    mentions
         .iter()
         .map(|m| {
-            let next = doc_ids.len();
-            *doc_ids.entry(m.doc.as_str()).or_insert(next)
+            let next = ids.len();
+            *ids.entry(m.doc.as_str()).or_insert(next)
         })
-        .collect();
+        .collect()
+}
+
+/// Clusters mentions into events, the rarity of names counted over these mentions.
+pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Params) -> Vec<FusedEvent> {
+    let docs = doc_numbers(mentions);
     // Articles per name, and each article's first day.
     let mut df: HashMap<&str, BTreeSet<usize>> = HashMap::new();
     let mut doc_days: HashMap<usize, i64> = HashMap::new();
@@ -492,14 +497,7 @@ pub fn fuse_with(
 ) -> Vec<FusedEvent> {
     let n = mentions.len();
     let by_key: HashMap<&str, usize> = mentions.iter().enumerate().map(|(i, m)| (m.key.as_str(), i)).collect();
-    let mut doc_ids: HashMap<&str, usize> = HashMap::new();
-    let docs: Vec<usize> = mentions
-        .iter()
-        .map(|m| {
-            let next = doc_ids.len();
-            *doc_ids.entry(m.doc.as_str()).or_insert(next)
-        })
-        .collect();
+    let docs = doc_numbers(mentions);
     let spans: Vec<Option<(i64, i64)>> = mentions.iter().map(span_of).collect();
 
     // Decided groups first.

@@ -46,18 +46,8 @@ fn word(rng: &mut Rng, parts: u64) -> String {
 
 fn day_iso(day: i64) -> String {
     // Day 0 is 2024-01-01.
-    let base = sitrep_fuse::interval("2024-01-01").map(|x| x.0).unwrap_or(0);
-    let days = base + day;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let base = sitrep_dates::Ymd::new(2024, 1, 1).map_or(0, |d| d.days());
+    sitrep_dates::Ymd::from_days(base + day).iso()
 }
 
 fn event(

@@ -51,7 +51,7 @@ use sitrep_core::EventQuery;
 pub use decisions::{Anchor, Reattached};
 pub use query::Format;
 pub use reanalysis::{Reanalysed, Run, Stored};
-pub use rows::{ClaimRow, DocumentRow, EventRow, MentionRow, NO_MONTH, PartyRow};
+pub use rows::{AtRow, ClaimRow, DocumentRow, EventRow, MentionRow, NO_MONTH, PartyRow};
 pub use sitrep_fuse::Params as FuseParams;
 pub use watch::{ALERT_ATTEMPTS, NewAlert, SeenItem, SourceState};
 

@@ -25,6 +25,36 @@ pub struct PartyRow {
     pub sector: Option<String>,
 }
 
+/// When and where an event or a mention is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AtRow {
+    pub date: Option<String>,
+    pub date_precision: Option<String>,
+    pub country: Option<String>,
+    pub admin1: Option<String>,
+    pub place: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub geo_precision: Option<String>,
+}
+
+impl AtRow {
+    /// Reads the eight columns from `i` on: date, date precision, country, admin1, place,
+    /// latitude, longitude, place precision.
+    fn read(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<AtRow> {
+        Ok(AtRow {
+            date: r.get(i)?,
+            date_precision: r.get(i + 1)?,
+            country: r.get(i + 2)?,
+            admin1: r.get(i + 3)?,
+            place: r.get(i + 4)?,
+            lat: r.get(i + 5)?,
+            lon: r.get(i + 6)?,
+            geo_precision: r.get(i + 7)?,
+        })
+    }
+}
+
 /// A fused event.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventRow {
@@ -34,14 +64,7 @@ pub struct EventRow {
     pub acled_type: Option<String>,
     pub acled_sub_type: Option<String>,
     pub status: String,
-    pub date: Option<String>,
-    pub date_precision: Option<String>,
-    pub country: Option<String>,
-    pub admin1: Option<String>,
-    pub place: Option<String>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub geo_precision: Option<String>,
+    pub at: AtRow,
     /// Low, best and high killed (or all none).
     pub fatalities: [Option<i64>; 3],
     pub injured: [Option<i64>; 3],
@@ -85,15 +108,8 @@ pub struct MentionRow {
     pub content_hash: String,
     pub event_type: String,
     pub status: String,
-    pub date: Option<String>,
-    pub date_precision: Option<String>,
-    pub country: Option<String>,
-    pub admin1: Option<String>,
-    pub place: Option<String>,
+    pub at: AtRow,
     pub geonameid: Option<i64>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub geo_precision: Option<String>,
     pub confidence: Option<f64>,
     pub trigger: Option<String>,
     pub trigger_start: Option<i64>,
@@ -152,6 +168,19 @@ fn month_list(conn: &Connection, table: &str, col: &str) -> Result<Vec<String>> 
     Ok(out)
 }
 
+/// A month's rows of a statement whose `?1` is the month (none for [`NO_MONTH`]).
+fn rows_of<T>(
+    st: &mut rusqlite::Statement<'_>,
+    month: &str,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    Ok(if month == NO_MONTH {
+        st.query_map([], map)?.collect::<rusqlite::Result<_>>()?
+    } else {
+        st.query_map(params![month], map)?.collect::<rusqlite::Result<_>>()?
+    })
+}
+
 fn parties(json: &str) -> Vec<PartyRow> {
     let v: Value = serde_json::from_str(json).unwrap_or(Value::Null);
     let s = |p: &Value, k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
@@ -183,14 +212,7 @@ impl Store {
                     acled_type: r.get(3)?,
                     acled_sub_type: r.get(4)?,
                     status: r.get(5)?,
-                    date: r.get(6)?,
-                    date_precision: r.get(7)?,
-                    country: r.get(8)?,
-                    admin1: r.get(9)?,
-                    place: r.get(10)?,
-                    lat: r.get(11)?,
-                    lon: r.get(12)?,
-                    geo_precision: r.get(13)?,
+                    at: AtRow::read(r, 6)?,
                     fatalities: [r.get(14)?, r.get(15)?, r.get(16)?],
                     injured: [r.get(17)?, r.get(18)?, r.get(19)?],
                     n_mentions: r.get(20)?,
@@ -203,11 +225,7 @@ impl Store {
                     detail: r.get(27)?,
                 })
             };
-            let rows: Vec<EventRow> = if month == NO_MONTH {
-                st.query_map([], map)?.collect::<rusqlite::Result<_>>()?
-            } else {
-                st.query_map(params![month], map)?.collect::<rusqlite::Result<_>>()?
-            };
+            let rows: Vec<EventRow> = rows_of(&mut st, &month, map)?;
             if !rows.is_empty() {
                 f(&month, rows)?;
             }
@@ -228,7 +246,7 @@ impl Store {
             let cond = if month == NO_MONTH { format!("({cond}) OR em.event IS NULL") } else { cond };
             let mut st = self.conn.prepare(&format!(
                 "SELECT m.id, m.key, em.event, d.ext_id, d.content_hash, m.event_type, m.status, m.date,
-                    m.date_precision, m.country, m.admin1, m.place, m.geonameid, m.lat, m.lon, m.precision, m.record,
+                    m.date_precision, m.country, m.admin1, m.place, m.lat, m.lon, m.precision, m.geonameid, m.record,
                     em.reasons, em.score
                  FROM mentions m JOIN documents d ON d.id = m.doc
                  LEFT JOIN event_members em ON em.mention = m.id LEFT JOIN events e ON e.id = em.event
@@ -248,15 +266,8 @@ impl Store {
                         content_hash: r.get(4)?,
                         event_type: r.get(5)?,
                         status: r.get(6)?,
-                        date: r.get(7)?,
-                        date_precision: r.get(8)?,
-                        country: r.get(9)?,
-                        admin1: r.get(10)?,
-                        place: r.get(11)?,
-                        geonameid: r.get(12)?,
-                        lat: r.get(13)?,
-                        lon: r.get(14)?,
-                        geo_precision: r.get(15)?,
+                        at: AtRow::read(r, 7)?,
+                        geonameid: r.get(15)?,
                         confidence: record.get("confidence").and_then(Value::as_f64),
                         trigger: text("trigger"),
                         trigger_start: at("trigger", "start"),
@@ -270,11 +281,7 @@ impl Store {
                     },
                 ))
             };
-            let mut rows: Vec<(i64, MentionRow)> = if month == NO_MONTH {
-                st.query_map([], map)?.collect::<rusqlite::Result<_>>()?
-            } else {
-                st.query_map(params![month], map)?.collect::<rusqlite::Result<_>>()?
-            };
+            let mut rows: Vec<(i64, MentionRow)> = rows_of(&mut st, &month, map)?;
             for (id, row) in &mut rows {
                 row.claims = claims_of
                     .query_map([*id], |r| {
@@ -328,11 +335,7 @@ impl Store {
                     text: r.get(10)?,
                 })
             };
-            let rows: Vec<DocumentRow> = if month == NO_MONTH {
-                st.query_map([], map)?.collect::<rusqlite::Result<_>>()?
-            } else {
-                st.query_map(params![month], map)?.collect::<rusqlite::Result<_>>()?
-            };
+            let rows: Vec<DocumentRow> = rows_of(&mut st, &month, map)?;
             if !rows.is_empty() {
                 f(&month, rows)?;
             }
