@@ -19,7 +19,7 @@
 //! export and swapped in at the end: a failed export leaves the previous one whole. The
 //! store is read month by month, so memory holds one month of rows.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::builder::{Int64Builder, ListBuilder, StringBuilder, StructBuilder};
@@ -114,68 +114,56 @@ pub fn write_parquet(store: &Store, dir: &Path) -> Result<Summary> {
 }
 
 fn write_all(store: &Store, root: &Path, summary: &mut Summary) -> Result<()> {
-    let mut failure: Option<Error> = None;
-    let mut keep = |r: Result<()>| -> sitrep_store::Result<()> {
-        if let Err(e) = r {
-            failure = Some(e);
-            return Err(sitrep_store::Error::Invalid("export stopped".into()));
-        }
-        Ok(())
-    };
-    let (mut files, mut n) = (0u64, [0u64; 3]);
-    let out = store.each_event_month(&mut |month, rows| {
-        n[0] += rows.len() as u64;
-        files += 1;
-        keep(write_file(&partition(root, "events", month)?, &rows, event_batch))
-    });
-    let out = out.and_then(|()| {
-        store.each_mention_month(&mut |month, rows| {
-            n[1] += rows.len() as u64;
-            files += 1;
-            keep(write_file(&partition(root, "mentions", month)?, &rows, mention_batch))
-        })
-    });
-    let out = out.and_then(|()| {
-        store.each_document_month(&mut |month, rows| {
-            n[2] += rows.len() as u64;
-            files += 1;
-            keep(write_file(&partition(root, "documents", month)?, &rows, document_batch))
-        })
-    });
-    if let Some(e) = failure {
-        return Err(e);
+    let mut files = 0u64;
+    let (mut events, mut mentions, mut documents) = (0u64, 0u64, 0u64);
+    for month in store.event_months()? {
+        let rows = store.events_of_month(&month)?;
+        events += write_part(root, "events", &month, &rows, event_batch, &mut files)?;
+        let rows = store.mentions_of_month(&month)?;
+        mentions += write_part(root, "mentions", &month, &rows, mention_batch, &mut files)?;
     }
-    out?;
-    *summary = Summary { events: n[0], mentions: n[1], documents: n[2], files };
+    for month in store.document_months()? {
+        let rows = store.documents_of_month(&month)?;
+        documents += write_part(root, "documents", &month, &rows, document_batch, &mut files)?;
+    }
+    *summary = Summary { events, mentions, documents, files };
     Ok(())
 }
 
-/// The file of one table's month, its folder created.
-fn partition(root: &Path, table: &str, month: &str) -> sitrep_store::Result<PathBuf> {
+/// Writes one table's month as `TABLE/month=MONTH/part-0.parquet` (nothing when it has
+/// no rows); returns how many rows.
+fn write_part<T>(
+    root: &Path,
+    table: &str,
+    month: &str,
+    rows: &[T],
+    batch: fn(&[T]) -> Result<RecordBatch>,
+    files: &mut u64,
+) -> Result<u64> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
     let dir = root.join(table).join(format!("month={month}"));
     std::fs::create_dir_all(&dir)?;
-    Ok(dir.join("part-0.parquet"))
-}
-
-fn write_file<T>(path: &Path, rows: &[T], batch: fn(&[T]) -> Result<RecordBatch>) -> Result<()> {
     let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-    let file = std::fs::File::create(path)?;
     let mut writer: Option<ArrowWriter<std::fs::File>> = None;
-    let mut file = Some(file);
     for chunk in rows.chunks(BATCH) {
         let b = batch(chunk)?;
-        if writer.is_none() {
-            let f = file.take().ok_or_else(|| Error::Invalid("writer lost its file".into()))?;
-            writer = Some(ArrowWriter::try_new(f, b.schema(), Some(props.clone()))?);
-        }
-        if let Some(w) = writer.as_mut() {
-            w.write(&b)?;
-        }
+        let w = match &mut writer {
+            Some(w) => w,
+            None => writer.insert(ArrowWriter::try_new(
+                std::fs::File::create(dir.join("part-0.parquet"))?,
+                b.schema(),
+                Some(props.clone()),
+            )?),
+        };
+        w.write(&b)?;
     }
     if let Some(w) = writer {
         w.close()?;
     }
-    Ok(())
+    *files += 1;
+    Ok(rows.len() as u64)
 }
 
 fn strs<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> ArrayRef {
@@ -192,19 +180,12 @@ fn floats<T>(rows: &[T], f: impl Fn(&T) -> Option<f64>) -> ArrayRef {
 
 /// First and last day of an ISO date value, as Arrow dates (days since 1970-01-01).
 fn days<T>(rows: &[T], f: impl Fn(&T) -> Option<&str>) -> [ArrayRef; 2] {
-    let spans: Vec<Option<(i64, i64)>> = rows.iter().map(|r| f(r).and_then(interval)).collect();
+    let spans: Vec<Option<(i64, i64)>> = rows.iter().map(|r| f(r).and_then(sitrep_fuse::interval)).collect();
     let day = |x: i64| i32::try_from(x).ok();
     [
         Arc::new(Date32Array::from(spans.iter().map(|s| s.and_then(|s| day(s.0))).collect::<Vec<_>>())),
         Arc::new(Date32Array::from(spans.iter().map(|s| s.and_then(|s| day(s.1))).collect::<Vec<_>>())),
     ]
-}
-
-/// The day interval of an ISO value (`2022-09-13`, `2022-09`, `2022`, `2022-W37`; a
-/// time of day after the date is ignored).
-fn interval(v: &str) -> Option<(i64, i64)> {
-    let day = v.get(..10).filter(|_| v.as_bytes().get(10).is_none_or(|b| *b == b'T'));
-    sitrep_fuse::interval(day.unwrap_or(v)).or_else(|| sitrep_fuse::interval(v))
 }
 
 fn string_list<T>(rows: &[T], f: impl Fn(&T) -> &[String]) -> ArrayRef {

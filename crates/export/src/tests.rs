@@ -90,16 +90,13 @@ fn parquet_reads_back_with_every_row_and_type() {
             b.1.column_by_name("fatalities_best").unwrap().as_primitive::<Int64Type>().iter().flatten().sum::<i64>()
         })
         .sum();
-    let stored: i64 = {
-        let mut sum = 0;
-        store
-            .each_event_month(&mut |_, rows| {
-                sum += rows.iter().filter_map(|r| r.fatalities[1]).sum::<i64>();
-                Ok(())
-            })
-            .unwrap();
-        sum
-    };
+    let stored: i64 = store
+        .event_months()
+        .unwrap()
+        .iter()
+        .flat_map(|m| store.events_of_month(m).unwrap())
+        .filter_map(|r| r.fatalities[1])
+        .sum();
     assert_eq!(best, stored);
     assert!(best > 0);
 

@@ -73,10 +73,7 @@ fn short_text_language(text: &str) -> Option<&'static str> {
     let mut votes: Vec<(usize, &'static str)> = SUPPORTED
         .iter()
         .filter_map(|c| sitrep_lexicon::lang_pack(c).map(|p| (c, p)))
-        .map(|(c, p)| {
-            let tables = [&p.grammar, &p.dates, &p.numbers, &p.casualty, &p.qualifiers, &p.speech, &p.triggers];
-            (words.iter().filter(|w| tables.iter().any(|t| !t.lookup(w).is_empty())).count(), *c)
-        })
+        .map(|(c, p)| (words.iter().filter(|w| p.is_common_word(w)).count(), *c))
         .collect();
     votes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     match votes.as_slice() {

@@ -256,11 +256,8 @@ fn score(u: &Profile, c: &Profile, p: &Params) -> Option<(f64, Reasons)> {
             }
             // No chaining: the single days of an event stay within the window of each
             // other, whatever its newest member says.
-            if let (Some(lo), Some(hi)) =
-                (u.days.first().min(c.days.first()).copied(), u.days.last().max(c.days.last()).copied())
-                && !u.days.is_empty()
-                && !c.days.is_empty()
-                && hi - lo > p.window_days
+            if let (Some(a), Some(b), Some(x), Some(y)) = (u.days.first(), u.days.last(), c.days.first(), c.days.last())
+                && b.max(y) - a.min(x) > p.window_days
             {
                 return None;
             }
@@ -431,11 +428,50 @@ impl UnionFind {
     }
 }
 
-/// Whether a name carried by `docs` articles, whose first days spread over `spread`
-/// days, is informative: few articles carry it, or the articles that do all fall within
-/// a few days (one story); a name spread over many days is an outlet or a city.
-pub fn rare_name(docs: usize, spread: i64) -> bool {
-    docs <= 3 || (docs <= 30 && spread <= 3)
+/// How many articles carry a proper name, and the earliest and latest of those
+/// articles' first days (what makes a name rare).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NameStat {
+    pub docs: usize,
+    pub first_day: Option<i64>,
+    pub last_day: Option<i64>,
+}
+
+impl NameStat {
+    /// Whether the name is informative: few articles carry it, or the articles that do
+    /// all fall within a few days (one story); a name spread over many days is an outlet
+    /// or a city.
+    pub fn is_rare(&self) -> bool {
+        let spread = self.last_day.unwrap_or(0) - self.first_day.unwrap_or(0);
+        self.docs <= 3 || (self.docs <= 30 && spread <= 3)
+    }
+}
+
+/// Each name of the mentions' articles with its [`NameStat`] over these articles (an
+/// article's first day is its mentions' earliest).
+pub fn name_stats(mentions: &[MentionFeatures]) -> BTreeMap<&str, NameStat> {
+    let docs = doc_numbers(mentions);
+    let mut per_doc: BTreeMap<usize, (&[String], Option<i64>)> = BTreeMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        let day = first_day(m);
+        let e = per_doc.entry(docs[i]).or_insert((&m.names, day));
+        e.1 = match (e.1, day) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let mut stats: BTreeMap<&str, NameStat> = BTreeMap::new();
+    for (names, day) in per_doc.values() {
+        for n in names.iter() {
+            let e = stats.entry(n.as_str()).or_default();
+            e.docs += 1;
+            if let Some(d) = *day {
+                e.first_day = Some(e.first_day.map_or(d, |x| x.min(d)));
+                e.last_day = Some(e.last_day.map_or(d, |x| x.max(d)));
+            }
+        }
+    }
+    stats
 }
 
 /// The first day (days since 1970-01-01) a mention is dated by: its event date, or else
@@ -464,27 +500,8 @@ fn doc_numbers(mentions: &[MentionFeatures]) -> Vec<usize> {
 
 /// Clusters mentions into events, the rarity of names counted over these mentions.
 pub fn fuse(mentions: &[MentionFeatures], decisions: &[Decision], params: &Params) -> Vec<FusedEvent> {
-    let docs = doc_numbers(mentions);
-    // Articles per name, and each article's first day.
-    let mut df: HashMap<&str, BTreeSet<usize>> = HashMap::new();
-    let mut doc_days: HashMap<usize, i64> = HashMap::new();
-    for (i, m) in mentions.iter().enumerate() {
-        for n in &m.names {
-            df.entry(n.as_str()).or_default().insert(docs[i]);
-        }
-        if let Some(a) = first_day(m) {
-            let e = doc_days.entry(docs[i]).or_insert(a);
-            *e = (*e).min(a);
-        }
-    }
-    let rare = |n: &str| {
-        df.get(n).is_some_and(|d| {
-            let days: BTreeSet<i64> = d.iter().filter_map(|x| doc_days.get(x).copied()).collect();
-            let spread = days.last().copied().unwrap_or(0) - days.first().copied().unwrap_or(0);
-            rare_name(d.len(), spread)
-        })
-    };
-    fuse_with(mentions, decisions, params, &rare)
+    let stats = name_stats(mentions);
+    fuse_with(mentions, decisions, params, &|n: &str| stats.get(n).is_some_and(NameStat::is_rare))
 }
 
 /// Clusters mentions into events, with the rarity of names given (`rare`): a store that

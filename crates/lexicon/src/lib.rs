@@ -429,6 +429,8 @@ pub struct LangPack {
     clitic_list: OnceLock<Vec<String>>,
     /// The `compounds` setting is `head_last` (computed on first use).
     compound_heads: OnceLock<bool>,
+    /// The single-word forms of [`LangPack::is_common_word`]'s tables (built on first use).
+    common_words: OnceLock<fst::Set<Vec<u8>>>,
     /// One automaton over this language's tables and the indexed global ones.
     combined: Automaton,
     combined_post: &'static [u8],
@@ -610,6 +612,35 @@ impl LangPack {
     pub fn lacks(&self, w: Word) -> bool {
         self.declares_none(w.as_str())
     }
+
+    /// Whether a folded word is a form of one of the pack's everyday word lists: closed
+    /// word classes, date words, numbers, casualty words, qualifiers, speech verbs and
+    /// triggers (what tells a short text's language). One lookup in the union of those
+    /// tables' keys, built on first use.
+    pub fn is_common_word(&self, folded: &str) -> bool {
+        let set = self.common_words.get_or_init(|| {
+            let tables = [
+                &self.grammar,
+                &self.dates,
+                &self.numbers,
+                &self.casualty,
+                &self.qualifiers,
+                &self.speech,
+                &self.triggers,
+            ];
+            let mut keys: Vec<Vec<u8>> = Vec::new();
+            for t in tables {
+                let mut stream = t.auto.fst.stream();
+                while let Some((k, _)) = fst::Streamer::next(&mut stream) {
+                    keys.push(k.to_vec());
+                }
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            fst::Set::from_iter(keys).unwrap_or_default()
+        });
+        set.contains(folded.as_bytes())
+    }
 }
 
 /// The shortest compound head looked up inside a word, in bytes ("angriff", "krieg";
@@ -758,6 +789,7 @@ macro_rules! lang_pack {
             suffix_rows: OnceLock::new(),
             clitic_list: OnceLock::new(),
             compound_heads: OnceLock::new(),
+            common_words: OnceLock::new(),
             combined: Automaton::new(
                 concat!($code, "_combined"),
                 include_bytes!(concat!(env!("OUT_DIR"), "/", $code, "_combined.fst")),

@@ -112,11 +112,14 @@ pub fn refuse(tx: &Transaction<'_>, params: &sitrep_fuse::Params) -> Result<Fusi
     let ms = read_mentions(tx, claims, Scope::All)?;
     let decisions = read_decisions(tx)?;
     let doc_contras = read_doc_contradictions(tx, Scope::All)?;
-    let fused = sitrep_fuse::fuse(&ms.feats, &decisions, params);
+    let names = sitrep_fuse::name_stats(&ms.feats);
+    let fused = sitrep_fuse::fuse_with(&ms.feats, &decisions, params, &|n: &str| {
+        names.get(n).is_some_and(sitrep_fuse::NameStat::is_rare)
+    });
     tx.execute("DELETE FROM event_members", [])?;
     tx.execute("DELETE FROM events", [])?;
     let events = write_events(tx, &ms, &fused, &doc_contras)?;
-    rebuild_fusion_indexes(tx, &ms)?;
+    rebuild_fusion_indexes(tx, &ms, &names)?;
     tx.execute("DELETE FROM fusion_pending", [])?;
     tx.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_full', '0')", [])?;
     Ok(FusionReport { mentions: ms.feats.len(), events, refused: ms.feats.len() })
@@ -316,8 +319,8 @@ fn gather(tx: &Transaction<'_>, seeds: &[Seed], params: &sitrep_fuse::Params) ->
     }
 }
 
-/// The rare names (see `sitrep_fuse::rare_name`) among those of the mentions, counted
-/// over the whole store.
+/// The rare names (see `sitrep_fuse::NameStat::is_rare`) among those of the mentions,
+/// counted over the whole store.
 fn rare_names(tx: &Transaction<'_>, feats: &[MentionFeatures]) -> Result<std::collections::HashSet<String>> {
     let mut names: Vec<&str> = feats.iter().flat_map(|f| f.names.iter().map(String::as_str)).collect();
     names.sort_unstable();
@@ -325,13 +328,17 @@ fn rare_names(tx: &Transaction<'_>, feats: &[MentionFeatures]) -> Result<std::co
     let mut st = tx.prepare_cached("SELECT docs, first_day, last_day FROM name_stats WHERE name = ?1")?;
     let mut out = std::collections::HashSet::new();
     for n in names {
-        let row: Option<(i64, Option<i64>, Option<i64>)> =
-            st.query_row([n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
-        if let Some((docs, first, last)) = row {
-            let spread = last.unwrap_or(0) - first.unwrap_or(0);
-            if sitrep_fuse::rare_name(docs.max(0) as usize, spread) {
-                out.insert(n.to_string());
-            }
+        let stat = st
+            .query_row([n], |r| {
+                Ok(sitrep_fuse::NameStat {
+                    docs: r.get::<_, i64>(0)?.max(0) as usize,
+                    first_day: r.get(1)?,
+                    last_day: r.get(2)?,
+                })
+            })
+            .optional()?;
+        if stat.is_some_and(|s| s.is_rare()) {
+            out.insert(n.to_string());
         }
     }
     Ok(out)
@@ -339,7 +346,11 @@ fn rare_names(tx: &Transaction<'_>, feats: &[MentionFeatures]) -> Result<std::co
 
 /// Rebuilds what incremental fusion reads from the mentions just read: each mention's
 /// day columns (a migrated store has none) and the name counts.
-fn rebuild_fusion_indexes(tx: &Transaction<'_>, ms: &Mentions) -> Result<()> {
+fn rebuild_fusion_indexes(
+    tx: &Transaction<'_>,
+    ms: &Mentions,
+    names: &BTreeMap<&str, sitrep_fuse::NameStat>,
+) -> Result<()> {
     let mut up = tx.prepare("UPDATE mentions SET day_lo = ?2, day_hi = ?3, day_class = ?4 WHERE id = ?1")?;
     for (i, f) in ms.feats.iter().enumerate() {
         let cols = crate::put::day_columns(f.date.as_deref(), f.published.as_deref());
@@ -347,31 +358,10 @@ fn rebuild_fusion_indexes(tx: &Transaction<'_>, ms: &Mentions) -> Result<()> {
             up.execute(params![ms.ids[i], cols.0, cols.1, cols.2])?;
         }
     }
-    // Per article: its names and first day; then per name.
-    let mut docs: BTreeMap<&str, (&[String], Option<i64>)> = BTreeMap::new();
-    for f in &ms.feats {
-        let day = sitrep_fuse::first_day(f);
-        let e = docs.entry(f.doc.as_str()).or_insert((&f.names, day));
-        e.1 = match (e.1, day) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    }
-    let mut stats: BTreeMap<&str, (i64, Option<i64>, Option<i64>)> = BTreeMap::new();
-    for (names, day) in docs.values() {
-        for n in names.iter() {
-            let e = stats.entry(n.as_str()).or_insert((0, None, None));
-            e.0 += 1;
-            if let Some(d) = day {
-                e.1 = Some(e.1.map_or(*d, |x| x.min(*d)));
-                e.2 = Some(e.2.map_or(*d, |x| x.max(*d)));
-            }
-        }
-    }
     tx.execute("DELETE FROM name_stats", [])?;
     let mut ins = tx.prepare("INSERT INTO name_stats(name, docs, first_day, last_day) VALUES (?1, ?2, ?3, ?4)")?;
-    for (n, (docs, first, last)) in stats {
-        ins.execute(params![n, docs, first, last])?;
+    for (n, s) in names {
+        ins.execute(params![n, s.docs as i64, s.first_day, s.last_day])?;
     }
     Ok(())
 }

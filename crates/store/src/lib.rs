@@ -402,15 +402,15 @@ impl Store {
     /// meet (incremental), or every mention when the store asks for it (a migrated store,
     /// a finished re-analysis) or when most mentions are new.
     pub fn fuse(&mut self, params: &sitrep_fuse::Params) -> Result<FusionReport> {
-        self.fuse_with(params, false)
+        self.run_fusion(params, false)
     }
 
     /// Recomputes every fused event from every mention and decision.
     pub fn fuse_all(&mut self, params: &sitrep_fuse::Params) -> Result<FusionReport> {
-        self.fuse_with(params, true)
+        self.run_fusion(params, true)
     }
 
-    fn fuse_with(&mut self, params: &sitrep_fuse::Params, all: bool) -> Result<FusionReport> {
+    fn run_fusion(&mut self, params: &sitrep_fuse::Params, all: bool) -> Result<FusionReport> {
         timed(|| {
             let tx = self.conn.transaction()?;
             let flag: Option<String> =
