@@ -244,7 +244,7 @@ impl Store {
     }
 
     /// events_json(filters: dict[str, str], limit=0, offset=0) -> list[str]
-    #[pyo3(signature = (country=None, event_type=None, status=None, date_from=None, date_to=None, actor=None, min_fatalities=None, text=None, near=None, limit=0, offset=0))]
+    #[pyo3(signature = (country=None, event_type=None, status=None, date_from=None, date_to=None, actor=None, min_fatalities=None, text=None, near=None, as_of=None, limit=0, offset=0))]
     #[allow(clippy::too_many_arguments)]
     fn events_json(
         &self,
@@ -258,9 +258,11 @@ impl Store {
         min_fatalities: Option<u64>,
         text: Option<String>,
         near: Option<(f64, f64, f64)>,
+        as_of: Option<&str>,
         limit: usize,
         offset: usize,
     ) -> PyResult<Vec<String>> {
+        let as_of = as_of.map(instant).transpose()?;
         let status = Status::filter(status.as_deref()).map_err(PyValueError::new_err)?;
         let event_type = match event_type {
             None => None,
@@ -289,6 +291,7 @@ impl Store {
             min_fatalities,
             text,
             near,
+            as_of,
             // Every match, paged here.
             limit: 0,
             offset: 0,
@@ -312,10 +315,13 @@ impl Store {
         })
     }
 
-    /// event_json(id) -> str: one event in full (tolls, claims, mentions with evidence).
-    fn event_json(&self, py: Python<'_>, id: &str) -> PyResult<String> {
+    /// event_json(id, as_of=None) -> str: one event in full (tolls, claims, mentions with
+    /// evidence), as it stood at `as_of` if given.
+    #[pyo3(signature = (id, as_of=None))]
+    fn event_json(&self, py: Python<'_>, id: &str, as_of: Option<&str>) -> PyResult<String> {
+        let as_of = as_of.map(instant).transpose()?;
         let inner = &self.inner;
-        py.detach(|| lock(inner).event(id).map(|v| v.to_string()).map_err(err))
+        py.detach(|| lock(inner).event_as_of(id, as_of.as_deref()).map(|v| v.to_string()).map_err(err))
     }
 
     /// The database's path.
@@ -323,6 +329,11 @@ impl Store {
     fn path(&self) -> PathBuf {
         self.path.clone()
     }
+}
+
+/// A time as the store reads it (`sitrep_store::parse_instant`), or a ValueError.
+fn instant(t: &str) -> PyResult<String> {
+    sitrep_store::parse_instant(t).map_err(|m| PyValueError::new_err(format!("as_of: {m}")))
 }
 
 #[pymodule]

@@ -124,3 +124,28 @@ def test_events_df_without_pandas(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match="pip install pandas"):
         store.events_df()
+
+
+def test_events_as_of_a_time(tmp_path):
+    import datetime
+    import time
+
+    def now():
+        t = datetime.datetime.now(datetime.timezone.utc)
+        return t.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+
+    store = sitrep.Store(tmp_path / "s.db")
+    gao = "At least 12 people were killed in an attack in Gao on Monday, the army said."
+    store.ingest([{"id": "gao-1", "text": gao, "published": "2024-02-05"}])
+    time.sleep(0.01)
+    then = now()
+    before = store.events()
+    time.sleep(0.01)
+    later = "At least 19 people were killed in the attack in Gao on Monday, the army said on Tuesday."
+    store.ingest([{"id": "gao-2", "text": later, "published": "2024-02-06"}])
+    assert store.events() != before
+    assert store.events(as_of=then) == before
+    assert store.event(before[0]["id"], as_of=then)["n_documents"] == 1
+    assert store.events(as_of="2000-01-01") == []
+    with pytest.raises(ValueError, match="as_of"):
+        store.events(as_of="last tuesday")

@@ -302,8 +302,12 @@ pub struct QueryArgs {
     #[arg(long)]
     event: Option<String>,
     /// Query archived analysis N (as it stood before re-analysis N; see `sitrep reanalyze --list`).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "as_of")]
     analysis: Option<i64>,
+    /// The dataset as it stood at this time: events, tolls and claims then, not now
+    /// (YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS]; UTC unless an offset such as +02:00 follows).
+    #[arg(long, value_name = "TIME")]
+    as_of: Option<String>,
     /// Write here instead of standard output.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
@@ -325,8 +329,12 @@ pub fn query(args: QueryArgs) -> Result<bool> {
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    let as_of = match &args.as_of {
+        Some(t) => Some(sitrep_store::parse_instant(t).map_err(|m| crate::Usage(format!("--as-of: {m}")))?),
+        None => None,
+    };
     if let Some(id) = &args.event {
-        let e = store.event(id)?;
+        let e = store.event_as_of(id, as_of.as_deref())?;
         writeln!(out, "{}", serde_json::to_string_pretty(&e)?)?;
         out.flush()?;
         return Ok(true);
@@ -354,6 +362,7 @@ pub fn query(args: QueryArgs) -> Result<bool> {
         min_fatalities: args.min_fatalities,
         text: args.text,
         near,
+        as_of,
         limit: 0,
         offset: 0,
     };

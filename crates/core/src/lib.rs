@@ -484,6 +484,9 @@ pub struct EventQuery {
     pub text: Option<String>,
     /// `(lat, lon, km)`: events located within this radius.
     pub near: Option<(f64, f64, f64)>,
+    /// The dataset as it stood at this instant (`YYYY-MM-DDTHH:MM:SS.ffffffZ`, as
+    /// `sitrep_store::parse_instant` writes it), not as it is now.
+    pub as_of: Option<String>,
     pub limit: usize,
     pub offset: usize,
 }

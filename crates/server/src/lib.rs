@@ -18,11 +18,14 @@
 //!
 //! Routes and parameters are published as OpenAPI at `/api/openapi.json` ([`openapi`]).
 
+mod cache;
 mod conn;
 mod openapi;
 pub mod params;
 
-use std::collections::{HashMap, VecDeque};
+use cache::{BACKGROUND_REFRESHES, CACHE_STALE_MAX, CACHE_TTL, Cache};
+pub use cache::{CACHE_BYTES, CACHE_MAX_RESPONSE};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -85,86 +88,16 @@ struct AppState {
     config: Config,
     /// At most `config.readers` reads at once, each on a pooled connection.
     permits: tokio::sync::Semaphore,
+    /// Background refreshes of expired cache entries under way: at most
+    /// [`BACKGROUND_REFRESHES`]; an entry that finds none free is served stale and
+    /// refreshed by a later request (or computed by one once too old), so a burst of
+    /// expiries never queues work behind the requests.
+    refreshes: Arc<tokio::sync::Semaphore>,
     readers: Mutex<Vec<Store>>,
     writer: Mutex<Option<Store>>,
     cache: Mutex<Cache>,
     /// Whether the database can be written here (else every write is 403).
     writable: bool,
-}
-
-/// Rendered GET responses by path and query, kept for [`CACHE_TTL`] or until this server
-/// writes (another process writing the database is seen within the TTL). Bounded in bytes
-/// (keys and bodies): the oldest entries go first.
-struct Cache {
-    generation: u64,
-    budget: usize,
-    bytes: usize,
-    seq: u64,
-    entries: HashMap<String, CacheEntry>,
-    /// Keys by insertion; an element whose `seq` no longer matches its entry is stale.
-    order: VecDeque<(u64, String)>,
-}
-
-struct CacheEntry {
-    at: std::time::Instant,
-    generation: u64,
-    seq: u64,
-    body: Bytes,
-}
-
-const CACHE_TTL: Duration = Duration::from_secs(1);
-/// An expired entry is served (while one request refreshes it) only this long after it
-/// was made.
-const CACHE_STALE_MAX: Duration = Duration::from_secs(2);
-/// Entries at most, whatever their size.
-const CACHE_ENTRIES: usize = 4096;
-/// Default byte budget of the response cache ([`Config::cache_bytes`]).
-pub const CACHE_BYTES: usize = 64 << 20;
-/// Largest response cached (and at most a sixteenth of the budget).
-pub const CACHE_MAX_RESPONSE: usize = 4 << 20;
-
-impl Cache {
-    fn new(budget: usize) -> Cache {
-        Cache { generation: 0, budget, bytes: 0, seq: 0, entries: HashMap::new(), order: VecDeque::new() }
-    }
-
-    fn remove(&mut self, key: &str) {
-        if let Some(e) = self.entries.remove(key) {
-            self.bytes = self.bytes.saturating_sub(key.len() + e.body.len());
-        }
-    }
-
-    fn clear(&mut self) {
-        self.entries.clear();
-        self.order.clear();
-        self.bytes = 0;
-    }
-
-    fn insert(&mut self, key: String, generation: u64, body: Bytes) {
-        self.remove(&key);
-        let size = key.len() + body.len();
-        if size > (self.budget / 16).min(CACHE_MAX_RESPONSE) {
-            return;
-        }
-        while self.bytes + size > self.budget || self.entries.len() >= CACHE_ENTRIES {
-            let Some((seq, k)) = self.order.pop_front() else { break };
-            if self.entries.get(&k).is_some_and(|e| e.seq == seq) {
-                self.remove(&k);
-            }
-        }
-        if self.bytes + size > self.budget {
-            return;
-        }
-        // Refreshed keys leave stale elements behind; drop them now and then.
-        if self.order.len() > 2 * self.entries.len() + 1024 {
-            let entries = &self.entries;
-            self.order.retain(|(seq, k)| entries.get(k).is_some_and(|e| e.seq == *seq));
-        }
-        self.seq += 1;
-        self.order.push_back((self.seq, key.clone()));
-        self.bytes += size;
-        self.entries.insert(key, CacheEntry { at: std::time::Instant::now(), generation, seq: self.seq, body });
-    }
 }
 
 /// An API error: status and message, rendered as JSON.
@@ -279,12 +212,15 @@ impl AppState {
                 // since, and a reader coming back after a while must see it.
                 if age < CACHE_STALE_MAX {
                     let stale = e.body.clone();
-                    e.at = now;
-                    let st = self.clone();
-                    let k = key.clone();
-                    tokio::spawn(async move {
-                        let _ = st.refresh(k, current, f).await;
-                    });
+                    if let Ok(permit) = self.refreshes.clone().try_acquire_owned() {
+                        e.at = now;
+                        let st = self.clone();
+                        let k = key.clone();
+                        tokio::spawn(async move {
+                            let _ = st.refresh(k, current, f).await;
+                            drop(permit);
+                        });
+                    }
                     return Ok(json_bytes(stale));
                 }
             }
@@ -385,6 +321,7 @@ fn router_and_state(config: Config) -> Result<(Router, Arc<AppState>), StoreErro
     let state = Arc::new(AppState {
         config,
         permits,
+        refreshes: Arc::new(tokio::sync::Semaphore::new(BACKGROUND_REFRESHES)),
         readers: Mutex::new(Vec::new()),
         writer: Mutex::new(None),
         cache,
@@ -497,16 +434,22 @@ async fn stats(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Cached
     st.cached(format!("stats?{}", q.unwrap_or_default()), move |s| s.stats(&by, &query)).await
 }
 
-async fn one_event(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> Cached {
+async fn one_event(State(st): State<Arc<AppState>>, Path(id): Path<String>, RawQuery(q): RawQuery) -> Cached {
     params::check_id(&id)?;
-    st.cached(format!("event/{id}"), move |s| s.event(&id)).await
+    let as_of = params::as_of(&params::pairs(q.as_deref(), &["as_of"])?)?;
+    let key = format!("event/{id}?{}", as_of.as_deref().unwrap_or(""));
+    st.cached(key, move |s| s.event_as_of(&id, as_of.as_deref())).await
 }
 
 async fn list_documents(State(st): State<Arc<AppState>>, RawQuery(q): RawQuery) -> ApiResult {
-    let pairs = params::pairs(q.as_deref(), &["limit", "offset"])?;
+    let pairs = params::pairs(q.as_deref(), &["limit", "offset", "after"])?;
     let limit = params::limit(&pairs, 50)?;
     let offset = params::number(&pairs, "offset")?.unwrap_or(0);
-    st.read(move |s| s.documents(limit, offset as usize)).await
+    match params::take(q.as_deref(), "after")? {
+        Some(_) if offset > 0 => Err(ApiError::bad("give after or offset, not both")),
+        Some(after) => st.read(move |s| s.documents_after(limit, &after)).await,
+        None => st.read(move |s| s.documents(limit, offset as usize)).await,
+    }
 }
 
 async fn one_document(State(st): State<Arc<AppState>>, Path(id): Path<String>) -> ApiResult {
@@ -648,5 +591,7 @@ pub async fn serve(config: Config, mut settings: Settings, addr: SocketAddr) -> 
     .await
 }
 
+#[cfg(test)]
+mod as_of_tests;
 #[cfg(test)]
 mod tests;

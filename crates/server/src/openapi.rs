@@ -8,6 +8,11 @@ fn param(name: &str, desc: &str, schema: Value) -> Value {
 
 fn filters() -> Vec<Value> {
     vec![
+        param(
+            "as_of",
+            "the dataset as it stood at this time: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC unless an offset follows (+ written %2B)",
+            json!({"type": "string"}),
+        ),
         param("from", "first day, YYYY-MM-DD", json!({"type": "string", "format": "date"})),
         param("to", "last day, YYYY-MM-DD", json!({"type": "string", "format": "date"})),
         param(
@@ -47,6 +52,17 @@ fn page() -> Vec<Value> {
     ]
 }
 
+/// The document listing's paging: `page()` plus the keyset cursor.
+fn doc_page() -> Vec<Value> {
+    let mut p = page();
+    p.push(param(
+        "after",
+        "the `next` of the page before: the page after it (cheap at any depth; not with offset)",
+        json!({"type": "string"}),
+    ));
+    p
+}
+
 fn ok(desc: &str) -> Value {
     json!({"description": desc, "content": {"application/json": {"schema": {"type": "object"}}}})
 }
@@ -75,7 +91,8 @@ pub fn openapi() -> Value {
             "/api/events": {"get": {"summary": "List fused events", "parameters": list_params,
                 "responses": {"200": ok("{total, limit, offset, items: [EventSummary]}; beside each code its name where known: country_name, admin1_name (and in actors)"), "400": errors()}}},
             "/api/events/{id}": {"get": {"summary": "One event with tolls, contradictions, mentions and evidence; codes with their names (country_name, admin1_name, claimant_country_name)",
-                "parameters": [id("event id")], "responses": {"200": ok("Event"), "404": errors()}}},
+                "parameters": [id("event id"), param("as_of", "the event as it stood at this time (its version then and the reports it had then)", json!({"type": "string"}))],
+                "responses": {"200": ok("Event"), "400": errors(), "404": errors()}}},
             "/api/events/{id}/split": {"post": {"summary": "Split mentions off an event (analyst decision, kept across re-ingest)",
                 "security": write, "parameters": [id("event id")],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["mentions"],
@@ -102,7 +119,8 @@ pub fn openapi() -> Value {
             "/api/stats": {"get": {"summary": "Events and fatalities per day, country or type", "parameters": stats_params,
                 "responses": {"200": ok("{by, rows: [{key, events, fatalities}]}; by=country rows also have the country's name"), "400": errors()}}},
             "/api/documents": {
-                "get": {"summary": "List documents", "parameters": page(), "responses": {"200": ok("{total, limit, offset, items}"), "400": errors()}},
+                "get": {"summary": "List documents, newest first (undated last)", "parameters": doc_page(),
+                    "responses": {"200": ok("{total, limit, offset, items, next}: next is the cursor of the following page (null on the last)"), "400": errors()}},
                 "post": {"summary": "Ingest one article", "security": write,
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"],
                         "properties": {"text": {"type": "string"}, "id": {"type": "string"}, "published": {"type": "string", "format": "date"},

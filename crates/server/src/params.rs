@@ -6,7 +6,8 @@ use sitrep_core::{Document, EventQuery, Status};
 use crate::ApiError;
 
 /// The event filters every listing endpoint accepts.
-pub const FILTERS: &[&str] = &["from", "to", "country", "type", "status", "actor", "min_fatalities", "q", "near"];
+pub const FILTERS: &[&str] =
+    &["from", "to", "country", "type", "status", "actor", "min_fatalities", "q", "near", "as_of"];
 
 /// Decoded `key=value` pairs; unknown keys, repeated keys and over-long values are errors.
 pub fn pairs(raw: Option<&str>, extra: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
@@ -125,9 +126,18 @@ pub fn event_query(raw: Option<&str>, extra: &[&str]) -> Result<EventQuery, ApiE
         }
         q.near = Some((parts[0], parts[1], parts[2]));
     }
+    q.as_of = as_of(&p)?;
     q.limit = limit(&p, q.limit)?;
     q.offset = number(&p, "offset")?.unwrap_or(0).min(1 << 40) as usize;
     Ok(q)
+}
+
+/// `as_of`: the dataset as it stood at that time (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`,
+/// UTC unless an offset follows; `+` in a query string is a space, so write it `%2B`).
+pub fn as_of(pairs: &[(String, String)]) -> Result<Option<String>, ApiError> {
+    get(pairs, "as_of")
+        .map(|t| sitrep_store::parse_instant(t).map_err(|m| ApiError::bad(format!("as_of: {m}"))))
+        .transpose()
 }
 
 /// Ids in paths and bodies: printable, no control characters, at most 512 bytes.

@@ -3,8 +3,8 @@ use axum::body::Body;
 use axum::http::Request;
 use tower::ServiceExt;
 
-const FR: &str = include_str!("../../../examples/fr/armenia-azerbaijan-2022-09-13.txt");
-const EN: &str = include_str!("../../../examples/en/armenia-azerbaijan-border-2022-09-13.txt");
+pub(super) const FR: &str = include_str!("../../../examples/fr/armenia-azerbaijan-2022-09-13.txt");
+pub(super) const EN: &str = include_str!("../../../examples/en/armenia-azerbaijan-border-2022-09-13.txt");
 
 fn analyze() -> Arc<Analyze> {
     Arc::new(|d: &mut Document| {
@@ -18,12 +18,12 @@ fn analyze() -> Arc<Analyze> {
     })
 }
 
-struct App {
+pub(super) struct App {
     router: Router,
     _dir: tempfile::TempDir,
 }
 
-fn app(token: Option<&str>) -> App {
+pub(super) fn app(token: Option<&str>) -> App {
     let dir = tempfile::tempdir().unwrap();
     let mut c = Config::new(dir.path().join("s.db"), analyze());
     c.token = token.map(str::to_string);
@@ -31,7 +31,13 @@ fn app(token: Option<&str>) -> App {
     App { router: router(c).unwrap(), _dir: dir }
 }
 
-async fn call(app: &App, method: &str, uri: &str, token: Option<&str>, body: &str) -> (StatusCode, Value, HeaderMap) {
+pub(super) async fn call(
+    app: &App,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value, HeaderMap) {
     let mut req = Request::builder().method(method).uri(uri).header("content-type", "application/json");
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
@@ -43,12 +49,12 @@ async fn call(app: &App, method: &str, uri: &str, token: Option<&str>, body: &st
     (status, v, headers)
 }
 
-fn post_doc(id: &str, text: &str) -> String {
+pub(super) fn post_doc(id: &str, text: &str) -> String {
     json!({"id": id, "text": text, "published": "2022-09-13", "title": "t"}).to_string()
 }
 
 /// Every error is JSON with status and message.
-fn check_error(got: &(StatusCode, Value, HeaderMap), status: u16, needle: &str) {
+pub(super) fn check_error(got: &(StatusCode, Value, HeaderMap), status: u16, needle: &str) {
     assert_eq!(got.0.as_u16(), status, "{:?}", got.1);
     assert_eq!(got.1["error"]["status"], status, "{:?}", got.1);
     let msg = got.1["error"]["message"].as_str().unwrap_or("");
@@ -180,7 +186,7 @@ async fn list_filter_and_open_an_event() {
     let items = d["items"].as_array().unwrap();
     assert!(!items.is_empty());
     assert!(items.iter().all(|x| x["made_by"] == "alice" && x["state"] == "active"), "{d}");
-    assert!(items.iter().all(|x| x["made_at"].as_str().is_some_and(|t| t.len() == 20 && t.ends_with('Z'))), "{d}");
+    assert!(items.iter().all(|x| x["made_at"].as_str().is_some_and(|t| t.len() == 27 && t.ends_with('Z'))), "{d}");
     assert!(items.iter().all(|x| x["a_anchor"]["trigger_text"].is_string()), "{d}");
     let (_, d, _) = call(&a, "GET", "/api/decisions?state=stale", None, "").await;
     assert_eq!(d["items"], json!([]));

@@ -114,7 +114,8 @@ pub(crate) fn resolve<'c>(a: &Anchor, current: &'c [Anchor]) -> Option<&'c Ancho
         .map(|(_, c)| c)
 }
 
-/// Now, as `YYYY-MM-DDTHH:MM:SSZ` (the store's clock: decisions and analyses say when).
+/// Now, as `YYYY-MM-DDTHH:MM:SSZ` (when analyses started and finished; decisions take the
+/// store's clock, `clock.rs`).
 pub(crate) fn utc_now() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
@@ -133,8 +134,8 @@ impl Store {
     /// Records analyst decisions (kept across re-ingest, re-fusion and re-analysis), then
     /// re-fuses.
     fn decide(&mut self, decisions: &[NewDecision], note: &str, by: &str) -> Result<()> {
-        let at = utc_now();
         let tx = self.conn.transaction()?;
+        let at = self.clock.now();
         for nd in decisions {
             let (kind, a, b) = match &nd.decision {
                 Decision::Merge(a, b) => ("merge", a, b),
@@ -234,8 +235,8 @@ impl Store {
             })
             .collect();
         // Merging overrides earlier splits between these mentions (kept, as overridden).
-        let why = format!("overridden by a merge decision by {by} at {}", utc_now());
         let tx = self.conn.transaction()?;
+        let why = format!("overridden by a merge decision by {by} at {}", self.clock.now());
         for a in &all {
             for b in &all {
                 if a < b {

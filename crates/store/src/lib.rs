@@ -33,7 +33,9 @@
 //! foreign keys on, a 5 s busy timeout.
 
 mod acled;
+mod clock;
 mod decisions;
+mod documents;
 mod fusion;
 mod put;
 mod query;
@@ -48,6 +50,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 use sitrep_core::EventQuery;
 
+pub use clock::{format_micros, parse_instant};
 pub use decisions::{Anchor, Reattached};
 pub use query::Format;
 pub use reanalysis::{Reanalysed, Run, Stored};
@@ -182,6 +185,10 @@ pub struct Counts {
 /// The event store (SQLite backend).
 pub struct Store {
     conn: Connection,
+    /// When the transaction under way happens (`clock.rs`).
+    clock: clock::Clock,
+    /// The archived analysis this connection reads instead of the live one, if any.
+    analysis: Option<i64>,
 }
 
 impl Store {
@@ -212,7 +219,7 @@ impl Store {
         // Before anything is written (WAL mode, migrations): not another application's file.
         // (Read with the busy timeout: another process may be creating or migrating it.)
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let peek = Store { conn };
+        let peek = Store { conn, clock: clock::Clock::default(), analysis: None };
         peek.check_ours(path)?;
         Store::setup(peek.conn)
     }
@@ -258,8 +265,7 @@ impl Store {
     fn read_only_with(conn: rusqlite::Result<Connection>, path: &Path) -> Result<(Store, i64)> {
         let conn = conn?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        query::register_functions(&conn)?;
-        let store = Store { conn };
+        let store = Store::with_clock(conn)?;
         let v = store.version()?;
         store.check_ours(path)?;
         Ok((store, v))
@@ -297,10 +303,27 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "mmap_size", 268435456)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        query::register_functions(&conn)?;
-        let mut store = Store { conn };
+        let mut store = Store::with_clock(conn)?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// The connection with the store's SQL functions and its clock: `sitrep_now()` (what
+    /// the history triggers and `put` write) is one instant per transaction.
+    fn with_clock(mut conn: Connection) -> Result<Store> {
+        query::register_functions(&conn)?;
+        let clock = clock::Clock::default();
+        let c = clock.clone();
+        conn.create_scalar_function("sitrep_now", 0, rusqlite::functions::FunctionFlags::SQLITE_UTF8, move |_| {
+            Ok(c.now())
+        })?;
+        let (c, r) = (clock.clone(), clock.clone());
+        conn.commit_hook(Some(move || {
+            c.end_transaction();
+            false
+        }))?;
+        conn.rollback_hook(Some(move || r.end_transaction()))?;
+        Ok(Store { conn, clock, analysis: None })
     }
 
     fn version(&self) -> Result<i64> {
@@ -483,6 +506,29 @@ impl Store {
                 problems.push(format!("{orphans} mentions in no event"));
             }
         }
+        let (counted, kept): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM documents), (SELECT n FROM counters WHERE name = 'documents')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if counted != kept {
+            problems.push(format!("{counted} documents, counted as {kept}"));
+        }
+        // The history's current versions are the live rows, one each.
+        for (live, versions, key) in
+            [("events", "event_versions", "id"), ("event_members", "member_versions", "mention")]
+        {
+            let (n, open, distinct): (i64, i64, i64) = self.conn.query_row(
+                &format!(
+                    "SELECT (SELECT count(*) FROM {live}), count(*), count(DISTINCT {key}) FROM {versions} WHERE valid_to IS NULL"
+                ),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            if (open, distinct) != (n, n) {
+                problems.push(format!("{versions}: {open} current versions of {distinct} rows for {n} {live}"));
+            }
+        }
         if let Err(e) = self.conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')", []) {
             problems.push(format!("full-text index: {e}"));
         }
@@ -491,39 +537,58 @@ impl Store {
 
     /// Fused events matching the query, one page.
     pub fn events(&self, q: &EventQuery) -> Result<Value> {
+        self.check_known(q.as_of.as_deref())?;
         query::events(&self.conn, q)
     }
 
     /// Every matching event (no paging), in export order, passed to `f` one at a time.
     pub fn each_event(&self, q: &EventQuery, f: &mut dyn FnMut(&Value) -> Result<()>) -> Result<()> {
+        self.check_known(q.as_of.as_deref())?;
         query::each_event(&self.conn, q, f)
     }
 
     /// One event with its tolls, contradictions and mentions (evidence and highlights).
     pub fn event(&self, id: &str) -> Result<Value> {
-        query::event(&self.conn, id)
+        query::event(&self.conn, id, None)
+    }
+
+    /// One event as it stood at the instant `as_of` (`parse_instant`'s form): its version
+    /// then and the reports that were its members then; `NotFound` if it did not exist.
+    pub fn event_as_of(&self, id: &str, as_of: Option<&str>) -> Result<Value> {
+        self.check_known(as_of)?;
+        query::event(&self.conn, id, as_of)
     }
 
     /// Events and fatalities per day, country or type.
     pub fn stats(&self, by: &str, q: &EventQuery) -> Result<Value> {
+        self.check_known(q.as_of.as_deref())?;
         query::stats(&self.conn, by, q)
     }
 
-    /// Documents, one page (newest first).
+    /// Documents, one page (newest first, undated last), `offset` rows in.
     pub fn documents(&self, limit: usize, offset: usize) -> Result<Value> {
-        query::documents(&self.conn, limit, offset)
+        documents::documents(&self.conn, limit, offset, None)
+    }
+
+    /// Documents, the page after the cursor `after` (the `next` of the page before; a
+    /// keyset walk down an index, as fast deep in the store as at its top).
+    pub fn documents_after(&self, limit: usize, after: &str) -> Result<Value> {
+        documents::documents(&self.conn, limit, 0, Some(after))
     }
 
     /// One document with its text and result record.
     pub fn document(&self, id: &str) -> Result<Value> {
-        query::document(&self.conn, id)
+        documents::document(&self.conn, id)
     }
 
     /// Writes every matching event in an export format.
     pub fn export(&self, q: &EventQuery, format: Format, out: &mut dyn std::io::Write) -> Result<u64> {
+        self.check_known(q.as_of.as_deref())?;
         query::export(&self.conn, q, format, out)
     }
 }
 
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 mod tests;

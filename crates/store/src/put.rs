@@ -54,8 +54,8 @@ pub(crate) fn put_one(tx: &rusqlite::Transaction<'_>, d: &NewDocument<'_>) -> Re
     let doc = d.doc;
     let mut st = tx.prepare_cached(
         "INSERT OR IGNORE INTO documents(ext_id, content_hash, url, source, title, published, lang, origin, text, result, names,
-            contradictions, analysed_by, lang_hint)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            contradictions, analysed_by, lang_hint, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, sitrep_now())",
     )?;
     let view: RecordView = serde_json::from_str(d.record)?;
     let lang = view.doc.as_ref().and_then(|x| s(x, "lang")).or_else(|| doc.lang.clone());

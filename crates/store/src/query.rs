@@ -64,10 +64,34 @@ fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// The versions of events valid at the instant `:as_of`, in the columns of `events`.
+const EVENTS_AS_OF: &str =
+    "(SELECT * FROM event_versions WHERE valid_from <= :as_of AND (valid_to IS NULL OR valid_to > :as_of))";
+
+/// Memberships valid at `:as_of` (alias `mv`), as a condition.
+const MEMBER_VALID: &str = "mv.valid_from <= :as_of AND (mv.valid_to IS NULL OR mv.valid_to > :as_of)";
+
+/// Where a query reads events (`from`, aliased `e` by the caller: the current table, or
+/// the versions valid at the query's instant), its WHERE clause, and the parameters of
+/// both in order. The instant is the named parameter `:as_of`, first in the text (in
+/// `from`) and so the first parameter, reused wherever it appears.
+struct Filter {
+    from: &'static str,
+    clause: String,
+    params: Vec<Sql>,
+}
+
 /// The WHERE clause and its parameters for a query.
-fn filter(q: &EventQuery) -> (String, Vec<Sql>) {
+fn filter(q: &EventQuery) -> Filter {
     let mut w: Vec<&str> = Vec::new();
     let mut p: Vec<Sql> = Vec::new();
+    let as_of = q.as_of.clone();
+    // A radius search reads the latitude index; the unary `+` keeps the planner (which
+    // has no statistics) from preferring an equality index that spans the whole store.
+    let by_place = q.near.is_some();
+    if let Some(t) = &as_of {
+        p.push(Sql::Text(t.clone()));
+    }
     let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     if let Some(from) = text(&q.from) {
         // Dates of unknown year ("XXXX-08-26") never match a date range.
@@ -80,15 +104,15 @@ fn filter(q: &EventQuery) -> (String, Vec<Sql>) {
         p.push(Sql::Text(to));
     }
     if let Some(c) = text(&q.country) {
-        w.push("e.country = ?");
+        w.push(if by_place { "+e.country = ?" } else { "e.country = ?" });
         p.push(Sql::Text(c.to_uppercase()));
     }
     if let Some(t) = text(&q.event_type) {
-        w.push("e.event_type = ?");
+        w.push(if by_place { "+e.event_type = ?" } else { "e.event_type = ?" });
         p.push(Sql::Text(t.to_uppercase()));
     }
     if let Some(s) = q.status {
-        w.push("e.status = ?");
+        w.push(if by_place { "+e.status = ?" } else { "e.status = ?" });
         p.push(Sql::Text(s.as_str().into()));
     }
     if let Some(a) = text(&q.actor) {
@@ -100,18 +124,32 @@ fn filter(q: &EventQuery) -> (String, Vec<Sql>) {
         p.push(Sql::Integer(n.min(i64::MAX as u64) as i64));
     }
     if let Some(fts) = q.text.as_deref().and_then(fts_query) {
-        w.push(
+        w.push(if as_of.is_some() {
+            "e.id IN (SELECT mv.event FROM member_versions mv JOIN mentions m ON m.key = mv.mention_key
+              WHERE mv.valid_from <= :as_of AND (mv.valid_to IS NULL OR mv.valid_to > :as_of)
+                AND m.doc IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))"
+        } else {
             "e.id IN (SELECT em.event FROM event_members em JOIN mentions m ON m.id = em.mention
-              WHERE m.doc IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))",
-        );
+              WHERE m.doc IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))"
+        });
         p.push(Sql::Text(fts));
     }
     if let Some((lat, lon, km)) = q.near {
+        // A bounding box first (the `events_latlon` index), then the exact distance.
+        let dlat = km / 111.19 + 1e-6;
+        w.push("e.lat BETWEEN ? AND ?");
+        p.extend([Sql::Real(lat - dlat), Sql::Real(lat + dlat)]);
+        let widest = (lat.abs() + dlat).min(90.0).to_radians().cos();
+        let dlon = if widest > 1e-3 { km / (111.19 * widest) + 1e-6 } else { 360.0 };
+        if lon - dlon >= -180.0 && lon + dlon <= 180.0 {
+            w.push("e.lon BETWEEN ? AND ?");
+            p.extend([Sql::Real(lon - dlon), Sql::Real(lon + dlon)]);
+        }
         w.push("dist_km(e.lat, e.lon, ?, ?) <= ?");
         p.extend([Sql::Real(lat), Sql::Real(lon), Sql::Real(km)]);
     }
     let clause = if w.is_empty() { String::new() } else { format!("WHERE {}", w.join(" AND ")) };
-    (clause, p)
+    Filter { from: if as_of.is_some() { EVENTS_AS_OF } else { "events" }, clause, params: p }
 }
 
 const SUMMARY_COLUMNS: &str = "e.id, e.event_type, e.mode, e.acled_type, e.acled_sub_type, e.status, e.date,
@@ -184,24 +222,28 @@ fn add_names(v: &mut Value) {
 const ORDER: &str = "ORDER BY e.date DESC, e.id DESC";
 
 pub fn events(conn: &Connection, q: &EventQuery) -> Result<Value> {
-    let (w, p) = filter(q);
+    let Filter { from, clause: w, params: p } = filter(q);
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM events e {w}"))?
+        .prepare_cached(&format!("SELECT count(*) FROM {from} e {w}"))?
         .query_row(params_from_iter(&p), |r| r.get(0))?;
     let limit = q.limit.clamp(1, 1000);
     let mut p2 = p.clone();
     p2.push(Sql::Integer(limit as i64));
     p2.push(Sql::Integer(q.offset.min(i64::MAX as usize) as i64));
     let mut st =
-        conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM events e {w} {ORDER} LIMIT ? OFFSET ?"))?;
+        conn.prepare_cached(&format!("SELECT {SUMMARY_COLUMNS} FROM {from} e {w} {ORDER} LIMIT ? OFFSET ?"))?;
     let mut items = st.query_map(params_from_iter(&p2), summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
     items.iter_mut().for_each(add_names);
-    Ok(json!({"total": total, "limit": limit, "offset": q.offset, "items": items}))
+    let mut page = json!({"total": total, "limit": limit, "offset": q.offset, "items": items});
+    if let Some(t) = &q.as_of {
+        page["as_of"] = t.as_str().into();
+    }
+    Ok(page)
 }
 
 pub fn each_event(conn: &Connection, q: &EventQuery, f: &mut dyn FnMut(&Value) -> Result<()>) -> Result<()> {
-    let (w, p) = filter(q);
-    let mut st = conn.prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM events e {w} {ORDER}"))?;
+    let Filter { from, clause: w, params: p } = filter(q);
+    let mut st = conn.prepare(&format!("SELECT {SUMMARY_COLUMNS} FROM {from} e {w} {ORDER}"))?;
     let mut rows = st.query(params_from_iter(&p))?;
     while let Some(r) = rows.next()? {
         f(&summary(r)?)?;
@@ -221,10 +263,24 @@ fn relative(span: &Value, ev_start: i64, ev_len: i64, kind: &str, out: &mut Vec<
     }
 }
 
-pub fn event(conn: &Connection, id: &str) -> Result<Value> {
+/// One event with its reports, as it is now or as it stood at the instant `as_of` (its
+/// version then, and the reports that were its members then).
+pub fn event(conn: &Connection, id: &str, as_of: Option<&str>) -> Result<Value> {
+    let (from, members) = match as_of {
+        None => ("events", "event_members em JOIN mentions m ON m.id = em.mention"),
+        Some(_) => (
+            EVENTS_AS_OF,
+            "(SELECT mv.* FROM member_versions mv WHERE mv.event = :id AND mv.valid_from <= :as_of
+               AND (mv.valid_to IS NULL OR mv.valid_to > :as_of)) em JOIN mentions m ON m.key = em.mention_key",
+        ),
+    };
+    let named: Vec<(&str, &dyn rusqlite::ToSql)> = match &as_of {
+        None => vec![(":id", &id)],
+        Some(t) => vec![(":id", &id), (":as_of", t)],
+    };
     let mut ev = conn
-        .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS}, e.detail FROM events e WHERE e.id = ?1"))?
-        .query_row([id], |r| Ok((summary(r)?, r.get::<_, String>(27)?)))
+        .prepare_cached(&format!("SELECT {SUMMARY_COLUMNS}, e.detail FROM {from} e WHERE e.id = :id"))?
+        .query_row(named.as_slice(), |r| Ok((summary(r)?, r.get::<_, String>(27)?)))
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("event {id}")))
         .and_then(|(mut s, detail)| {
@@ -234,13 +290,13 @@ pub fn event(conn: &Connection, id: &str) -> Result<Value> {
             }
             Ok(s)
         })?;
-    let mut st = conn.prepare_cached(
+    let mut st = conn.prepare_cached(&format!(
         "SELECT m.key, m.record, em.score, em.reasons, d.ext_id, d.title, d.url, d.source, d.published, d.lang
-         FROM event_members em JOIN mentions m ON m.id = em.mention JOIN documents d ON d.id = m.doc
-         WHERE em.event = ?1 ORDER BY d.published, m.key",
-    )?;
+         FROM {members} JOIN documents d ON d.id = m.doc
+         WHERE em.event = :id ORDER BY d.published, m.key"
+    ))?;
     let mentions = st
-        .query_map([id], |r| {
+        .query_map(named.as_slice(), |r| {
             let record: Value = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or(Value::Null);
             let reasons: Value = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or(Value::Null);
             let evidence = record.get("evidence").cloned().unwrap_or(Value::Null);
@@ -303,6 +359,9 @@ pub fn event(conn: &Connection, id: &str) -> Result<Value> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     if let Some(o) = ev.as_object_mut() {
         o.insert("mentions".into(), Value::Array(mentions));
+        if let Some(t) = as_of {
+            o.insert("as_of".into(), t.into());
+        }
     }
     add_names(&mut ev);
     Ok(ev)
@@ -321,7 +380,7 @@ pub fn stats(conn: &Connection, by: &str, q: &EventQuery) -> Result<Value> {
         "type" => "e.event_type",
         other => return Err(Error::Invalid(format!("by must be day, country or type, not {other:?}"))),
     };
-    let (w, p) = filter(q);
+    let Filter { from, clause: w, params: p } = filter(q);
     let extra = if by == "day" {
         // Days of a known year only: "XXXX-08-26" has no place on a timeline.
         if w.is_empty() {
@@ -333,7 +392,7 @@ pub fn stats(conn: &Connection, by: &str, q: &EventQuery) -> Result<Value> {
         ""
     };
     let mut st = conn.prepare_cached(&format!(
-        "SELECT {key}, count(*), total(coalesce(e.fatalities_best, 0)) FROM events e {w} {extra}
+        "SELECT {key}, count(*), total(coalesce(e.fatalities_best, 0)) FROM {from} e {w} {extra}
          GROUP BY {key} ORDER BY {}",
         if by == "day" { "1" } else { "2 DESC, 1" }
     ))?;
@@ -350,41 +409,6 @@ pub fn stats(conn: &Connection, by: &str, q: &EventQuery) -> Result<Value> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(json!({"by": by, "rows": rows}))
-}
-
-pub fn documents(conn: &Connection, limit: usize, offset: usize) -> Result<Value> {
-    let total: i64 = conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?;
-    let limit = limit.clamp(1, 1000);
-    let mut st = conn.prepare_cached(
-        "SELECT d.ext_id, d.title, d.url, d.source, d.published, d.lang, (SELECT count(*) FROM mentions m WHERE m.doc = d.id)
-         FROM documents d ORDER BY d.published IS NULL, d.published DESC, d.id DESC LIMIT ?1 OFFSET ?2",
-    )?;
-    let items = st
-        .query_map([limit as i64, offset.min(i64::MAX as usize) as i64], |r| {
-            Ok(json!({"id": r.get::<_, String>(0)?, "title": r.get::<_, Option<String>>(1)?,
-                      "url": r.get::<_, Option<String>>(2)?, "source": r.get::<_, Option<String>>(3)?,
-                      "published": r.get::<_, Option<String>>(4)?, "lang": r.get::<_, Option<String>>(5)?,
-                      "n_mentions": r.get::<_, i64>(6)?}))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(json!({"total": total, "limit": limit, "offset": offset, "items": items}))
-}
-
-pub fn document(conn: &Connection, id: &str) -> Result<Value> {
-    conn.prepare_cached(
-        "SELECT ext_id, title, url, source, published, lang, origin, text, result, content_hash FROM documents
-         WHERE ext_id = ?1 ORDER BY id LIMIT 1",
-    )?
-    .query_row([id], |r| {
-        let result: Value = serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or(Value::Null);
-        Ok(json!({"id": r.get::<_, String>(0)?, "title": r.get::<_, Option<String>>(1)?,
-                  "url": r.get::<_, Option<String>>(2)?, "source": r.get::<_, Option<String>>(3)?,
-                  "published": r.get::<_, Option<String>>(4)?, "lang": r.get::<_, Option<String>>(5)?,
-                  "origin": r.get::<_, String>(6)?, "content_hash": r.get::<_, String>(9)?,
-                  "text": r.get::<_, String>(7)?, "result": result}))
-    })
-    .optional()?
-    .ok_or_else(|| Error::NotFound(format!("document {id}")))
 }
 
 /// One CSV cell. A text that a spreadsheet would run as a formula (starting with `=`,
@@ -411,14 +435,28 @@ fn actor_name(a: &Value) -> String {
     if code.is_empty() { g("text").to_string() } else { code }
 }
 
-/// The reporting articles of an event: outlet (or URL, or id) and language, once each.
-fn sources_with_lang(conn: &Connection, id: &str) -> Result<Vec<crate::acled::Source>> {
-    let mut st = conn.prepare_cached(
-        "SELECT coalesce(d.source, d.url, d.ext_id), min(d.lang) FROM event_members em JOIN mentions m ON m.id = em.mention
-         JOIN documents d ON d.id = m.doc WHERE em.event = ?1 GROUP BY 1 ORDER BY 1",
-    )?;
-    let rows = st.query_map([id], |r| Ok(crate::acled::Source { name: r.get(0)?, lang: r.get(1)? }))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The reporting articles of an event (at the instant `as_of`, if given): outlet (or URL,
+/// or id) and language, once each.
+fn sources_with_lang(conn: &Connection, id: &str, as_of: Option<&str>) -> Result<Vec<crate::acled::Source>> {
+    let source = |r: &rusqlite::Row<'_>| Ok(crate::acled::Source { name: r.get(0)?, lang: r.get(1)? });
+    const SELECT: &str = "SELECT coalesce(d.source, d.url, d.ext_id), min(d.lang)";
+    let rows = match as_of {
+        None => conn
+            .prepare_cached(&format!(
+                "{SELECT} FROM event_members em JOIN mentions m ON m.id = em.mention
+                 JOIN documents d ON d.id = m.doc WHERE em.event = ?1 GROUP BY 1 ORDER BY 1"
+            ))?
+            .query_map([id], source)?
+            .collect::<rusqlite::Result<_>>()?,
+        Some(t) => conn
+            .prepare_cached(&format!(
+                "{SELECT} FROM member_versions mv JOIN mentions m ON m.key = mv.mention_key
+                 JOIN documents d ON d.id = m.doc WHERE mv.event = :id AND {MEMBER_VALID} GROUP BY 1 ORDER BY 1"
+            ))?
+            .query_map(&[(":id", &id as &dyn rusqlite::ToSql), (":as_of", &t)], source)?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    Ok(rows)
 }
 
 pub fn export(conn: &Connection, q: &EventQuery, format: Format, out: &mut dyn Write) -> Result<u64> {
@@ -435,7 +473,9 @@ pub fn export(conn: &Connection, q: &EventQuery, format: Format, out: &mut dyn W
         match format {
             Format::Jsonl => writeln!(out, "{e}")?,
             Format::Csv => {
-                let Some(row) = crate::acled::row(e, &sources_with_lang(conn, g("id"))?) else { return Ok(()) };
+                let Some(row) = crate::acled::row(e, &sources_with_lang(conn, g("id"), q.as_of.as_deref())?) else {
+                    return Ok(());
+                };
                 writeln!(out, "{}", row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","))?;
             }
             Format::Plover => {
@@ -448,7 +488,7 @@ pub fn export(conn: &Connection, q: &EventQuery, format: Format, out: &mut dyn W
                     "actor": first("actors"), "actor_country": a.get("country"), "actor_sector": a.get("sector"),
                     "recipient": first("recipients"), "recipient_country": r.get("country"), "recipient_sector": r.get("sector"),
                     "location": {"name": e["place"], "country": e["country"], "admin1": e["admin1"], "lat": e["lat"], "lon": e["lon"], "precision": e["geo_precision"]},
-                    "status": e["status"], "fatalities": e["fatalities"], "sources": sources_with_lang(conn, g("id"))?.into_iter().map(|x| x.name).collect::<Vec<_>>(), "text": e["headline"],
+                    "status": e["status"], "fatalities": e["fatalities"], "sources": sources_with_lang(conn, g("id"), q.as_of.as_deref())?.into_iter().map(|x| x.name).collect::<Vec<_>>(), "text": e["headline"],
                 });
                 writeln!(out, "{rec}")?;
             }

@@ -253,7 +253,8 @@ impl Store {
     /// Opens archived analysis `analysis` of the database for reading: queries see the
     /// events, members and mentions it had (the documents are the live ones).
     pub fn open_analysis(path: &Path, analysis: i64) -> Result<Store> {
-        let store = Store::open_read_only(path)?;
+        let mut store = Store::open_read_only(path)?;
+        store.analysis = Some(analysis);
         let found: bool = store.conn.prepare("SELECT 1 FROM analyses WHERE id = ?1 AND kept")?.exists([analysis])?;
         if !found {
             let known: Vec<i64> = store

@@ -246,4 +246,90 @@ CREATE TABLE name_stats (
 ) WITHOUT ROWID;
 INSERT OR REPLACE INTO meta(key, value) VALUES ('fusion_full', '1');
 "#,
+    // v6: history ("what did we know on day D"). Each document says when it entered the
+    // store; every version of every fused event and of every event membership is kept
+    // with the instants it was valid from and to (`valid_to` NULL: the current one),
+    // written by triggers whatever rewrites events (fusion, a decision, a re-analysis).
+    // A row deleted and written again unchanged in one transaction (`sitrep_now()`, the
+    // store's clock, is one instant per transaction) stays one version; a version that
+    // lived zero time is dropped. A later migration that adds a column to `events` adds it
+    // to `event_versions` and to these triggers. History starts here: documents stored
+    // before it have no `added_at` (meta `history_since` says when it started). And the
+    // number of documents, kept by triggers, so that a listing does not count them; a
+    // latitude/longitude index for radius searches (a bounding box, then the distance);
+    // status with type or country, the listings' usual pair of filters (covering their
+    // counts, fatality floor included).
+    r#"
+ALTER TABLE documents ADD COLUMN added_at TEXT;
+CREATE TABLE event_versions AS SELECT '' AS valid_from, '' AS valid_to, * FROM events WHERE 0;
+CREATE INDEX event_versions_id ON event_versions(id, valid_to);
+CREATE INDEX event_versions_from ON event_versions(valid_from);
+CREATE TABLE member_versions (
+    valid_from TEXT NOT NULL,
+    valid_to TEXT,
+    mention INTEGER NOT NULL,
+    mention_key TEXT NOT NULL,
+    event TEXT NOT NULL,
+    score REAL NOT NULL,
+    reasons TEXT NOT NULL
+);
+CREATE INDEX member_versions_event ON member_versions(event, valid_from);
+CREATE INDEX member_versions_mention ON member_versions(mention, valid_to);
+INSERT INTO event_versions SELECT sitrep_now(), NULL, * FROM events;
+INSERT INTO member_versions SELECT sitrep_now(), NULL, em.mention, m.key, em.event, em.score, em.reasons
+    FROM event_members em JOIN mentions m ON m.id = em.mention;
+INSERT OR REPLACE INTO meta(key, value) VALUES ('history_since', sitrep_now());
+INSERT OR REPLACE INTO meta(key, value) SELECT 'history_before', '1' WHERE EXISTS (SELECT 1 FROM documents);
+CREATE INDEX events_latlon ON events(lat, lon);
+CREATE INDEX events_status_type ON events(status, event_type, date, fatalities_best);
+CREATE INDEX events_status_country ON events(status, country, date, fatalities_best);
+CREATE TABLE counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO counters SELECT 'documents', count(*) FROM documents;
+CREATE TRIGGER documents_count_in AFTER INSERT ON documents BEGIN
+    UPDATE counters SET n = n + 1 WHERE name = 'documents';
+END;
+CREATE TRIGGER documents_count_out AFTER DELETE ON documents BEGIN
+    UPDATE counters SET n = n - 1 WHERE name = 'documents';
+END;
+CREATE TRIGGER events_version_in AFTER INSERT ON events BEGIN
+    UPDATE event_versions SET valid_to = NULL
+     WHERE id = NEW.id AND valid_to = sitrep_now()
+       AND (event_type, mode, acled_type, acled_sub_type, status, date, date_precision, country,
+            admin1, place, lat, lon, precision, fatalities_low, fatalities_best,
+            fatalities_high, injured_low, injured_best, injured_high, n_mentions, n_documents,
+            langs, actors, recipients, parties_text, headline, has_contradictions, detail)
+        IS (NEW.event_type, NEW.mode, NEW.acled_type, NEW.acled_sub_type, NEW.status, NEW.date,
+            NEW.date_precision, NEW.country, NEW.admin1, NEW.place, NEW.lat, NEW.lon,
+            NEW.precision, NEW.fatalities_low, NEW.fatalities_best, NEW.fatalities_high,
+            NEW.injured_low, NEW.injured_best, NEW.injured_high, NEW.n_mentions,
+            NEW.n_documents, NEW.langs, NEW.actors, NEW.recipients, NEW.parties_text,
+            NEW.headline, NEW.has_contradictions, NEW.detail);
+    INSERT INTO event_versions SELECT sitrep_now(), NULL,
+        NEW.id, NEW.event_type, NEW.mode, NEW.acled_type, NEW.acled_sub_type, NEW.status,
+        NEW.date, NEW.date_precision, NEW.country, NEW.admin1, NEW.place, NEW.lat, NEW.lon,
+        NEW.precision, NEW.fatalities_low, NEW.fatalities_best, NEW.fatalities_high,
+        NEW.injured_low, NEW.injured_best, NEW.injured_high, NEW.n_mentions,
+        NEW.n_documents, NEW.langs, NEW.actors, NEW.recipients, NEW.parties_text,
+        NEW.headline, NEW.has_contradictions, NEW.detail
+     WHERE NOT EXISTS (SELECT 1 FROM event_versions WHERE id = NEW.id AND valid_to IS NULL);
+END;
+CREATE TRIGGER events_version_out AFTER DELETE ON events BEGIN
+    UPDATE event_versions SET valid_to = sitrep_now() WHERE id = OLD.id AND valid_to IS NULL;
+    DELETE FROM event_versions WHERE id = OLD.id AND valid_to = valid_from;
+END;
+CREATE TRIGGER members_version_in AFTER INSERT ON event_members BEGIN
+    UPDATE member_versions SET valid_to = NULL
+     WHERE mention = NEW.mention AND valid_to = sitrep_now()
+       AND (event, score, reasons) IS (NEW.event, NEW.score, NEW.reasons)
+       AND mention_key = (SELECT key FROM mentions WHERE id = NEW.mention);
+    INSERT INTO member_versions
+        SELECT sitrep_now(), NULL, NEW.mention, m.key, NEW.event, NEW.score, NEW.reasons
+          FROM mentions m WHERE m.id = NEW.mention
+           AND NOT EXISTS (SELECT 1 FROM member_versions WHERE mention = NEW.mention AND valid_to IS NULL);
+END;
+CREATE TRIGGER members_version_out AFTER DELETE ON event_members BEGIN
+    UPDATE member_versions SET valid_to = sitrep_now() WHERE mention = OLD.mention AND valid_to IS NULL;
+    DELETE FROM member_versions WHERE mention = OLD.mention AND valid_to = valid_from;
+END;
+"#,
 ];

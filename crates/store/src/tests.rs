@@ -507,3 +507,41 @@ fn acled_csv_follows_acled_conventions_on_the_examples() {
     assert!(all.len() >= rows.len());
     assert!(rows[1..].iter().all(|r| !["negated", "hypothetical"].contains(&cell(r, "sitrep_status").as_str())));
 }
+
+#[test]
+fn document_pages_by_cursor_match_pages_by_offset() {
+    let mut s = Store::in_memory().unwrap();
+    let docs: Vec<Document> = (0..23)
+        .map(|i| Document {
+            id: format!("d{i}"),
+            text: format!("Report {i}: three people were killed in Gao on Monday, police said."),
+            // Some undated, several on one day (the row id breaks the tie).
+            published: (i % 4 != 0).then(|| format!("2022-09-{:02}", 1 + i % 5)),
+            ..Document::default()
+        })
+        .collect();
+    put(&mut s, &docs);
+    let ids = |page: &Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_string()).collect()
+    };
+    let by_offset: Vec<String> = (0..5).flat_map(|k| ids(&s.documents(5, k * 5).unwrap())).collect();
+    let mut by_cursor = Vec::new();
+    let mut page = s.documents(5, 0).unwrap();
+    loop {
+        by_cursor.extend(ids(&page));
+        let Some(next) = page["next"].as_str().map(str::to_string) else { break };
+        page = s.documents_after(5, &next).unwrap();
+    }
+    assert_eq!(by_cursor, by_offset);
+    assert_eq!(by_cursor.len(), 23);
+    let published: Vec<Option<String>> = (0..5)
+        .flat_map(|k| s.documents(5, k * 5).unwrap()["items"].as_array().unwrap().clone())
+        .map(|d| d["published"].as_str().map(str::to_string))
+        .collect();
+    let mut sorted = published.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(published, sorted, "newest first, undated last");
+    assert_eq!(s.documents(5, 0).unwrap()["total"], 23);
+    assert!(matches!(s.documents_after(5, "nope"), Err(Error::Invalid(_))));
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+}

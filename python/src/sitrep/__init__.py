@@ -79,7 +79,7 @@ def extract_many(
         yield from (json.loads(r) for r in _sitrep.extract_jsonl(batch, jobs))
 
 
-_FILTERS = ("country", "type", "status", "date_from", "date_to", "actor", "min_fatalities", "text", "near")
+_FILTERS = ("country", "type", "status", "date_from", "date_to", "actor", "min_fatalities", "text", "near", "as_of")
 
 
 class Store:
@@ -90,7 +90,9 @@ class Store:
     (ISO 3166-1 alpha-3), ``type`` (PLOVER type), ``status`` (``current``,
     ``historical``, ... or ``any``; default ``current``, as in the CLI and the API), ``date_from``/``date_to``
     (``YYYY-MM-DD``), ``actor``, ``min_fatalities``, ``text`` (full-text search),
-    ``near`` (``(lat, lon, km)``), plus ``limit`` and ``offset``.
+    ``near`` (``(lat, lon, km)``), ``as_of`` (the dataset as it stood at that time:
+    ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]``, UTC unless an offset follows), plus
+    ``limit`` and ``offset``.
     """
 
     def __init__(self, path_or_url: PathLike) -> None:
@@ -137,9 +139,10 @@ class Store:
         ``sitrep query`` orders them; ``limit=0``: all."""
         return [json.loads(e) for e in self._inner.events_json(**_filters(filters), limit=limit, offset=offset)]
 
-    def event(self, id: str) -> Dict[str, Any]:
-        """One event in full: tolls, claims, contradictions, mentions with evidence."""
-        return json.loads(self._inner.event_json(id))
+    def event(self, id: str, as_of: Optional[str] = None) -> Dict[str, Any]:
+        """One event in full: tolls, claims, contradictions, mentions with evidence
+        (as it stood at ``as_of``, if given)."""
+        return json.loads(self._inner.event_json(id, as_of))
 
     def events_df(self, limit: int = 0, offset: int = 0, **filters: Any) -> "Any":
         """:meth:`events` as a pandas DataFrame, one row per event: ``id``, ``date``
