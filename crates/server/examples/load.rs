@@ -17,24 +17,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// SplitMix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
+#[path = "../../store/examples/common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// One keep-alive HTTP/1.1 connection.
 struct Conn {
@@ -161,7 +146,7 @@ fn window(rng: &mut Rng, k: &Known) -> (String, String) {
 
 /// The next request of a client: its kind and path.
 fn request(rng: &mut Rng, k: &Known, cursor: &mut Option<String>) -> (usize, String) {
-    let kind = rng.below(KINDS.len());
+    let kind = rng.below(KINDS.len() as u64) as usize;
     let limit = 10 + rng.below(91);
     let path = match KINDS[kind] {
         "events" => {

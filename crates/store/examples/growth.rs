@@ -15,21 +15,9 @@ use serde_json::{Value, json};
 use sitrep_core::Document;
 use sitrep_store::{FuseParams, NewDocument, Store};
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const TYPES: [&str; 6] = ["ASSAULT", "FIGHT", "PROTEST", "COERCE", "ACCUSE", "MOBILIZE"];
 const SYLLABLES: [&str; 16] =
